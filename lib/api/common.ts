@@ -1,0 +1,69 @@
+/**
+ * The shared front half of every fill: read and validate the options that all methods take,
+ * then (only after every check passed) take the stream key and hand a plan to the backend.
+ */
+import { active } from "../backend/select.js";
+import type { KernelId } from "../backend/jsKernels.js";
+import { f } from "../math/f32.js";
+import { checkInteger, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
+import { checkSeed, defaultGenerator, Generator, type Seed } from "./generator.js";
+import { typeError, valueError } from "../plan/errors.js";
+
+/** Options every method takes. */
+export interface CommonOptions {
+  /** Stream seed: a non-negative safe integer or a bigint < 2^64. Exclusive with `generator`. */
+  seed?: Seed;
+  /** Take the stream key from this Generator (successive calls get successive keys). */
+  generator?: Generator;
+  /**
+   * Index of out[0] in the logical tensor (a shard fill): the result equals elements
+   * [offset, offset + out.length) of the whole fill. Default 0.
+   */
+  offset?: number;
+  /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
+  dtype?: DType;
+  /** Threads for the native backend (1..1024); default: the global setting. Ignored by the JS backend. */
+  threads?: number;
+}
+
+export const COMMON_KEYS = ["seed", "generator", "offset", "dtype", "threads"] as const;
+
+/** Validated common options, with the key still to be drawn. */
+export interface Prepared<T extends OutArray> {
+  out: T;
+  dtype: DType;
+  offset: number;
+  threads: number;
+  seed: bigint | undefined;
+  generator: Generator;
+}
+
+/** Validates out + common options. `size` is the logical tensor's size when there is a shape. */
+export function prepare<T extends OutArray>(out: T, bag: Record<string, unknown>, size?: number): Prepared<T> {
+  const dtype = checkOut(out, bag.dtype);
+  const offset = checkOffset(bag.offset, out.length, size);
+  const threads = bag.threads === undefined ? 0 : checkInteger(opt("threads"), bag.threads, 1, 1024);
+  if (bag.seed !== undefined && bag.generator !== undefined) {
+    throw valueError(opt("generator"), 'cannot be combined with "seed": pass one of them', bag.generator);
+  }
+  const seed = bag.seed === undefined ? undefined : checkSeed(opt("seed"), bag.seed);
+  if (bag.generator !== undefined && !(bag.generator instanceof Generator)) {
+    throw typeError(opt("generator"), "an instance of nninit's Generator", bag.generator);
+  }
+  return { out, dtype, offset, threads, seed, generator: (bag.generator as Generator | undefined) ?? defaultGenerator };
+}
+
+/** Draws the key (only now: a failed call never advances a generator) and runs the kernel. */
+export function runRandom<T extends OutArray>(p: Prepared<T>, kernel: KernelId, params: readonly number[]): T {
+  const key = p.seed ?? p.generator.nextKey();
+  active.fill({ kind: "random", kernel, params: Float32Array.from(params), key, offset: p.offset, dtype: p.dtype, threads: p.threads }, p.out);
+  return p.out;
+}
+
+
+export { readOptions, f };
+
+/** An option's value, or `fallback` when it is undefined (null is passed on, and rejected later). */
+export function num(bag: Record<string, unknown>, name: string, fallback: number): number {
+  return (bag[name] === undefined ? fallback : bag[name]) as number;
+}

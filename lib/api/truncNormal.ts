@@ -1,0 +1,52 @@
+import { normalCdf } from "../math/normalCdf.js";
+import { P_MIN } from "../backend/jsKernels.js";
+import { rangeError } from "../plan/errors.js";
+import { checkFloat, checkNonNegative, opt, type OutArray } from "../plan/validate.js";
+import { COMMON_KEYS, f, num, prepare, readOptions, runRandom, type CommonOptions } from "./common.js";
+
+/** Options of `truncNormal`. */
+export interface TruncNormalOptions extends CommonOptions {
+  /** Mean of the untruncated normal. Default 0. */
+  mean?: number;
+  /** Standard deviation of the untruncated normal, > 0. Default 1. */
+  std?: number;
+  /** Lower bound, in absolute units (as PyTorch `trunc_normal_`). Default -2. */
+  a?: number;
+  /** Upper bound, in absolute units, > a. Default 2. */
+  b?: number;
+}
+
+/**
+ * Kernel parameters [mean, std, pa, w, sgn, lo, hi] of N(mean, std^2) truncated to [a, b]
+ * (docs/stream.md §7). Standardized bounds alpha, beta; when alpha + beta > 0 the interval is
+ * mirrored (sgn = -1) so that p stays in the lower half, where float32 resolves it finely.
+ * pa = RN32(max(Phi(alpha), 2^-100)), w = RN32(Phi(beta) - max(Phi(alpha), 2^-100)), in float64.
+ */
+export function truncNormalParams(mean: number, std: number, a: number, b: number, names = { a: opt("a"), b: opt("b") }): number[] {
+  checkFloat(opt("mean"), mean);
+  checkNonNegative(opt("std"), std, true);
+  checkFloat(names.a, a);
+  checkFloat(names.b, b);
+  if (!(a < b)) throw rangeError(names.b, `> "a" (${a})`, b);
+  let alpha = (a - mean) / std;
+  let beta = (b - mean) / std;
+  let sgn = 1;
+  if (alpha + beta > 0) {
+    [alpha, beta] = [-beta, -alpha];
+    sgn = -1;
+  }
+  const pa = Math.max(normalCdf(alpha), P_MIN);
+  const pb = normalCdf(beta);
+  return [f(mean), f(std), f(pa), f(pb - pa), sgn, f(a), f(b)];
+}
+
+/**
+ * Fills `out` with N(mean, std^2) truncated to [a, b] by inverse-CDF sampling (PyTorch
+ * `trunc_normal_` semantics: a and b are absolute bounds). Returns `out`.
+ * @example truncNormal(new Float32Array(1024), { std: 0.02, a: -0.04, b: 0.04, seed: 7 })
+ */
+export function truncNormal<T extends OutArray>(out: T, options?: TruncNormalOptions): T {
+  const bag = readOptions(options, ["mean", "std", "a", "b", ...COMMON_KEYS]);
+  const params = truncNormalParams(num(bag, "mean", 0), num(bag, "std", 1), num(bag, "a", -2), num(bag, "b", 2));
+  return runRandom(prepare(out, bag), "truncNormal", params);
+}

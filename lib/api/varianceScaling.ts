@@ -1,0 +1,140 @@
+/**
+ * Fan-based initializers: Keras VarianceScaling, and the PyTorch/Keras presets built on the same
+ * three distributions (docs/methods.md §3):
+ *   xavierUniform: U(-g*sqrt(6/(fanIn+fanOut)), +...)      xavierNormal: N(0, g^2 * 2/(fanIn+fanOut))
+ *   kaimingUniform: U(-sqrt(3)*gain/sqrt(fan), +...)       kaimingNormal: N(0, gain^2/fan)
+ *   lecunUniform: U(-sqrt(3/fanIn), +...)                  lecunNormal: TN(0, (sqrt(1/fanIn)/0.8796...)^2, ±2 std)
+ *   varianceScaling: scale /= max(1, fan); truncatedNormal std = sqrt(scale)/0.87962566103423978
+ *     cut at ±2 std; untruncatedNormal std = sqrt(scale); uniform limit = sqrt(3*scale).
+ */
+import { rangeError } from "../plan/errors.js";
+import { fansOf, LAYOUTS, type Fans, type Layout } from "../plan/fans.js";
+import { calculateGain, NONLINEARITIES, type Nonlinearity } from "../plan/gain.js";
+import { checkEnum, checkFloat, checkNonNegative, checkShape, opt, shapeSize, type OutArray } from "../plan/validate.js";
+import { COMMON_KEYS, num, prepare, readOptions, runRandom, type CommonOptions } from "./common.js";
+import { normalParams } from "./normal.js";
+import { truncNormalParams } from "./truncNormal.js";
+import { uniformParams } from "./uniform.js";
+
+/** Keras's truncation correction: the std of N(0,1) truncated to [-2, 2]. */
+export const TRUNCATED_STD = 0.87962566103423978;
+
+/** Options of every fan-based initializer. */
+export interface FanOptions extends CommonOptions {
+  /** Shape convention: "torch" = [out, in, ...kernel] (default), "keras" = [...kernel, in, out]. */
+  layout?: Layout;
+  /** Overrides the fan-in computed from the shape (> 0). */
+  fanIn?: number;
+  /** Overrides the fan-out computed from the shape (> 0). */
+  fanOut?: number;
+}
+
+export const MODES = ["fanIn", "fanOut", "fanAvg"] as const;
+export const DISTRIBUTIONS = ["truncatedNormal", "untruncatedNormal", "uniform"] as const;
+export type Distribution = (typeof DISTRIBUTIONS)[number];
+
+/** Options of `varianceScaling`. */
+export interface VarianceScalingOptions extends FanOptions {
+  /** Scale factor (> 0). Default 1. */
+  scale?: number;
+  /** Which fan divides the scale. Default "fanIn". */
+  mode?: (typeof MODES)[number];
+  /** Default "truncatedNormal" (Keras). */
+  distribution?: Distribution;
+}
+/** Options of `xavierUniform` / `xavierNormal`. */
+export interface XavierOptions extends FanOptions {
+  /** Gain (>= 0). Default 1. */
+  gain?: number;
+}
+/** Options of `kaimingUniform` / `kaimingNormal`. */
+export interface KaimingOptions extends FanOptions {
+  /** Negative slope of the rectifier after this layer (leaky_relu only). Default 0. */
+  a?: number;
+  /** "fanIn" preserves the forward pass's variance, "fanOut" the backward pass's. Default "fanIn". */
+  mode?: "fanIn" | "fanOut";
+  /** Default "leaky_relu" (with a = 0 that is relu's gain sqrt(2)), as PyTorch. */
+  nonlinearity?: Nonlinearity;
+}
+
+const FAN_KEYS = ["layout", "fanIn", "fanOut", ...COMMON_KEYS] as const;
+
+/** Reads shape + fan options; validates the common options against the shape's size. */
+function setup<T extends OutArray>(out: T, shape: unknown, options: unknown, extra: readonly string[]) {
+  const bag = readOptions(options, [...extra, ...FAN_KEYS]);
+  const dims = checkShape(shape);
+  const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
+  const prep = prepare(out, bag, shapeSize(dims));
+  const fans: Fans = fansOf(dims, layout);
+  if (bag.fanIn !== undefined) fans.fanIn = checkNonNegative(opt("fanIn"), bag.fanIn, true);
+  if (bag.fanOut !== undefined) fans.fanOut = checkNonNegative(opt("fanOut"), bag.fanOut, true);
+  return { bag, prep, fans };
+}
+
+/** Fills with the distribution of the given std (normal or truncated at ±2 std) or uniform bound. */
+function fillDist<T extends OutArray>(prep: ReturnType<typeof prepare<T>>, dist: Distribution, spread: number): T {
+  if (prep.out.length === 0) return prep.out;
+  if (!Number.isFinite(spread)) throw rangeError('"shape" argument', "one with non-zero fans", "a zero fan");
+  if (dist === "uniform") return runRandom(prep, "uniform", uniformParams(-spread, spread));
+  if (dist === "untruncatedNormal") return runRandom(prep, "normal", normalParams(0, spread));
+  if (spread === 0) return runRandom(prep, "normal", normalParams(0, 0));
+  return runRandom(prep, "truncNormal", truncNormalParams(0, spread, -2 * spread, 2 * spread));
+}
+
+/** Keras VarianceScaling: std (or limit) from scale / max(1, fan). Returns `out`. */
+export function varianceScaling<T extends OutArray>(out: T, shape: readonly number[], options?: VarianceScalingOptions): T {
+  const { bag, prep, fans } = setup(out, shape, options, ["scale", "mode", "distribution"]);
+  const scale = checkNonNegative(opt("scale"), num(bag, "scale", 1), true);
+  const mode = bag.mode === undefined ? "fanIn" : checkEnum(opt("mode"), bag.mode, MODES);
+  const dist = bag.distribution === undefined ? "truncatedNormal" : checkEnum(opt("distribution"), bag.distribution, DISTRIBUTIONS);
+  const fan = mode === "fanIn" ? fans.fanIn : mode === "fanOut" ? fans.fanOut : (fans.fanIn + fans.fanOut) / 2;
+  const s = scale / Math.max(1, fan);
+  const spread = dist === "uniform" ? Math.sqrt(3 * s) : dist === "truncatedNormal" ? Math.sqrt(s) / TRUNCATED_STD : Math.sqrt(s);
+  return fillDist(prep, dist, spread);
+}
+
+function xavier<T extends OutArray>(out: T, shape: readonly number[], options: XavierOptions | undefined, dist: Distribution): T {
+  const { bag, prep, fans } = setup(out, shape, options, ["gain"]);
+  const gain = checkNonNegative(opt("gain"), num(bag, "gain", 1));
+  const std = gain * Math.sqrt(2 / (fans.fanIn + fans.fanOut));
+  return fillDist(prep, dist, dist === "uniform" ? Math.sqrt(3) * std : std);
+}
+
+/** Glorot/Xavier uniform (PyTorch `xavier_uniform_`): U(-a, a), a = gain*sqrt(6/(fanIn+fanOut)). */
+export function xavierUniform<T extends OutArray>(out: T, shape: readonly number[], options?: XavierOptions): T {
+  return xavier(out, shape, options, "uniform");
+}
+
+/** Glorot/Xavier normal (PyTorch `xavier_normal_`): N(0, std^2), std = gain*sqrt(2/(fanIn+fanOut)). */
+export function xavierNormal<T extends OutArray>(out: T, shape: readonly number[], options?: XavierOptions): T {
+  return xavier(out, shape, options, "untruncatedNormal");
+}
+
+function kaiming<T extends OutArray>(out: T, shape: readonly number[], options: KaimingOptions | undefined, dist: Distribution): T {
+  const { bag, prep, fans } = setup(out, shape, options, ["a", "mode", "nonlinearity"]);
+  const a = checkFloat(opt("a"), num(bag, "a", 0));
+  const mode = bag.mode === undefined ? "fanIn" : checkEnum(opt("mode"), bag.mode, ["fanIn", "fanOut"] as const);
+  const nl = bag.nonlinearity === undefined ? "leaky_relu" : checkEnum(opt("nonlinearity"), bag.nonlinearity, NONLINEARITIES);
+  const std = calculateGain(nl, a) / Math.sqrt(mode === "fanIn" ? fans.fanIn : fans.fanOut);
+  return fillDist(prep, dist, dist === "uniform" ? Math.sqrt(3) * std : std);
+}
+
+/** He/Kaiming uniform (PyTorch `kaiming_uniform_`): U(-b, b), b = gain*sqrt(3/fan). */
+export function kaimingUniform<T extends OutArray>(out: T, shape: readonly number[], options?: KaimingOptions): T {
+  return kaiming(out, shape, options, "uniform");
+}
+
+/** He/Kaiming normal (PyTorch `kaiming_normal_`): N(0, gain^2/fan). */
+export function kaimingNormal<T extends OutArray>(out: T, shape: readonly number[], options?: KaimingOptions): T {
+  return kaiming(out, shape, options, "untruncatedNormal");
+}
+
+/** LeCun uniform (Keras `LecunUniform`): U(-sqrt(3/fanIn), +sqrt(3/fanIn)). */
+export function lecunUniform<T extends OutArray>(out: T, shape: readonly number[], options?: FanOptions): T {
+  return varianceScaling(out, shape, { ...readOptions(options, FAN_KEYS), scale: 1, mode: "fanIn", distribution: "uniform" });
+}
+
+/** LeCun normal (Keras `LecunNormal`): truncated normal, std sqrt(1/fanIn)/0.8796..., cut at ±2 std. */
+export function lecunNormal<T extends OutArray>(out: T, shape: readonly number[], options?: FanOptions): T {
+  return varianceScaling(out, shape, { ...readOptions(options, FAN_KEYS), scale: 1, mode: "fanIn", distribution: "truncatedNormal" });
+}

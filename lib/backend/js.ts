@@ -1,0 +1,64 @@
+/**
+ * The pure-TypeScript backend: runs a FillPlan block by block on the calling thread.
+ * Whole blocks of a float32 output are generated in place; partial blocks (an offset fill that
+ * starts or ends mid-block) and other dtypes go through a one-block scratch buffer.
+ */
+import { bf16FromBits, f16FromBits } from "../math/halfFloat.js";
+import type { ConstantPlan, FillPlan, RandomPlan } from "../plan/plan.js";
+import type { OutArray } from "../plan/validate.js";
+import { seedBlock } from "../stream/blocks.js";
+import { BLOCK_SIZE } from "../stream/version.js";
+import { BLOCK_KERNELS } from "./jsKernels.js";
+
+const MASK32 = 0xffffffffn;
+const lanes = new Int32Array(32);
+const scratch = new Float32Array(BLOCK_SIZE);
+const scratchBits = new Int32Array(scratch.buffer);
+
+/** Copies scratch[from, to) into out at `at`, converting float32 to the output dtype. */
+function store(plan: { dtype: RandomPlan["dtype"] }, out: OutArray, at: number, from: number, to: number): void {
+  if (plan.dtype === "bfloat16" || plan.dtype === "float16") {
+    const conv = plan.dtype === "bfloat16" ? bf16FromBits : f16FromBits;
+    for (let i = from; i < to; i++) out[at + i - from] = conv(scratchBits[i]);
+  } else {
+    (out as Float32Array | Float64Array).set(scratch.subarray(from, to), at);
+  }
+}
+
+function fillRandom(plan: RandomPlan, out: OutArray): void {
+  const n = out.length;
+  if (n === 0) return;
+  const kernel = BLOCK_KERNELS[plan.kernel];
+  const keyHi = Number((plan.key >> 32n) & MASK32);
+  const keyLo = Number(plan.key & MASK32);
+  const start = plan.offset;
+  const end = start + n;
+  const direct = plan.dtype === "float32";
+  for (let j = Math.floor(start / BLOCK_SIZE), b = j * BLOCK_SIZE; b < end; j++, b += BLOCK_SIZE) {
+    seedBlock(keyHi, keyLo, j, lanes);
+    const from = Math.max(start, b) - b;
+    const to = Math.min(end, b + BLOCK_SIZE) - b;
+    if (direct && from === 0 && to === BLOCK_SIZE) {
+      kernel(lanes, plan.params, out as Float32Array, b - start);
+    } else {
+      kernel(lanes, plan.params, scratch, 0);
+      store(plan, out, b + from - start, from, to);
+    }
+  }
+}
+
+function fillConstant(plan: ConstantPlan, out: OutArray): void {
+  if (plan.dtype === "bfloat16" || plan.dtype === "float16") {
+    scratch[0] = plan.value;
+    const conv = plan.dtype === "bfloat16" ? bf16FromBits : f16FromBits;
+    out.fill(conv(scratchBits[0]));
+  } else {
+    out.fill(plan.value);
+  }
+}
+
+/** Fills `out` according to `plan` with the pure-TypeScript reference implementation. */
+export function fillJs(plan: FillPlan, out: OutArray): void {
+  if (plan.kind === "constant") fillConstant(plan, out);
+  else fillRandom(plan, out);
+}

@@ -1,0 +1,24 @@
+/**
+ * nninit: fast, deterministic neural-network weight initialization.
+ * Re-exports only; see docs/architecture.md for where each piece lives.
+ */
+import { active } from "./backend/select.js";
+
+export { uniform, type UniformOptions } from "./api/uniform.js";
+export { normal, type NormalOptions } from "./api/normal.js";
+export { truncNormal, type TruncNormalOptions } from "./api/truncNormal.js";
+export { constant, zeros, ones, type ConstantOptions } from "./api/constant.js";
+export {
+  varianceScaling, xavierUniform, xavierNormal, kaimingUniform, kaimingNormal, lecunUniform, lecunNormal,
+  TRUNCATED_STD, type VarianceScalingOptions, type XavierOptions, type KaimingOptions, type FanOptions, type Distribution,
+} from "./api/varianceScaling.js";
+export { Generator, defaultGenerator, manualSeed, type Seed } from "./api/generator.js";
+export type { CommonOptions } from "./api/common.js";
+export { computeFans, type Fans, type Layout } from "./plan/fans.js";
+export { calculateGain, type Nonlinearity } from "./plan/gain.js";
+export type { DType, OutArray } from "./plan/validate.js";
+export type { BackendInfo } from "./backend/select.js";
+export { STREAM_VERSION, BLOCK_SIZE } from "./stream/version.js";
+
+/** Which backend fills arrays: {name: "native" | "js", isa, threads, loadError?}. */
+export const backend = active.info;
