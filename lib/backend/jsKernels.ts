@@ -9,7 +9,9 @@
  * Every float operation is rounded to float32 (f = Math.fround) in the order written.
  * xoshiro128+ is inlined on local int32 variables (see lib/stream/xoshiro128plus.ts).
  */
-import { bmRadius, cosPoly, f, ndtri32, sinPoly, ANGLE_STEP } from "../math/f32.js";
+import { bmRadius, cosPoly, ndtri32, sinPoly, ANGLE_STEP } from "../math/f32.js";
+
+const f = Math.fround;
 import { LANES, STEPS_PER_BLOCK } from "../stream/version.js";
 
 /** 2^-24: maps the top 24 bits of a word onto [0, 1). */
