@@ -2,7 +2,7 @@
  * The shared front half of every fill: read and validate the options that all methods take,
  * then (only after every check passed) take the stream key and hand a plan to the backend.
  */
-import { active } from "../backend/select.js";
+import { execute } from "./execute.js";
 import type { KernelId } from "../backend/jsKernels.js";
 import { f } from "../math/f32.js";
 import { checkInteger, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
@@ -56,7 +56,7 @@ export function prepare<T extends OutArray>(out: T, bag: Record<string, unknown>
 /** Draws the key (only now: a failed call never advances a generator) and runs the kernel. */
 export function runRandom<T extends OutArray>(p: Prepared<T>, kernel: KernelId, params: readonly number[]): T {
   const key = p.seed ?? p.generator.nextKey();
-  active.fill({ kind: "random", kernel, params: Float32Array.from(params), key, offset: p.offset, dtype: p.dtype, threads: p.threads }, p.out);
+  execute({ kind: "random", kernel, params: Float32Array.from(params), key, offset: p.offset, dtype: p.dtype, threads: p.threads }, p.out);
   return p.out;
 }
 

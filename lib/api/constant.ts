@@ -1,5 +1,5 @@
-import { active } from "../backend/select.js";
-import { checkFloat, checkOffset, checkOut, arg, readOptions, type OutArray } from "../plan/validate.js";
+import { execute } from "./execute.js";
+import { checkFloat, checkInteger, checkOffset, checkOut, arg, opt, readOptions, type OutArray } from "../plan/validate.js";
 import { f } from "../math/f32.js";
 import type { DType } from "../plan/validate.js";
 
@@ -9,6 +9,8 @@ export interface ConstantOptions {
   dtype?: DType;
   /** Accepted for symmetry with the random methods (a constant has no stream); validated only. */
   offset?: number;
+  /** Threads for the native backend (1..1024); default: the global setting. */
+  threads?: number;
 }
 
 /**
@@ -16,11 +18,12 @@ export interface ConstantOptions {
  * Float64Array). Returns `out`.
  */
 export function constant<T extends OutArray>(out: T, value: number, options?: ConstantOptions): T {
-  const bag = readOptions(options, ["dtype", "offset"]);
+  const bag = readOptions(options, ["dtype", "offset", "threads"]);
   const dtype = checkOut(out, bag.dtype);
   checkOffset(bag.offset, out.length);
+  const threads = bag.threads === undefined ? 0 : checkInteger(opt("threads"), bag.threads, 1, 1024);
   checkFloat(arg("value"), value);
-  active.fill({ kind: "constant", value: dtype === "float64" ? value : f(value), dtype }, out);
+  execute({ kind: "constant", value: dtype === "float64" ? value : f(value), dtype, threads }, out);
   return out;
 }
 

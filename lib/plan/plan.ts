@@ -24,6 +24,8 @@ export interface ConstantPlan {
   /** The value, rounded to float32 for float32/bfloat16/float16 outputs, exact for float64. */
   value: number;
   dtype: DType;
+  /** Worker threads requested (native backend only); 0 = the global default. */
+  threads: number;
 }
 
 export type FillPlan = RandomPlan | ConstantPlan;
