@@ -1,10 +1,16 @@
 /**
- * Backend selection. The pure-TypeScript backend is the reference and always available; the
- * native backend (issue: native core) plugs in here. NNINIT_BACKEND=js|native forces one.
+ * Backend selection, once, when nninit loads. The pure-TypeScript backend is the reference and is
+ * always available; the native backend (native/, see lib/backend/native.ts) is used when its
+ * binary loads. Environment variables (read here, at import):
+ *   NNINIT_BACKEND=native|js  forces one (native forced but not loadable: throws with the reason)
+ *   NNINIT_ISA=<id>           the native kernels' instruction set (scalar | avx2 | avx512 | neon)
+ *   NNINIT_THREADS=<n>        the native backend's default thread count (1..1024)
+ * An unknown or unsupported value throws at import and lists the valid ones.
  */
 import type { FillPlan } from "../plan/plan.js";
 import type { OutArray } from "../plan/validate.js";
 import { fillJs } from "./js.js";
+import { createNativeBackend, loadBinding, type NativeBinding } from "./native.js";
 
 /** What `nninit.backend` reports. */
 export interface BackendInfo {
@@ -21,12 +27,88 @@ export interface BackendInfo {
 export interface Backend {
   info: BackendInfo;
   fill(plan: FillPlan, out: OutArray): void;
+  /** The same fill, settled later; the native backend computes it off the event loop. */
+  fillAsync(plan: FillPlan, out: OutArray): Promise<void>;
+  /** Sets the default thread count (native; a no-op for JS). 0 restores the hardware count. */
+  setThreads(n: number): void;
 }
 
-export const jsBackend: Backend = {
-  info: { name: "js", isa: null, threads: 1, loadError: "no native build is present in this version" },
-  fill: fillJs,
-};
+/** Every ISA id nninit knows (STYLE.md); which ones a machine runs: `nativeIsas`. */
+export const ISA_IDS = ["scalar", "avx2", "avx512", "neon"] as const;
+export const BACKEND_IDS = ["native", "js"] as const;
+
+function makeJsBackend(loadError?: string): Backend {
+  return {
+    info: loadError === undefined ? { name: "js", isa: null, threads: 1 } : { name: "js", isa: null, threads: 1, loadError },
+    fill: fillJs,
+    fillAsync: (plan, out) => Promise.resolve().then(() => fillJs(plan, out)),
+    setThreads: () => {},
+  };
+}
+
+const quote = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(", ");
+
+function envChoice(name: string, valid: readonly string[]): string | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === "") return undefined;
+  if (!valid.includes(value)) throw new Error(`${name} must be one of ${quote(valid)}. Received "${value}"`);
+  return value;
+}
+
+function envThreads(): number | undefined {
+  const value = process.env.NNINIT_THREADS;
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1024) throw new Error(`NNINIT_THREADS must be an integer in 1..1024. Received "${value}"`);
+  return n;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Loads and configures the binding, or says why not. */
+function choose(): { binding: NativeBinding | null; loadError?: string } {
+  const forced = envChoice("NNINIT_BACKEND", BACKEND_IDS);
+  const isa = envChoice("NNINIT_ISA", ISA_IDS);
+  const threads = envThreads();
+  if (forced === "js") return { binding: null, loadError: "NNINIT_BACKEND=js selects the pure-TypeScript backend" };
+  let binding: NativeBinding;
+  try {
+    binding = loadBinding();
+  } catch (err) {
+    if (forced === "native") throw new Error(`NNINIT_BACKEND=native, but the native backend did not load: ${message(err)}`);
+    return { binding: null, loadError: message(err) };
+  }
+  if (isa !== undefined) {
+    const supported = binding.info().isas;
+    if (!supported.includes(isa)) {
+      throw new Error(`NNINIT_ISA=${isa} is not supported by this build and CPU; valid values here: ${quote(supported)}`);
+    }
+    binding.setIsa(isa);
+  }
+  if (threads !== undefined) binding.setThreads(threads);
+  return { binding };
+}
+
+const chosen = choose();
+
+/** The native binding, or null when the JS backend is active. */
+export const nativeBinding: NativeBinding | null = chosen.binding;
+/** ISAs the native backend can run on this machine, best first ([] without native). */
+export const nativeIsas: readonly string[] = chosen.binding === null ? [] : chosen.binding.info().isas;
+
+/** The pure-TypeScript reference backend. */
+export const jsBackend: Backend = makeJsBackend(chosen.loadError);
+
+/** The native backend with the environment's default ISA, or null. */
+export const nativeBackend: Backend | null = chosen.binding === null ? null : createNativeBackend(chosen.binding);
+
+/** A native backend that runs every fill with `isa` (one of nativeIsas); for tests and benches. */
+export function nativeBackendFor(isa: string): Backend {
+  if (chosen.binding === null) throw new Error(`the native backend is not loaded: ${chosen.loadError}`);
+  return createNativeBackend(chosen.binding, isa);
+}
 
 /** The active backend. */
-export const active: Backend = jsBackend;
+export const active: Backend = nativeBackend ?? jsBackend;

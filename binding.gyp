@@ -1,0 +1,33 @@
+{
+  "targets": [
+    {
+      "target_name": "nninit",
+      "sources": [
+        "native/binding/addon.cc",
+        "native/binding/args.cc",
+        "native/binding/errors.cc",
+        "native/binding/fill_async.cc",
+        "native/core/dispatch.cc",
+        "native/core/fill.cc",
+        "native/core/pool.cc",
+        "native/kernels/scalar/kernels.cc",
+        "native/kernels/avx2/kernels.cc",
+        "native/kernels/neon/kernels.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-O3", "-ffp-contract=off", "-fno-math-errno", "-fvisibility=hidden", "-fvisibility-inlines-hidden"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "MACOSX_DEPLOYMENT_TARGET": "10.15",
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fvisibility=hidden"]
+      },
+      "msvs_settings": {
+        "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/fp:precise"] }
+      }
+    }
+  ]
+}

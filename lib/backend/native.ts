@@ -1,0 +1,100 @@
+/**
+ * The native backend: loads nninit.node (native/, built by node-gyp or cmake-js into
+ * build/Release/, or shipped in prebuilds/<platform>-<arch>/) through node-gyp-build, and turns
+ * a FillPlan into one binding call. The binding re-checks every argument itself; this file only
+ * translates (dtype/kernel names to the codes of DTYPES/KERNELS, the bigint key to two uint32).
+ */
+import { join } from "node:path";
+import type { FillPlan } from "../plan/plan.js";
+import { DTYPES, type OutArray } from "../plan/validate.js";
+import { KERNELS } from "./jsKernels.js";
+import type { Backend } from "./select.js";
+
+/** What the binding's info() reports. */
+export interface NativeInfo {
+  /** The ISA this environment uses by default. */
+  isa: string;
+  /** ISAs compiled in and supported by this CPU, best first. */
+  isas: string[];
+  /** ISAs compiled into this binary, best first. */
+  compiled: string[];
+  /** Default thread count of this environment. */
+  threads: number;
+  /** std::thread::hardware_concurrency(). */
+  hardwareThreads: number;
+}
+
+/** The raw N-API surface of nninit.node (native/binding/addon.cc). */
+export interface NativeBinding {
+  fill(out: OutArray, dtype: number, kernel: number, params: Float32Array, keyHi: number, keyLo: number,
+    offset: number, threads: number, isa?: string): void;
+  fillAsync(out: OutArray, dtype: number, kernel: number, params: Float32Array, keyHi: number, keyLo: number,
+    offset: number, threads: number, isa?: string): Promise<void>;
+  fillConstant(out: OutArray, dtype: number, value: number, threads: number, isa?: string): void;
+  fillConstantAsync(out: OutArray, dtype: number, value: number, threads: number, isa?: string): Promise<void>;
+  /** A constant fill with streaming stores on all threads: the bench's "physical limit" row. */
+  streamFill(out: Float32Array, value: number, threads: number): void;
+  /** Default threads of this environment (1..1024; 0 restores the hardware count). */
+  setThreads(n: number): void;
+  /** Default ISA of this environment (one of info().isas). */
+  setIsa(isa: string): void;
+  info(): NativeInfo;
+}
+
+const FUNCTIONS = ["fill", "fillAsync", "fillConstant", "fillConstantAsync", "streamFill", "setThreads", "setIsa", "info"] as const;
+
+/** The package root: this file is lib/backend/native.ts or dist/backend/native.js. */
+export const PACKAGE_ROOT = join(__dirname, "..", "..");
+
+/** Loads the binding; throws (with node-gyp-build's reason) when there is none for this platform. */
+export function loadBinding(root: string = PACKAGE_ROOT): NativeBinding {
+  const load = require("node-gyp-build") as (dir: string) => unknown;
+  const binding = load(root) as Partial<NativeBinding> | null;
+  const missing = FUNCTIONS.filter((name) => typeof binding?.[name] !== "function");
+  if (missing.length > 0) throw new Error(`nninit.node is not this version's binding (missing ${missing.join(", ")})`);
+  return binding as NativeBinding;
+}
+
+const MASK32 = 0xffffffffn;
+
+function dtypeCode(plan: FillPlan): number {
+  return DTYPES.indexOf(plan.dtype);
+}
+
+/** Calls the binding's sync or async entry point for `plan`. */
+function call<R>(binding: NativeBinding, plan: FillPlan, out: OutArray, isa: string | undefined, async: boolean): R {
+  if (plan.kind === "constant") {
+    const fn = async ? binding.fillConstantAsync : binding.fillConstant;
+    return fn(out, dtypeCode(plan), plan.value, 0, isa) as R;
+  }
+  const fn = async ? binding.fillAsync : binding.fill;
+  const keyHi = Number((plan.key >> 32n) & MASK32);
+  const keyLo = Number(plan.key & MASK32);
+  return fn(out, dtypeCode(plan), KERNELS.indexOf(plan.kernel), plan.params, keyHi, keyLo, plan.offset, plan.threads, isa) as R;
+}
+
+/**
+ * A Backend over `binding`. With `isa`, every call names that ISA explicitly (tests compare all
+ * ISAs in one process); without, the environment's default ISA (NNINIT_ISA or the best one).
+ */
+export function createNativeBackend(binding: NativeBinding, isa?: string): Backend {
+  const native = binding.info();
+  const info = { name: "native" as const, isa: isa ?? native.isa, threads: native.threads };
+  return {
+    info,
+    fill(plan: FillPlan, out: OutArray): void {
+      call<void>(binding, plan, out, isa, false);
+    },
+    fillAsync(plan: FillPlan, out: OutArray): Promise<void> {
+      try {
+        return call<Promise<void>>(binding, plan, out, isa, true);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    setThreads(n: number): void {
+      binding.setThreads(n);
+      info.threads = binding.info().threads;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// The N-API module nninit.node (node-addon-api, C++ exceptions). Exports:
+//   fill(out, dtype, kernel, params, keyHi, keyLo, offset, threads[, isa])          -> undefined
+//   fillAsync(same)                                                                   -> Promise<void>
+//   fillConstant(out, dtype, value, threads[, isa]) / fillConstantAsync(same)
+//   streamFill(out: Float32Array, value, threads)   streaming-store constant fill (bench baseline)
+//   setThreads(n)  (0: hardware default)   setIsa(id)   info() -> {isa, isas, compiled, threads, hardwareThreads}
+// dtype/kernel codes follow DTYPES (lib/plan/validate.ts) and KERNELS (lib/backend/jsKernels.ts).
+// Registered per context (NODE_API_MODULE), so it loads in every worker_thread; per-env settings
+// live in instance data (env_state.h). No math here.
+#include <napi.h>
+
+#include <thread>
+
+#include "../core/fill.h"
+#include "args.h"
+#include "env_state.h"
+#include "errors.h"
+#include "fill_async.h"
+
+namespace nninit {
+
+int hardware_threads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n > static_cast<unsigned>(kMaxThreads) ? kMaxThreads : static_cast<int>(n);
+}
+
+namespace {
+
+Napi::Value Fill(const Napi::CallbackInfo& info) {
+  return guard(info.Env(), [&] {
+    OutArg out;
+    fill_sync(parse_random(info, out));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value FillAsync(const Napi::CallbackInfo& info) {
+  return guard(info.Env(), [&] {
+    OutArg out;
+    FillSpec spec = parse_random(info, out);
+    return start_async(info.Env(), spec, out);
+  });
+}
+
+Napi::Value FillConstant(const Napi::CallbackInfo& info) {
+  return guard(info.Env(), [&] {
+    OutArg out;
+    fill_sync(parse_constant(info, out));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value FillConstantAsync(const Napi::CallbackInfo& info) {
+  return guard(info.Env(), [&] {
+    OutArg out;
+    FillSpec spec = parse_constant(info, out);
+    return start_async(info.Env(), spec, out);
+  });
+}
+
+Napi::Value StreamFill(const Napi::CallbackInfo& info) {
+  return guard(info.Env(), [&] {
+    OutArg out;
+    fill_sync(parse_stream(info, out));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  if (info.Length() != 1) throw_value(info.Env(), "nninit binding setThreads expects 1 argument");
+  const int n = parse_threads(info.Env(), info[0], "threads");
+  env_state(info.Env()).threads = n == 0 ? hardware_threads() : n;
+  return info.Env().Undefined();
+}
+
+Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  if (info.Length() != 1) throw_value(info.Env(), "nninit binding setIsa expects 1 argument");
+  env_state(info.Env()).impl = parse_isa(info.Env(), info[0], "isa");
+  return info.Env().Undefined();
+}
+
+Napi::Array names(Napi::Env env, bool supported_only) {
+  Napi::Array a = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const Impl& impl : compiled_impls()) {
+    if (!supported_only || impl.supported) a.Set(i++, Napi::String::New(env, impl.name));
+  }
+  return a;
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const EnvState& st = env_state(env);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("isa", st.impl->name);
+  o.Set("isas", names(env, true));
+  o.Set("compiled", names(env, false));
+  o.Set("threads", st.threads);
+  o.Set("hardwareThreads", hardware_threads());
+  return o;
+}
+
+}  // namespace
+
+Napi::Object init_module(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData<EnvState>(new EnvState{best_impl(), hardware_threads()});
+  exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
+  exports.Set("fillAsync", Napi::Function::New(env, FillAsync, "fillAsync"));
+  exports.Set("fillConstant", Napi::Function::New(env, FillConstant, "fillConstant"));
+  exports.Set("fillConstantAsync", Napi::Function::New(env, FillConstantAsync, "fillConstantAsync"));
+  exports.Set("streamFill", Napi::Function::New(env, StreamFill, "streamFill"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  return exports;
+}
+
+}  // namespace nninit
+
+static Napi::Object InitNninit(Napi::Env env, Napi::Object exports) { return nninit::init_module(env, exports); }
+
+NODE_API_MODULE(nninit, InitNninit)

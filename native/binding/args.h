@@ -1,0 +1,33 @@
+// Re-checks every argument the binding receives from JS (the TypeScript layer validated them
+// already; the native layer trusts nothing) and builds a FillSpec. Every failure throws a JS
+// TypeError/RangeError (native/binding/errors.h); nothing is written before all checks pass.
+#ifndef NNINIT_BINDING_ARGS_H_
+#define NNINIT_BINDING_ARGS_H_
+
+#include <napi.h>
+
+#include "../core/fill.h"
+
+namespace nninit {
+
+// The checked output array.
+struct OutArg {
+  Napi::TypedArray array;
+  napi_value buffer = nullptr;  // its ArrayBuffer or SharedArrayBuffer
+  bool shared = false;          // backed by a SharedArrayBuffer (can never be detached)
+};
+
+// fill / fillAsync(out, dtype, kernel, params, keyHi, keyLo, offset, threads[, isa])
+FillSpec parse_random(const Napi::CallbackInfo& info, OutArg& out);
+// fillConstant / fillConstantAsync(out, dtype, value, threads[, isa])
+FillSpec parse_constant(const Napi::CallbackInfo& info, OutArg& out);
+// streamFill(out: Float32Array, value, threads)
+FillSpec parse_stream(const Napi::CallbackInfo& info, OutArg& out);
+// The ISA named by a JS value (a supported ISA id), for setIsa and the optional isa arguments.
+const Impl* parse_isa(Napi::Env env, const Napi::Value& v, const char* name);
+// A thread count in [0, 1024] (0: the environment's default).
+int parse_threads(Napi::Env env, const Napi::Value& v, const char* name);
+
+}  // namespace nninit
+
+#endif  // NNINIT_BINDING_ARGS_H_

@@ -1,0 +1,68 @@
+// ISA detection and the implementation list (native/core/dispatch.h).
+#include "dispatch.h"
+
+#include <cstdint>
+
+namespace nninit {
+namespace {
+
+#if defined(__x86_64__) || defined(_M_X64)
+// AVX state (XMM | YMM) enabled by the OS in XCR0: without it AVX instructions fault even when
+// cpuid advertises them (e.g. a kernel booted with noxsave).
+bool os_saves_ymm() {
+  uint32_t eax, ebx, ecx, edx;
+  __asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(1), "c"(0));
+  if ((ecx & (1u << 27)) == 0) return false;  // OSXSAVE
+  uint32_t lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (lo & 6u) == 6u;
+}
+
+bool has_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && os_saves_ymm();
+}
+#endif
+
+std::vector<Impl> build_list() {
+  std::vector<Impl> list;
+#if defined(__x86_64__) || defined(_M_X64)
+  list.push_back({"avx2", "AVX2, 8 lanes per vector, no FMA", &avx2::kernels, has_avx2()});
+#endif
+#if defined(__aarch64__)
+  list.push_back({"neon", "AArch64 NEON, 2 x 4 lanes, no FMA", &neon::kernels, true});
+#endif
+  list.push_back({"scalar", "portable C++ (baseline ISA)", &scalar::kernels, true});
+  return list;
+}
+
+}  // namespace
+
+const std::vector<Impl>& compiled_impls() {
+  static const std::vector<Impl> list = build_list();
+  return list;
+}
+
+std::vector<std::string> supported_names() {
+  std::vector<std::string> names;
+  for (const Impl& i : compiled_impls()) {
+    if (i.supported) names.push_back(i.name);
+  }
+  return names;
+}
+
+const Impl* find_impl(const std::string& name) {
+  for (const Impl& i : compiled_impls()) {
+    if (name == i.name) return &i;
+  }
+  return nullptr;
+}
+
+const Impl* best_impl() {
+  for (const Impl& i : compiled_impls()) {
+    if (i.supported) return &i;
+  }
+  return &compiled_impls().back();
+}
+
+}  // namespace nninit

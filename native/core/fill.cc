@@ -1,0 +1,93 @@
+// Partition of a fill into pool tasks (native/core/fill.h); docs/stream.md §3.
+#include "fill.h"
+
+#include <algorithm>
+
+namespace nninit {
+namespace {
+
+struct Plan {
+  FillSpec spec;
+  const KernelTable* table;
+  uint64_t first_block = 0;  // first block overlapping [offset, offset + n)
+  uint64_t end_block = 0;    // one past the last
+  bool nt = false;
+  size_t ntasks = 0;
+};
+
+char* element_ptr(const Plan& p, uint64_t index) {
+  return static_cast<char*>(p.spec.dst) + (index - p.spec.offset) * dtype_size(p.spec.dtype);
+}
+
+bool whole(const Plan& p, uint64_t j) {
+  return j * kBlockSize >= p.spec.offset && (j + 1) * kBlockSize <= p.spec.offset + p.spec.n;
+}
+
+// A block that the range only partly covers: generate it whole into scratch, store the overlap.
+void partial_block(const Plan& p, uint64_t j) {
+  alignas(64) float scratch[kBlockSize];
+  const RunArgs args{p.spec.key, j, 1, p.spec.params, scratch};
+  p.table->run[static_cast<int>(p.spec.kernel)][0][0](args);
+  const uint64_t from = std::max(j * kBlockSize, p.spec.offset);
+  const uint64_t to = std::min((j + 1) * kBlockSize, p.spec.offset + p.spec.n);
+  p.table->store_range(scratch + (from - j * kBlockSize), to - from, element_ptr(p, from), p.spec.dtype);
+}
+
+void random_task(const Plan& p, size_t t) {
+  uint64_t a = p.first_block + t * kChunkBlocks;
+  uint64_t b = std::min(a + kChunkBlocks, p.end_block);
+  if (!whole(p, a)) partial_block(p, a++);
+  const bool tail = b > a && !whole(p, b - 1);
+  if (tail) --b;
+  if (b > a) {
+    const RunArgs args{p.spec.key, a, b - a, p.spec.params, element_ptr(p, a * kBlockSize)};
+    p.table->run[static_cast<int>(p.spec.kernel)][static_cast<int>(p.spec.dtype)][p.nt ? 1 : 0](args);
+  }
+  if (tail) partial_block(p, b);
+}
+
+void constant_task(const Plan& p, size_t t) {
+  const size_t from = t * kConstChunk;
+  const size_t len = std::min(kConstChunk, p.spec.n - from);
+  p.table->fill_constant(element_ptr(p, p.spec.offset + from), len, p.spec.dtype, p.spec.const_bits, p.nt);
+}
+
+std::shared_ptr<Plan> make_plan(const FillSpec& spec) {
+  auto p = std::make_shared<Plan>();
+  p->spec = spec;
+  p->table = &spec.impl->table();
+  const size_t bytes = spec.n * dtype_size(spec.dtype);
+  p->nt = spec.nt_mode > 0 || (spec.nt_mode == 0 && bytes >= kStreamBytes);
+  if (spec.n == 0) return p;
+  if (spec.op == FillOp::kConstant) {
+    p->ntasks = (spec.n + kConstChunk - 1) / kConstChunk;
+    return p;
+  }
+  p->first_block = spec.offset / kBlockSize;
+  p->end_block = (spec.offset + spec.n - 1) / kBlockSize + 1;
+  p->ntasks = (p->end_block - p->first_block + kChunkBlocks - 1) / kChunkBlocks;
+  // streaming stores need every whole block's destination 16-byte aligned (block sizes in bytes
+  // are multiples of 16, so checking one block start suffices)
+  const uint64_t j = whole(*p, p->first_block) ? p->first_block : p->first_block + 1;
+  if ((reinterpret_cast<uintptr_t>(element_ptr(*p, j * kBlockSize)) & 15) != 0) p->nt = false;
+  return p;
+}
+
+std::function<void(size_t)> task_fn(const std::shared_ptr<Plan>& p) {
+  if (p->spec.op == FillOp::kConstant) return [p](size_t t) { constant_task(*p, t); };
+  return [p](size_t t) { random_task(*p, t); };
+}
+
+}  // namespace
+
+void fill_sync(const FillSpec& spec) {
+  const std::shared_ptr<Plan> p = make_plan(spec);
+  run_sync(p->ntasks, spec.threads, task_fn(p));
+}
+
+std::shared_ptr<Job> fill_async(const FillSpec& spec, std::function<void()> on_done) {
+  const std::shared_ptr<Plan> p = make_plan(spec);
+  return run_async(p->ntasks, spec.threads, task_fn(p), std::move(on_done));
+}
+
+}  // namespace nninit

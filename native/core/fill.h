@@ -1,0 +1,50 @@
+// A fill request reduced to plain data, and how it is cut into tasks for the pool.
+// Partition (docs/stream.md §3: threads take whole blocks): task t covers blocks
+// [first + t*kChunkBlocks, ...) of the range; it is a pure function of the range, never of the
+// thread count. Partial first/last blocks are generated whole into a per-call stack scratch block
+// and the overlapping part is converted/copied. No N-API here.
+#ifndef NNINIT_CORE_FILL_H_
+#define NNINIT_CORE_FILL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "dispatch.h"
+#include "pool.h"
+#include "types.h"
+
+namespace nninit {
+
+enum class FillOp { kRandom, kConstant };
+
+struct FillSpec {
+  FillOp op = FillOp::kRandom;
+  const Impl* impl = nullptr;
+  DType dtype = DType::kFloat32;
+  KernelId kernel = KernelId::kUniform;
+  float params[kMaxParams] = {};
+  uint64_t key = 0;
+  uint64_t offset = 0;      // stream index of dst[0]
+  uint64_t const_bits = 0;  // kConstant: the value in the dtype's encoding
+  void* dst = nullptr;
+  size_t n = 0;             // elements
+  int threads = 1;          // participants (sync: including the caller)
+  int nt_mode = 0;          // 0: streaming stores when large; 1: always (streamFill); -1: never
+};
+
+// Blocks per task, and elements per task of a constant fill: 64 Ki elements either way.
+constexpr uint64_t kChunkBlocks = 16;
+constexpr size_t kConstChunk = 65536;
+// Below this many output bytes a fill uses regular stores (the result stays in cache).
+constexpr size_t kStreamBytes = size_t{16} << 20;
+
+// Runs the fill on the calling thread plus pool threads; returns when done.
+void fill_sync(const FillSpec& spec);
+// Runs the fill on pool threads only; on_done runs on the thread that completes it.
+std::shared_ptr<Job> fill_async(const FillSpec& spec, std::function<void()> on_done);
+
+}  // namespace nninit
+
+#endif  // NNINIT_CORE_FILL_H_

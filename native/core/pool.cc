@@ -1,0 +1,119 @@
+// The thread pool (native/core/pool.h). One process-wide pool shared by every Node environment
+// (main thread and worker_threads). It is never destroyed: its threads sleep on a condition
+// variable and die with the process, so no static destructor can join (or std::terminate on) them.
+#include "pool.h"
+
+#include <algorithm>
+#include <deque>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace nninit {
+
+Job::Job(size_t ntasks, int max_workers, std::function<void(size_t)> fn, std::function<void()> on_done)
+    : ntasks_(ntasks), max_workers_(max_workers), fn_(std::move(fn)), on_done_(std::move(on_done)) {}
+
+void Job::run_tasks() {
+  for (;;) {
+    const size_t t = next_.fetch_add(1);
+    if (t >= ntasks_) return;
+    if (!cancelled_.load(std::memory_order_relaxed)) fn_(t);
+    if (done_.fetch_add(1) + 1 == ntasks_) {
+      if (on_done_) on_done_();
+      std::lock_guard<std::mutex> lock(mutex_);
+      finished_ = true;
+      cv_.notify_all();
+    }
+  }
+}
+
+void Job::wait() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  cv_.wait(lock, [this] { return finished_; });
+}
+
+class Pool {
+ public:
+  static Pool& get() {
+    static Pool* pool = new Pool();  // leaked on purpose (see the file comment)
+    return *pool;
+  }
+
+  // Queues `job` for up to job->max_workers_ pool threads, starting threads as needed.
+  // Returns how many pool threads exist (at least 1 unless starting one failed).
+  int submit(const std::shared_ptr<Job>& job) {
+    int have;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      grow(std::min(job->max_workers_, kMaxPoolThreads));
+      have = static_cast<int>(threads_.size());
+      if (have > 0) queue_.push_back(job);
+    }
+    for (int i = 0; i < job->max_workers_ && i < have; ++i) cv_.notify_one();
+    return have;
+  }
+
+ private:
+  Pool() = default;
+
+  void grow(int want) {  // mutex_ held
+    while (static_cast<int>(threads_.size()) < want) {
+      try {
+        threads_.emplace_back([this] { work(); });
+      } catch (const std::system_error&) {
+        return;  // out of threads: run with what we have
+      }
+    }
+  }
+
+  void work() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      cv_.wait(lock, [this] { return !queue_.empty(); });
+      std::shared_ptr<Job> job = queue_.front();
+      if (++job->workers_ >= job->max_workers_) queue_.pop_front();
+      lock.unlock();
+      job->run_tasks();
+      lock.lock();
+      // every task of `job` is claimed now: make sure it leaves the queue
+      auto it = std::find(queue_.begin(), queue_.end(), job);
+      if (it != queue_.end()) queue_.erase(it);
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Job>> queue_;
+  std::vector<std::thread> threads_;
+};
+
+void run_sync(size_t ntasks, int threads, const std::function<void(size_t)>& fn) {
+  if (ntasks == 0) return;
+  const int helpers = static_cast<int>(std::min<size_t>(ntasks - 1, static_cast<size_t>(std::max(threads - 1, 0))));
+  if (helpers == 0) {
+    for (size_t t = 0; t < ntasks; ++t) fn(t);
+    return;
+  }
+  auto job = std::make_shared<Job>(ntasks, helpers, fn, nullptr);
+  Pool::get().submit(job);
+  job->run_tasks();  // the caller works too, so the job finishes even if no pool thread came
+  job->wait();
+}
+
+std::shared_ptr<Job> run_async(size_t ntasks, int threads, std::function<void(size_t)> fn,
+                               std::function<void()> on_done) {
+  if (ntasks == 0) {  // still complete through a pool thread, so on_done never runs inline
+    ntasks = 1;
+    fn = [](size_t) {};
+  }
+  const int workers = static_cast<int>(std::min<size_t>(ntasks, static_cast<size_t>(std::max(threads, 1))));
+  auto job = std::make_shared<Job>(ntasks, workers, std::move(fn), std::move(on_done));
+  if (Pool::get().submit(job) == 0) {
+    throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
+                            "nninit could not start a worker thread");
+  }
+  return job;
+}
+
+}  // namespace nninit

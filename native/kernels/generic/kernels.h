@@ -1,0 +1,175 @@
+// The block kernels (uniform, normal, truncNormal), the dtype stores, and the KernelTable of one
+// ISA, written once over a vector type V of 8 u32/f32 lanes (one block's lanes).
+// Implements docs/stream.md §4 (element mapping), §6 (normal), §7 (truncNormal), §8 (uniform,
+// dtypes); mirrors lib/backend/jsKernels.ts. Included inside an ISA namespace after stream.h,
+// math.h and half.h; no #include on purpose.
+//
+// Mapping (§4): uniform/truncNormal write step k of the 8 lanes to block elements 8k..8k+7 (one
+// vector store); normal writes the pair (2g, 2g+1) to elements 16g+l and 16g+8+l (two stores).
+
+// ---- kernels: one generator step -> one (or two) vectors of float32 results -----------------
+template <class V>
+struct UniformK {
+  static constexpr int kSteps = 512, kPerStep = 8, kInterleave = 2;
+  typename V::F lo, span;
+  explicit UniformK(const float* p) : lo(V::f(p[0])), span(V::f(p[1])) {}
+  // v = RN32(lo + RN32(span * u)), u = (x >> 8) * 2^-24 (exact)
+  template <class S>
+  NNINIT_INLINE void step(Gen<V>& g, typename S::T* d) const {
+    const typename V::F u = V::fmul(V::cvt_i32(V::shr(g.next(), 8)), V::f(0x1p-24f));
+    S::put(d, V::fadd(lo, V::fmul(span, u)));
+  }
+};
+
+template <class V>
+struct NormalK {
+  static constexpr int kSteps = 256, kPerStep = 16, kInterleave = 1;
+  typename V::F mean, sd;
+  explicit NormalK(const float* p) : mean(V::f(p[0])), sd(V::f(p[1])) {}
+  // Box–Muller: r from x1, (c, s) from x2; mean + RN32(std * RN32(r * c)) and the same with s.
+  template <class S>
+  NNINIT_INLINE void step(Gen<V>& g, typename S::T* d) const {
+    const typename V::U x1 = g.next();
+    const typename V::U x2 = g.next();
+    const typename V::F r = bm_radius<V>(x1);
+    typename V::F c, s;
+    sincos_2pi<V>(x2, c, s);
+    S::put(d, V::fadd(mean, V::fmul(sd, V::fmul(r, c))));
+    S::put(d + 8, V::fadd(mean, V::fmul(sd, V::fmul(r, s))));
+  }
+};
+
+template <class V>
+struct TruncNormalK {
+  static constexpr int kSteps = 512, kPerStep = 8, kInterleave = 1;
+  typename V::F mean, sd, pa, w, lo, hi;
+  typename V::U sgn;  // sign bit set when the interval was mirrored (params[4] < 0)
+  explicit TruncNormalK(const float* p)
+      : mean(V::f(p[0])), sd(V::f(p[1])), pa(V::f(p[2])), w(V::f(p[3])), lo(V::f(p[5])), hi(V::f(p[6])),
+        sgn(V::u(p[4] < 0 ? 0x80000000u : 0u)) {}
+  // p = clamp(RN32(pa + RN32(u * w))); z = +-ndtri32(p); v = clamp(RN32(mean + RN32(std * z)), lo, hi)
+  template <class S>
+  NNINIT_INLINE void step(Gen<V>& g, typename S::T* d) const {
+    using F = typename V::F;
+    const F u = V::fmul(V::cvt_i32(V::shr(g.next(), 8)), V::f(0x1p-24f));
+    F p = V::fadd(pa, V::fmul(u, w));
+    p = V::fsel(V::flt(p, V::f(0x1p-100f)), V::f(0x1p-100f), p);
+    p = V::fsel(V::fgt(p, V::f(1.0f - 0x1p-24f)), V::f(1.0f - 0x1p-24f), p);
+    const F z = V::from_bits(V::xor_(V::bits(ndtri32<V>(p)), sgn));
+    F v = V::fadd(mean, V::fmul(sd, z));
+    v = V::fsel(V::flt(v, lo), lo, v);
+    v = V::fsel(V::fgt(v, hi), hi, v);
+    S::put(d, v);
+  }
+};
+
+// ---- stores: one vector of float32 results -> 8 elements of the output dtype ------------------
+template <class V, bool NT>
+struct StoreF32 {
+  using T = float;
+  static constexpr bool kNT = NT;
+  NNINIT_INLINE static void put(T* p, typename V::F v) { NT ? V::nt_f32(p, v) : V::st_f32(p, v); }
+};
+template <class V, bool NT>
+struct StoreF64 {  // exact widening
+  using T = double;
+  static constexpr bool kNT = NT;
+  NNINIT_INLINE static void put(T* p, typename V::F v) { NT ? V::nt_f64(p, v) : V::st_f64(p, v); }
+};
+template <class V, bool NT>
+struct StoreBF16 {
+  using T = uint16_t;
+  static constexpr bool kNT = NT;
+  NNINIT_INLINE static void put(T* p, typename V::F v) {
+    const typename V::U h = bf16_bits<V>(V::bits(v));
+    NT ? V::nt_u16(p, h) : V::st_u16(p, h);
+  }
+};
+template <class V, bool NT>
+struct StoreF16 {
+  using T = uint16_t;
+  static constexpr bool kNT = NT;
+  NNINIT_INLINE static void put(T* p, typename V::F v) {
+    const typename V::U h = f16_bits<V>(V::bits(v));
+    NT ? V::nt_u16(p, h) : V::st_u16(p, h);
+  }
+};
+
+// ---- block loops ----------------------------------------------------------------------------
+// I consecutive blocks from j, interleaved step by step (independent dependency chains: ILP).
+template <class V, class K, class S, int I>
+NNINIT_INLINE void run_group(const K& k, uint64_t key, uint64_t j, typename S::T* dst) {
+  Gen<V> g[I];
+  for (int b = 0; b < I; ++b) g[b].seed(key, j + b);
+  for (int s = 0; s < K::kSteps; ++s) {
+    for (int b = 0; b < I; ++b) k.template step<S>(g[b], dst + b * kBlockSize + s * K::kPerStep);
+  }
+}
+
+template <class V, template <class> class KT, class S>
+void run_kernel(const RunArgs& a) {
+  using K = KT<V>;
+  const K k(a.params);
+  auto* dst = static_cast<typename S::T*>(a.dst);
+  uint64_t j = a.block;
+  size_t left = a.nblocks;
+  for (; left >= static_cast<size_t>(K::kInterleave); left -= K::kInterleave, j += K::kInterleave) {
+    run_group<V, K, S, K::kInterleave>(k, a.key, j, dst);
+    dst += K::kInterleave * kBlockSize;
+  }
+  for (; left > 0; --left, ++j, dst += kBlockSize) run_group<V, K, S, 1>(k, a.key, j, dst);
+  if (S::kNT) V::fence();
+}
+
+// ---- partial blocks and constants (scalar code; at most two partial blocks per fill) --------
+inline void store_range(const float* src, size_t n, void* dst, DType dt) {
+  if (dt == DType::kFloat32) {
+    float* d = static_cast<float*>(dst);
+    for (size_t i = 0; i < n; ++i) d[i] = src[i];
+  } else if (dt == DType::kFloat64) {
+    double* d = static_cast<double*>(dst);
+    for (size_t i = 0; i < n; ++i) d[i] = static_cast<double>(src[i]);
+  } else {
+    uint16_t* d = static_cast<uint16_t*>(dst);
+    const bool bf = dt == DType::kBFloat16;
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t b;
+      __builtin_memcpy(&b, src + i, 4);
+      d[i] = bf ? bf16_from_bits(b) : f16_from_bits(b);
+    }
+  }
+}
+
+// n elements of `bits` (the value in the dtype's encoding): element stores up to 16-byte
+// alignment, then V::fill16 (16-byte units, non-temporal when nt), then element stores.
+inline void fill_constant(void* dst, size_t n, DType dt, uint64_t bits, bool nt) {
+  const size_t es = dtype_size(dt);
+  uint64_t pat = bits;
+  if (es == 4) pat = (bits & 0xffffffffu) * 0x100000001ull;
+  if (es == 2) pat = (bits & 0xffffu) * 0x0001000100010001ull;
+  char* p = static_cast<char*>(dst);
+  char* const end = p + n * es;
+  while (p < end && (reinterpret_cast<uintptr_t>(p) & 15) != 0) { __builtin_memcpy(p, &pat, es); p += es; }
+  const size_t units = static_cast<size_t>(end - p) / 16;
+  V::fill16(p, units, pat, nt);
+  for (p += units * 16; p < end; p += es) __builtin_memcpy(p, &pat, es);
+}
+
+// ---- the table ------------------------------------------------------------------------------
+#define NNINIT_ROW(K)                                                                   \
+  {                                                                                     \
+    {&run_kernel<V, K, StoreF32<V, false>>, &run_kernel<V, K, StoreF32<V, true>>},      \
+    {&run_kernel<V, K, StoreF64<V, false>>, &run_kernel<V, K, StoreF64<V, true>>},      \
+    {&run_kernel<V, K, StoreBF16<V, false>>, &run_kernel<V, K, StoreBF16<V, true>>},    \
+    {&run_kernel<V, K, StoreF16<V, false>>, &run_kernel<V, K, StoreF16<V, true>>},      \
+  }
+
+inline const KernelTable& make_table() {
+  static const KernelTable table = {
+      {NNINIT_ROW(UniformK), NNINIT_ROW(NormalK), NNINIT_ROW(TruncNormalK)},
+      &store_range,
+      &fill_constant,
+  };
+  return table;
+}
+#undef NNINIT_ROW
