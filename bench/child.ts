@@ -1,0 +1,68 @@
+/**
+ * The pure-TS and tfjs columns run in child processes (`main.js --child js|tfjs`):
+ * - pure TS: the child starts with NNINIT_BACKEND=js, so the very same public API runs on the
+ *   JS backend, with no private entry point; the child checks that the switch took effect;
+ * - tfjs: keeps tfjs's heap and allocations out of the parent, whose RSS is measured.
+ * Children run one at a time while the parent waits. They print progress to the inherited stderr
+ * (synchronous, unlike IPC messages, which would wait for the measuring loop to end) and send
+ * their rows over the IPC channel at the end.
+ */
+import { fork } from "node:child_process";
+import * as path from "node:path";
+import * as nn from "../dist/index.js";
+import { prefaulted } from "./harness.js";
+import { nninitRows } from "./cases/nninit.js";
+import { loadTfjs, tfjsRows } from "./cases/tfjs.js";
+import type { Config, Row } from "./types.js";
+
+export type ChildImpl = "js" | "tfjs";
+
+export interface ChildResult {
+  rows: Row[];
+  notes: string[];
+  tfjs: string | null;
+}
+
+type Message = { type: "done" } & ChildResult;
+
+export function runChild(impl: ChildImpl, config: Config): Promise<ChildResult> {
+  return new Promise((resolve) => {
+    const child = fork(path.join(__dirname, "main.js"), ["--child", impl, "--config", JSON.stringify(config)], {
+      env: { ...process.env, NNINIT_BACKEND: "js" },
+      execArgv: process.execArgv,
+      stdio: ["ignore", 2, 2, "ipc"], // the child's stdout (tfjs prints a banner there) joins our stderr
+    });
+    let result: ChildResult | null = null;
+    child.on("message", (m: Message) => {
+      result = { rows: m.rows, notes: m.notes, tfjs: m.tfjs };
+    });
+    child.on("exit", (code, signal) => {
+      resolve(result ?? { rows: [], notes: [`the ${impl} rows are missing: their process ended (${signal ?? `exit code ${code}`})`], tfjs: null });
+    });
+  });
+}
+
+function send(m: Message): Promise<void> {
+  return new Promise((resolve) => process.send?.(m, undefined, undefined, () => resolve()));
+}
+
+async function childRows(impl: ChildImpl, config: Config): Promise<ChildResult> {
+  const log = (line: string): void => void process.stderr.write(`  ${line}\n`);
+  if (impl === "js") {
+    if (nn.backend.name !== "js") {
+      return { rows: [], notes: [`NNINIT_BACKEND=js did not select the JS backend (got ${nn.backend.name}): pure-TS rows skipped`], tfjs: null };
+    }
+    const buf = prefaulted(Math.max(...config.sizes));
+    return { rows: nninitRows(nn, "js", undefined, buf, config.sizes, config, log), notes: [], tfjs: null };
+  }
+  const tf = await loadTfjs();
+  if ("error" in tf) return { rows: [], notes: [`tfjs rows skipped: ${tf.error}`], tfjs: null };
+  const sizes = config.sizes.filter((s) => s <= config.tfjsMaxSize);
+  return { rows: tfjsRows(tf.tf, sizes, config, log), notes: [], tfjs: tf.version };
+}
+
+export async function childMain(impl: ChildImpl, config: Config): Promise<void> {
+  const result = await childRows(impl, config);
+  await send({ type: "done", ...result });
+  process.exit(0);
+}

@@ -1,0 +1,131 @@
+/**
+ * Renders a BenchResult: the plain-text report for stdout and the Markdown of
+ * bench/results/latest.md (whose summary part is also the README's "Benchmarks" section).
+ * Columns are explained in docs/benchmarks.md.
+ */
+import { derive, distinct, find, rateOf, type Derived } from "./derive.js";
+import * as fmt from "./format.js";
+import { IMPL_LABELS, IMPLS, type BenchResult, type SweepRow } from "./types.js";
+
+type Table = { head: string[]; rows: string[][] };
+
+export function machineLines(r: BenchResult): string[] {
+  const m = r.machine;
+  const b = m.backend;
+  const backend = b.name === "native"
+    ? `native, ISA ${b.isa ?? "?"}${m.isas.length > 0 ? ` (supported here: ${m.isas.join(", ")})` : ""}, ${b.threads} threads by default`
+    : `js (native not loaded: ${b.loadError ?? "unknown reason"})`;
+  return [
+    `CPU: ${m.cpu}, ${m.cores} cores, ${m.totalMemGiB.toFixed(0)} GiB RAM, features ${m.cpuFeatures.join(" ") || "?"}`,
+    `Node ${m.node} (${m.platform}); nninit backend ${backend}; STREAM_VERSION ${m.streamVersion}`,
+    `TensorFlow.js: ${m.tfjs === null ? "not run" : `${m.tfjs} (CPU backend)`}; commit ${m.commit ?? "?"}; ${r.date}; ${r.durationS.toFixed(0)} s`,
+    `Command: \`${r.command}\`; median of ${r.config.minSamples}–${r.config.maxSamples} samples after a warm-up; peak memory by ${r.config.memory}`,
+  ];
+}
+
+function baselineTable(r: BenchResult): Table {
+  const cell = (id: string, size: number): string => {
+    const b = r.baselines.find((x) => x.id === id && x.size === size);
+    return b === undefined ? "–" : `${fmt.rate(rateOf(b, size))} (${((rateOf(b, size) * 4) / 1e9).toFixed(1)} GB/s)`;
+  };
+  const sizes = distinct(r.baselines.map((b) => b.size));
+  const threads = r.baselines.find((b) => b.id === "stream")?.threads;
+  return {
+    head: ["size", "Float32Array.fill (first)", "Float32Array.fill (last)", `streaming-store fill (${threads ?? "N"}T)`],
+    rows: sizes.map((s) => [fmt.size(s), cell("fill-first", s), cell("fill-last", s), cell("stream", s)]),
+  };
+}
+
+function rowsTable(rows: Derived[]): Table {
+  return {
+    head: ["method", "size", "impl", "elements/s", "GB/s", "÷ fill", "÷ stream", "vs tfjs", "+memory", "runs"],
+    rows: rows.map((d) => [
+      d.method, fmt.size(d.size), d.impl === "tfjs" ? `tfjs ${d.peer ?? ""}` : IMPL_LABELS[d.impl],
+      fmt.rate(d.rate), d.gbps.toFixed(2), fmt.ratio(d.vsFill), fmt.ratio(d.vsStream),
+      d.impl === "tfjs" ? "1×" : fmt.ratio(d.vsTfjs) + (d.tfjsSize !== null && d.tfjsSize !== d.size ? "†" : ""),
+      fmt.bytes(d.peakExtraBytes), `${d.samples}×${d.callsPerSample}`,
+    ]),
+  };
+}
+
+function sweepTable(sweep: SweepRow[]): Table {
+  const threads = distinct(sweep.map((s) => s.threads)).sort((a, b) => a - b);
+  return {
+    head: ["method", ...threads.map((t) => `${t}T`), "scaling"],
+    rows: distinct(sweep.map((s) => s.method)).map((m) => {
+      const rates = threads.map((t) => sweep.find((s) => s.method === m && s.threads === t)).map((s) => (s === undefined ? null : rateOf(s, s.size)));
+      const first = rates[0];
+      const last = rates[rates.length - 1];
+      return [m, ...rates.map((x) => (x === null ? "–" : fmt.rate(x))), first && last ? fmt.ratio(last / first) : "–"];
+    }),
+  };
+}
+
+/** One line per method at the largest size: the headline numbers. */
+export function summaryTable(r: BenchResult): { table: Table; size: number; tfjsSize: number | null } {
+  const rows = derive(r);
+  const size = Math.max(...r.config.sizes);
+  const tfjsSizes = rows.filter((d) => d.impl === "tfjs").map((d) => d.size);
+  const tfjsSize = tfjsSizes.length === 0 ? null : Math.max(...tfjsSizes);
+  const get = (m: string, impl: Derived["impl"]): Derived | undefined => find(rows, m, impl, impl === "tfjs" ? (tfjsSize ?? size) : size);
+  const r8 = (d: Derived | undefined): string => (d === undefined ? "–" : fmt.rate(d.rate));
+  return {
+    size, tfjsSize,
+    table: {
+      head: ["method", "native 1T", "native NT", "pure TS", `tfjs${tfjsSize !== null && tfjsSize !== size ? ` (${fmt.size(tfjsSize)})` : ""}`, "NT ÷ fill", "NT ÷ stream", "NT vs tfjs", "TS vs tfjs"],
+      rows: distinct(rows.map((d) => d.method)).map((m) => {
+        const nt = get(m, "native-nt");
+        const js = get(m, "js");
+        const tf = get(m, "tfjs");
+        return [
+          m, r8(get(m, "native-1t")), r8(nt), r8(js), tf === undefined ? "–" : `${r8(tf)} ${tf.peer ?? ""}`,
+          fmt.ratio(nt?.vsFill ?? null), fmt.ratio(nt?.vsStream ?? null), fmt.ratio(nt?.vsTfjs ?? null), fmt.ratio(js?.vsTfjs ?? null),
+        ];
+      }),
+    },
+  };
+}
+
+function ordered(r: BenchResult): Derived[] {
+  const methods = distinct(r.rows.map((x) => x.method));
+  return derive(r).sort((a, b) =>
+    methods.indexOf(a.method) - methods.indexOf(b.method) || a.size - b.size || IMPLS.indexOf(a.impl) - IMPLS.indexOf(b.impl));
+}
+
+export function textReport(r: BenchResult): string {
+  const t = (x: Table, left = 1): string => fmt.textTable(x.head, x.rows, left);
+  const s = summaryTable(r);
+  return [
+    `nninit bench${r.config.quick ? " (--quick)" : ""}`, ...machineLines(r), "",
+    "Baselines", t(baselineTable(r)), "",
+    `Every row (elements/s = float32 values written per second; † = vs tfjs at its largest size)`, t(rowsTable(ordered(r)), 3), "",
+    ...(r.sweep.length > 0 ? [`Thread scaling at ${fmt.size(r.config.sweepSize)}`, t(sweepTable(r.sweep)), ""] : []),
+    `Summary at ${fmt.size(s.size)}`, t(s.table), "",
+    ...r.notes.map((n) => `note: ${n}`),
+  ].join("\n");
+}
+
+/** The part shared by latest.md and the README: machine, summary table, chart. */
+export function summaryMarkdown(r: BenchResult, chartPath: string): string {
+  const s = summaryTable(r);
+  return [
+    ...machineLines(r).map((l) => `- ${l}`), "",
+    `Elements/s at ${fmt.size(s.size)} float32 elements (${(s.size * 4) / 2 ** 20} MiB)${s.tfjsSize !== null && s.tfjsSize !== s.size ? `; tfjs at ${fmt.size(s.tfjsSize)}` : ""}. ` +
+      "NT = all threads; ÷ fill = fraction of `Float32Array.prototype.fill`; ÷ stream = fraction of the streaming-store fill (the memory-bandwidth limit).", "",
+    fmt.mdTable(s.table.head, s.table.rows), "",
+    ...r.notes.map((n) => `Note: ${n}`), ...(r.notes.length > 0 ? [""] : []),
+    `![chart](${chartPath})`,
+  ].join("\n");
+}
+
+export function markdownReport(r: BenchResult, chartPath: string): string {
+  const md = (x: Table, left = 1): string => fmt.mdTable(x.head, x.rows, left);
+  return [
+    `# nninit benchmarks${r.config.quick ? " (--quick)" : ""}`, "",
+    "Generated by `npm run bench` (bench/main.ts); columns are explained in [docs/benchmarks.md](../../docs/benchmarks.md).", "",
+    summaryMarkdown(r, chartPath), "",
+    "## Baselines", "", md(baselineTable(r)), "",
+    ...(r.sweep.length > 0 ? [`## Thread scaling at ${fmt.size(r.config.sweepSize)}`, "", md(sweepTable(r.sweep)), ""] : []),
+    "## Every row", "", "† = compared with tfjs at its largest size.", "", md(rowsTable(ordered(r)), 3), "",
+  ].join("\n");
+}

@@ -1,0 +1,98 @@
+/**
+ * The shape of a bench run, as written to bench/results/<date>.json (schema 1) and read back by
+ * bench/report.ts and bench/chart.ts. Times are seconds per call; rates are float32 elements per
+ * second; bytes are bytes written (4 per float32 element).
+ */
+
+/** Who fills the array in a row. */
+export const IMPLS = ["native-1t", "native-nt", "js", "tfjs"] as const;
+export type ImplId = (typeof IMPLS)[number];
+
+export const IMPL_LABELS: Record<ImplId, string> = {
+  "native-1t": "native 1T",
+  "native-nt": "native NT",
+  js: "pure TS",
+  tfjs: "tfjs",
+};
+
+/** One timed cell: `samples` medians of `callsPerSample` back-to-back calls each. */
+export interface Timing {
+  /** Median seconds per call over the samples. */
+  medianS: number;
+  /** Fastest sample's seconds per call. */
+  bestS: number;
+  samples: number;
+  callsPerSample: number;
+  /**
+   * Largest growth of the process's resident set during a sample, over its RSS just before
+   * (after a GC), in bytes; null where the OS gives no way to read a peak.
+   */
+  peakExtraBytes: number | null;
+}
+
+/** A baseline row: a plain memory write of `size` float32 elements. */
+export interface BaselineRow extends Timing {
+  id: "fill-first" | "fill-last" | "stream";
+  size: number;
+  threads: number;
+}
+
+/** A method × implementation × size row. */
+export interface Row extends Timing {
+  method: string;
+  impl: ImplId;
+  size: number;
+  /** The tfjs call that served as this method's peer (tfjs rows only). */
+  peer?: string;
+}
+
+/** A thread-count sweep point. */
+export interface SweepRow extends Timing {
+  method: string;
+  size: number;
+  threads: number;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  /** SIMD features the CPU reports (from /proc/cpuinfo), independent of what nninit uses. */
+  cpuFeatures: string[];
+  totalMemGiB: number;
+  node: string;
+  platform: string;
+  /** nninit.backend as loaded in the parent process. */
+  backend: { name: string; isa: string | null; threads: number; loadError?: string };
+  /** The ISAs the native core can run here (empty without native). */
+  isas: string[];
+  streamVersion: number;
+  tfjs: string | null;
+  commit: string | null;
+}
+
+export interface Config {
+  quick: boolean;
+  sizes: number[];
+  /** Largest size tfjs runs at (it is slow; see docs/benchmarks.md). */
+  tfjsMaxSize: number;
+  sweepSize: number;
+  minSamples: number;
+  maxSamples: number;
+  budgetS: number;
+  sampleTargetS: number;
+  memory: "vmhwm" | "rss-after";
+}
+
+export interface BenchResult {
+  schema: 1;
+  date: string;
+  command: string;
+  durationS: number;
+  machine: Machine;
+  config: Config;
+  baselines: BaselineRow[];
+  rows: Row[];
+  sweep: SweepRow[];
+  /** Why a group of rows is missing. */
+  notes: string[];
+}
