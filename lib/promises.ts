@@ -1,0 +1,39 @@
+/**
+ * `nninit/promises`: the same functions as the main entry, returning Promises. With the native
+ * backend the fill runs on nninit's own thread pool, off the event loop; argument errors reject
+ * (they never throw synchronously). The Promise resolves with `out`.
+ *
+ * Safety (docs/safety.md): an async fill never writes into memory that may have been freed. Arrays
+ * backed by a SharedArrayBuffer are filled in place; for ordinary ArrayBuffers the native backend
+ * computes into memory of its own and copies into `out` on the main thread at the end, after
+ * checking that `out` is still attached (a transferred buffer makes the Promise reject).
+ */
+import * as sync from "./index.js";
+import { active } from "./backend/select.js";
+import { capturePlan } from "./api/execute.js";
+
+/** Wraps a sync fill (TypeScript keeps its generic signature: higher-order inference). */
+function promisify<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R> {
+  return async (...args: A): Promise<R> => {
+    let result: R | undefined;
+    const job = capturePlan(() => {
+      result = fn(...args);
+    });
+    if (job !== null) await active.fillAsync(job.plan, job.out);
+    return result as R;
+  };
+}
+
+export const uniform = promisify(sync.uniform);
+export const normal = promisify(sync.normal);
+export const truncNormal = promisify(sync.truncNormal);
+export const constant = promisify(sync.constant);
+export const zeros = promisify(sync.zeros);
+export const ones = promisify(sync.ones);
+export const varianceScaling = promisify(sync.varianceScaling);
+export const xavierUniform = promisify(sync.xavierUniform);
+export const xavierNormal = promisify(sync.xavierNormal);
+export const kaimingUniform = promisify(sync.kaimingUniform);
+export const kaimingNormal = promisify(sync.kaimingNormal);
+export const lecunUniform = promisify(sync.lecunUniform);
+export const lecunNormal = promisify(sync.lecunNormal);
