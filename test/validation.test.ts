@@ -1,0 +1,394 @@
+/**
+ * Input validation (DESIGN.md §5): every bad input throws a TypeError (wrong type, code
+ * ERR_INVALID_ARG_TYPE) or a RangeError (bad value, code ERR_OUT_OF_RANGE or
+ * ERR_INVALID_ARG_VALUE) whose message names the argument or option and shows the bad value,
+ * and `out` is left byte-for-byte unchanged (it is pre-filled with a sentinel pattern). A failed
+ * call never advances a Generator.
+ */
+import t, { type Test } from "tap";
+import * as nn from "../lib/index.js";
+
+type Fn = (...args: unknown[]) => unknown;
+const api = nn as unknown as Record<string, Fn>;
+
+const SHAPE = [3, 4];
+const LEN = 12;
+
+/** Every public fill, called as fill(out, options) (fan-based ones on SHAPE, constant with 0.5). */
+interface Method {
+  name: string;
+  call: (out: unknown, options?: unknown) => unknown;
+  /** Its float-valued options. */
+  floats: string[];
+  random: boolean;
+}
+const elementwise = (name: string, floats: string[]): Method => ({ name, floats, random: true, call: (o, p) => api[name](o, p) });
+const fanBased = (name: string, floats: string[]): Method => ({
+  name, floats: [...floats, "fanIn", "fanOut"], random: true, call: (o, p) => api[name](o, SHAPE, p),
+});
+const METHODS: Method[] = [
+  elementwise("uniform", ["low", "high"]),
+  elementwise("normal", ["mean", "std"]),
+  elementwise("truncNormal", ["mean", "std", "a", "b"]),
+  fanBased("xavierUniform", ["gain"]),
+  fanBased("xavierNormal", ["gain"]),
+  fanBased("kaimingUniform", ["a"]),
+  fanBased("kaimingNormal", ["a"]),
+  fanBased("lecunUniform", []),
+  fanBased("lecunNormal", []),
+  fanBased("varianceScaling", ["scale"]),
+  { name: "constant", floats: [], random: false, call: (o, p) => nn.constant(o as Float32Array, 0.5, p as nn.ConstantOptions) },
+  { name: "zeros", floats: [], random: false, call: (o, p) => nn.zeros(o as Float32Array, p as nn.ConstantOptions) },
+  { name: "ones", floats: [], random: false, call: (o, p) => nn.ones(o as Float32Array, p as nn.ConstantOptions) },
+];
+const RANDOM = METHODS.filter((m) => m.random);
+
+/** A sentinel-filled output: every byte 0xA5 (a finite value in every dtype). */
+function sentinel(kind: "f32" | "f64" | "u16" = "f32", n = LEN): Float32Array | Float64Array | Uint16Array {
+  const a = kind === "f32" ? new Float32Array(n) : kind === "f64" ? new Float64Array(n) : new Uint16Array(n);
+  new Uint8Array(a.buffer).fill(0xa5);
+  return a;
+}
+
+function snapshot(out: unknown): string {
+  if (ArrayBuffer.isView(out)) {
+    try {
+      return Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString("hex");
+    } catch {
+      return "unreadable";
+    }
+  }
+  try {
+    return JSON.stringify(out) ?? String(out);
+  } catch {
+    return String(out);
+  }
+}
+
+interface Want {
+  type: typeof TypeError | typeof RangeError;
+  /** Substrings the message must contain: the argument/option name and the bad value. */
+  mentions: string[];
+  /** The exact error object expected to propagate (getter tests). */
+  error?: unknown;
+}
+
+/**
+ * Runs `call`, which must throw what `want` says, and checks that `out` is unchanged. One
+ * assertion per case, listing every problem found.
+ */
+function expectFail(t: Test, what: string, out: unknown, call: () => unknown, want: Want): void {
+  const before = snapshot(out);
+  let thrown: unknown;
+  let threw = false;
+  try {
+    call();
+  } catch (e) {
+    threw = true;
+    thrown = e;
+  }
+  const problems: string[] = [];
+  const err = thrown as { name?: string; message?: string; code?: string } | undefined;
+  if (!threw) problems.push("did not throw");
+  else if (want.error !== undefined) {
+    if (thrown !== want.error) problems.push(`threw ${String(thrown)} instead of the getter's error`);
+  } else {
+    if (!(thrown instanceof want.type)) problems.push(`threw ${err?.name}, want ${want.type.name}`);
+    const codes = want.type === TypeError ? ["ERR_INVALID_ARG_TYPE"] : ["ERR_OUT_OF_RANGE", "ERR_INVALID_ARG_VALUE"];
+    if (!codes.includes(String(err?.code))) problems.push(`code ${err?.code}, want ${codes.join(" or ")}`);
+    const msg = String(err?.message);
+    for (const m of want.mentions) if (!msg.includes(m)) problems.push(`message does not mention ${JSON.stringify(m)}`);
+  }
+  if (snapshot(out) !== before) problems.push("out was modified");
+  t.same(problems, [], `${what}${threw ? ` -> ${err?.name} [${err?.code}]: ${err?.message}` : ""}`);
+}
+
+const T = TypeError;
+const R = RangeError;
+const q = (name: string) => `"${name}"`;
+
+t.test("out: wrong types and mismatched dtype", async (t) => {
+  for (const m of METHODS) {
+    const arr = Array.from({ length: LEN }, (_, i) => i);
+    expectFail(t, `${m.name}: plain array`, arr, () => m.call(arr), { type: T, mentions: [q("out"), "array"] });
+    const i32 = new Int32Array(LEN).fill(7);
+    expectFail(t, `${m.name}: Int32Array`, i32, () => m.call(i32), { type: T, mentions: [q("out"), "Int32Array"] });
+    expectFail(t, `${m.name}: null`, null, () => m.call(null), { type: T, mentions: [q("out"), "null"] });
+    const dv = new DataView(new ArrayBuffer(48));
+    expectFail(t, `${m.name}: DataView`, dv, () => m.call(dv), { type: T, mentions: [q("out"), "DataView"] });
+    const u16 = sentinel("u16");
+    expectFail(t, `${m.name}: Uint16Array without dtype`, u16, () => m.call(u16), { type: R, mentions: [q("dtype"), "Uint16Array"] });
+    expectFail(t, `${m.name}: Uint16Array with dtype float32`, u16, () => m.call(u16, { dtype: "float32" }), { type: R, mentions: [q("dtype"), "float32"] });
+    const f32 = sentinel("f32");
+    expectFail(t, `${m.name}: Float32Array with dtype float16`, f32, () => m.call(f32, { dtype: "float16" }), { type: R, mentions: [q("dtype"), "float16"] });
+    const f64 = sentinel("f64");
+    expectFail(t, `${m.name}: Float64Array with dtype float32`, f64, () => m.call(f64, { dtype: "float32" }), { type: R, mentions: [q("dtype"), "float32"] });
+    expectFail(t, `${m.name}: unknown dtype float8`, f32, () => m.call(f32, { dtype: "float8" }), { type: R, mentions: [q("dtype"), "float8"] });
+  }
+});
+
+t.test("out: a detached buffer", async (t) => {
+  for (const m of METHODS) {
+    const buf = new ArrayBuffer(LEN * 4);
+    const out = new Float32Array(buf);
+    structuredClone(buf, { transfer: [buf] });
+    t.equal(buf.byteLength, 0, "the buffer is detached");
+    expectFail(t, `${m.name}: detached Float32Array`, out, () => m.call(out), { type: R, mentions: [q("out"), "detached"] });
+    const buf16 = new ArrayBuffer(LEN * 2);
+    const out16 = new Uint16Array(buf16);
+    structuredClone(buf16, { transfer: [buf16] });
+    expectFail(t, `${m.name}: detached Uint16Array (bfloat16)`, out16, () => m.call(out16, { dtype: "bfloat16" }), { type: R, mentions: [q("out"), "detached"] });
+  }
+});
+
+t.test("numeric parameters: NaN, ±Infinity, beyond float32, wrong type", async (t) => {
+  for (const m of METHODS) {
+    for (const name of m.floats) {
+      for (const v of [NaN, Infinity, -Infinity, 1e39, -1e39]) {
+        const out = sentinel();
+        expectFail(t, `${m.name}({${name}: ${v}})`, out, () => m.call(out, { [name]: v }), { type: R, mentions: [q(name), String(v)] });
+      }
+      for (const [v, shown] of [["1", '"1"'], [null, "null"], [1n, "1n"], [true, "true"]] as const) {
+        const out = sentinel();
+        expectFail(t, `${m.name}({${name}: ${shown}})`, out, () => m.call(out, { [name]: v }), { type: T, mentions: [q(name), shown] });
+      }
+    }
+  }
+  for (const [v, type, shown] of [[NaN, R, "NaN"], [Infinity, R, "Infinity"], [1e39, R, "1e+39"], ["1", T, '"1"'], [undefined, T, "undefined"]] as const) {
+    const out = sentinel();
+    expectFail(t, `constant(out, ${shown})`, out, () => api.constant(out, v), { type, mentions: [q("value"), shown] });
+    const out64 = sentinel("f64");
+    expectFail(t, `constant(Float64Array, ${shown})`, out64, () => api.constant(out64, v), { type, mentions: [q("value"), shown] });
+  }
+});
+
+t.test("parameter constraints: std, bounds, gain, scale, fans", async (t) => {
+  const cases: [string, (out: Float32Array) => unknown, string[], Want["type"]?][] = [
+    ["normal std -1", (o) => nn.normal(o, { std: -1, seed: 1 }), [q("std"), "-1"]],
+    ["normal std -0.5", (o) => nn.normal(o, { std: -0.5, seed: 1 }), [q("std"), "-0.5"]],
+    ["truncNormal std 0", (o) => nn.truncNormal(o, { std: 0, seed: 1 }), [q("std"), "0"]],
+    ["truncNormal std -1", (o) => nn.truncNormal(o, { std: -1, seed: 1 }), [q("std"), "-1"]],
+    ["uniform low 2 > high 1", (o) => nn.uniform(o, { low: 2, high: 1, seed: 1 }), [q("high"), q("low"), "Received 1"]],
+    ["uniform high - low overflows float32", (o) => nn.uniform(o, { low: -3e38, high: 3e38, seed: 1 }), [q("high"), "3e+38"]],
+    ["truncNormal a = b", (o) => nn.truncNormal(o, { a: 1, b: 1, seed: 1 }), [q("b"), q("a"), "Received 1"]],
+    ["truncNormal a > b", (o) => nn.truncNormal(o, { a: 2, b: -2, seed: 1 }), [q("b"), q("a"), "-2"]],
+    ["truncNormal b below the default a", (o) => nn.truncNormal(o, { b: -3, seed: 1 }), [q("b"), "-3"]],
+    ["xavierUniform gain -1", (o) => nn.xavierUniform(o, SHAPE, { gain: -1, seed: 1 }), [q("gain"), "-1"]],
+    ["xavierNormal gain -0.1", (o) => nn.xavierNormal(o, SHAPE, { gain: -0.1, seed: 1 }), [q("gain"), "-0.1"]],
+    ["varianceScaling scale 0", (o) => nn.varianceScaling(o, SHAPE, { scale: 0, seed: 1 }), [q("scale"), "0"]],
+    ["varianceScaling scale -2", (o) => nn.varianceScaling(o, SHAPE, { scale: -2, seed: 1 }), [q("scale"), "-2"]],
+    ["kaimingNormal fanIn 0", (o) => nn.kaimingNormal(o, SHAPE, { fanIn: 0, seed: 1 }), [q("fanIn"), "0"]],
+    ["kaimingNormal fanIn -5", (o) => nn.kaimingNormal(o, SHAPE, { fanIn: -5, seed: 1 }), [q("fanIn"), "-5"]],
+    ["xavierUniform fanOut 0", (o) => nn.xavierUniform(o, SHAPE, { fanOut: 0, seed: 1 }), [q("fanOut"), "0"]],
+    ["varianceScaling fanOut -5", (o) => nn.varianceScaling(o, SHAPE, { fanOut: -5, seed: 1 }), [q("fanOut"), "-5"]],
+    // a derived bound or std that overflows float32 must be blamed on the option that caused it
+    ["xavierUniform gain 3e38 (the bound overflows float32)", (o) => nn.xavierUniform(o, SHAPE, { gain: 3e38, seed: 1 }), [q("gain"), "3e+38"]],
+    ["kaimingNormal fanIn 1e-80 (the std overflows float32)", (o) => nn.kaimingNormal(o, SHAPE, { fanIn: 1e-80, seed: 1 }), [q("fanIn"), "1e-80"]],
+    ["calculateGain leaky_relu NaN slope", () => nn.calculateGain("leaky_relu", NaN), [q("param"), "NaN"]],
+    ["calculateGain leaky_relu string slope", () => nn.calculateGain("leaky_relu", "0.2" as unknown as number), [q("param"), '"0.2"'], T],
+  ];
+  for (const [what, call, mentions, type] of cases) {
+    const out = sentinel() as Float32Array;
+    expectFail(t, what, out, () => call(out), { type: type ?? R, mentions });
+  }
+  // values at the edge of each constraint are accepted
+  const ok: [string, () => unknown][] = [
+    ["normal std 0", () => nn.normal(new Float32Array(4), { std: 0, seed: 1 })],
+    ["uniform low = high", () => nn.uniform(new Float32Array(4), { low: 2, high: 2, seed: 1 })],
+    ["xavierUniform gain 0", () => nn.xavierUniform(new Float32Array(LEN), SHAPE, { gain: 0, seed: 1 })],
+    ["kaiming a negative (gain uses a^2)", () => nn.kaimingUniform(new Float32Array(LEN), SHAPE, { a: -0.2, seed: 1 })],
+    ["constant -FLT_MAX", () => nn.constant(new Float32Array(2), -3.4028234663852886e38)],
+    ["xavierNormal gain 3e38 on [1, 1] (std 3e38 fits float32)", () => nn.xavierNormal(new Float32Array(1), [1, 1], { gain: 3e38, seed: 1 })],
+    ["truncNormal a just below b", () => nn.truncNormal(new Float32Array(4), { a: 0.5, b: 0.5000001, seed: 1 })],
+  ];
+  for (const [what, call] of ok) t.doesNotThrow(call, `${what} is accepted`);
+  t.same(Array.from(nn.normal(new Float32Array(3), { mean: 2, std: 0, seed: 1 })), [2, 2, 2], "normal std 0 gives the mean");
+});
+
+t.test("unknown enum values and option names", async (t) => {
+  const fill = (name: string, opts: object) => (o: unknown) => api[name](o, SHAPE, opts);
+  const cases: [string, (o: unknown) => unknown, string[]][] = [
+    ["kaimingNormal mode fan_in (PyTorch spelling)", fill("kaimingNormal", { mode: "fan_in" }), [q("mode"), '"fan_in"']],
+    ["kaimingUniform mode fanAvg (Keras only)", fill("kaimingUniform", { mode: "fanAvg" }), [q("mode"), '"fanAvg"']],
+    ["varianceScaling mode bogus", fill("varianceScaling", { mode: "bogus" }), [q("mode"), '"bogus"']],
+    ["varianceScaling distribution normal", fill("varianceScaling", { distribution: "normal" }), [q("distribution"), '"normal"']],
+    ["varianceScaling distribution truncated_normal (Keras spelling)", fill("varianceScaling", { distribution: "truncated_normal" }), [q("distribution"), '"truncated_normal"']],
+    ["kaimingNormal nonlinearity gelu", fill("kaimingNormal", { nonlinearity: "gelu" }), [q("nonlinearity"), '"gelu"']],
+    ["xavierUniform layout hwio", fill("xavierUniform", { layout: "hwio" }), [q("layout"), '"hwio"']],
+    ["lecunNormal layout oihw", fill("lecunNormal", { layout: "oihw" }), [q("layout"), '"oihw"']],
+    ["lecunNormal scale (not a LeCun option)", fill("lecunNormal", { scale: 2 }), ["scale", "2"]],
+    ["xavierNormal gian (typo)", fill("xavierNormal", { gian: 2 }), ["gian", "2"]],
+    ["uniform std (another method's option)", (o) => nn.uniform(o as Float32Array, { std: 1 } as nn.UniformOptions), ["std", "1"]],
+    ["normal sead: 1", (o) => nn.normal(o as Float32Array, { sead: 1 } as nn.NormalOptions), ["sead", "1"]],
+    ["truncNormal Seed: 1 (case)", (o) => nn.truncNormal(o as Float32Array, { Seed: 1 } as nn.TruncNormalOptions), ["Seed", "1"]],
+    ["constant seed (constant takes no seed)", (o) => nn.constant(o as Float32Array, 1, { seed: 1 } as nn.ConstantOptions), ["seed", "1"]],
+  ];
+  for (const [what, call, mentions] of cases) {
+    const out = sentinel();
+    expectFail(t, what, out, () => call(out), { type: R, mentions });
+  }
+  for (const m of METHODS) {
+    const out = sentinel();
+    expectFail(t, `${m.name} {sead: 1}`, out, () => m.call(out, { sead: 1 }), { type: R, mentions: ["sead", "1"] });
+  }
+  expectFail(t, "calculateGain gelu", undefined, () => nn.calculateGain("gelu" as nn.Nonlinearity), { type: R, mentions: [q("nonlinearity"), '"gelu"'] });
+  expectFail(t, "computeFans layout oihw", undefined, () => nn.computeFans([2, 3], "oihw" as nn.Layout), { type: R, mentions: [q("layout"), '"oihw"'] });
+});
+
+t.test("wrong types for enum-valued options are TypeErrors (DESIGN.md §5: a wrong type throws TypeError)", async (t) => {
+  const cases: [string, (o: unknown) => unknown, string[]][] = [
+    ["dtype 16", (o) => nn.uniform(o as Float32Array, { dtype: 16 as unknown as nn.DType }), [q("dtype"), "16"]],
+    ["kaimingNormal mode 1", (o) => api.kaimingNormal(o, SHAPE, { mode: 1 }), [q("mode"), "1"]],
+    ["varianceScaling distribution true", (o) => api.varianceScaling(o, SHAPE, { distribution: true }), [q("distribution"), "true"]],
+    ["kaimingUniform nonlinearity 3", (o) => api.kaimingUniform(o, SHAPE, { nonlinearity: 3 }), [q("nonlinearity"), "3"]],
+    ["xavierUniform layout null", (o) => api.xavierUniform(o, SHAPE, { layout: null }), [q("layout"), "null"]],
+    ["calculateGain(5)", () => nn.calculateGain(5 as unknown as nn.Nonlinearity), [q("nonlinearity"), "5"]],
+  ];
+  for (const [what, call, mentions] of cases) {
+    const out = sentinel();
+    expectFail(t, what, out, () => call(out), { type: T, mentions });
+  }
+});
+
+t.test("seed and generator", async (t) => {
+  const bad: [unknown, Want["type"], string][] = [
+    [-1, R, "-1"], [1.5, R, "1.5"], [2 ** 53, R, "9007199254740992"], [NaN, R, "NaN"], [Infinity, R, "Infinity"],
+    [-1n, R, "-1n"], [2n ** 64n, R, "18446744073709551616n"], ["1", T, '"1"'], [true, T, "true"], [{}, T, "Object"],
+  ];
+  for (const m of RANDOM) {
+    for (const [seed, type, shown] of bad) {
+      const out = sentinel();
+      expectFail(t, `${m.name} seed ${shown}`, out, () => m.call(out, { seed }), { type, mentions: [q("seed"), shown] });
+    }
+    const out = sentinel();
+    expectFail(t, `${m.name} seed + generator`, out, () => m.call(out, { seed: 1, generator: new nn.Generator(1) }), { type: R, mentions: [q("seed"), q("generator")] });
+    for (const [g, shown] of [[{}, "Object"], [5, "5"], [{ nextKey: () => 1n }, "Object"], [nn.defaultGenerator.initialSeed, "n"]] as const) {
+      expectFail(t, `${m.name} generator ${shown}`, out, () => m.call(out, { generator: g }), { type: T, mentions: [q("generator"), shown] });
+    }
+  }
+  t.doesNotThrow(() => nn.uniform(new Float32Array(2), { seed: 2n ** 64n - 1n }), "seed 2^64 - 1 is accepted");
+  t.doesNotThrow(() => nn.uniform(new Float32Array(2), { seed: Number.MAX_SAFE_INTEGER }), "seed 2^53 - 1 is accepted");
+  expectFail(t, "new Generator(-1)", undefined, () => new nn.Generator(-1), { type: R, mentions: ["seed", "-1"] });
+  expectFail(t, "new Generator('x')", undefined, () => new nn.Generator("x" as unknown as number), { type: T, mentions: ["seed", '"x"'] });
+  expectFail(t, "manualSeed(0.5)", undefined, () => nn.manualSeed(0.5), { type: R, mentions: ["seed", "0.5"] });
+  const g = new nn.Generator(3);
+  expectFail(t, "generator.state = -1n", undefined, () => { g.state = -1n; }, { type: R, mentions: ["state", "-1n"] });
+  t.equal(g.state, 3n, "a rejected state assignment leaves the generator's state unchanged");
+});
+
+t.test("offset", async (t) => {
+  for (const m of METHODS) {
+    for (const [offset, type, shown] of [[-1, R, "-1"], [1.5, R, "1.5"], [NaN, R, "NaN"], ["1", T, '"1"'], [1n, T, "1n"]] as const) {
+      const out = sentinel();
+      expectFail(t, `${m.name} offset ${shown}`, out, () => m.call(out, { offset, ...(m.random ? { seed: 1 } : {}) }), { type, mentions: [q("offset"), shown] });
+    }
+  }
+  for (const m of RANDOM.filter((m) => m.floats.includes("fanIn"))) {
+    // SHAPE [3, 4] holds 12 elements: a 4-element shard may start at 0..8
+    const out = sentinel("f32", 4);
+    expectFail(t, `${m.name} offset 9 + 4 elements past the end of [3, 4]`, out, () => m.call(out, { offset: 9, seed: 1 }), { type: R, mentions: [q("offset"), "9"] });
+    t.doesNotThrow(() => m.call(new Float32Array(4), { offset: 8, seed: 1 }), `${m.name} offset 8 + 4 elements ends exactly at the end`);
+    const long = sentinel("f32", LEN + 1);
+    expectFail(t, `${m.name} out longer than the shape, with offset 0`, long, () => m.call(long, { offset: 0, seed: 1 }), { type: R, mentions: [q("out"), "13"] });
+  }
+  for (const m of METHODS.filter((m) => !m.floats.includes("fanIn"))) {
+    // no shape: the logical tensor has 2^53 - 1 elements
+    const out = sentinel("f32", 4);
+    const past = Number.MAX_SAFE_INTEGER - 3;
+    expectFail(t, `${m.name} offset ${past} + 4 elements past 2^53 - 1`, out, () => m.call(out, { offset: past, ...(m.random ? { seed: 1 } : {}) }), { type: R, mentions: [q("offset"), String(past)] });
+  }
+});
+
+t.test("shape", async (t) => {
+  const fans = RANDOM.filter((m) => m.floats.includes("fanIn"));
+  for (const m of fans) {
+    const call = (out: unknown, shape: unknown, opts: object = { seed: 1 }) => api[m.name](out, shape, opts);
+    const bad: [unknown, Want["type"], string[]][] = [
+      ["3x4", T, [q("shape"), '"3x4"']], [12, T, [q("shape"), "12"]], [null, T, [q("shape"), "null"]], [{ length: 2, 0: 3, 1: 4 }, T, [q("shape"), "Object"]],
+      [[3, -4], R, ["shape", "-4"]], [[1.5, 8], R, ["shape", "1.5"]], [[3, NaN], R, ["shape", "NaN"]], [["3", 4], T, ["shape", '"3"']],
+      [[2 ** 30, 2 ** 30, 2 ** 30], R, [q("shape")]],
+    ];
+    for (const [shape, type, mentions] of bad) {
+      const out = sentinel();
+      expectFail(t, `${m.name} shape ${JSON.stringify(shape)}`, out, () => call(out, shape), { type, mentions });
+    }
+    const out = sentinel("f32", 10);
+    expectFail(t, `${m.name} shape [3, 4] with out of length 10 and no offset`, out, () => call(out, [3, 4]), { type: R, mentions: [q("out"), "12", "10"] });
+    const out1 = sentinel("f32", 7);
+    expectFail(t, `${m.name} torch layout with a 1-D shape`, out1, () => call(out1, [7]), { type: R, mentions: [q("shape"), "7"] });
+  }
+  expectFail(t, "computeFans('3x4')", undefined, () => nn.computeFans("3x4" as unknown as number[]), { type: T, mentions: [q("shape"), '"3x4"'] });
+  expectFail(t, "computeFans([2, -1])", undefined, () => nn.computeFans([2, -1]), { type: R, mentions: ["shape", "-1"] });
+  expectFail(t, "computeFans([5]) torch", undefined, () => nn.computeFans([5]), { type: R, mentions: [q("shape"), "5"] });
+});
+
+t.test("threads", async (t) => {
+  for (const m of RANDOM) {
+    for (const [threads, type, shown] of [[0, R, "0"], [1.5, R, "1.5"], [2000, R, "2000"], [-1, R, "-1"], [NaN, R, "NaN"], ["4", T, '"4"']] as const) {
+      const out = sentinel();
+      expectFail(t, `${m.name} threads ${shown}`, out, () => m.call(out, { threads, seed: 1 }), { type, mentions: [q("threads"), shown] });
+    }
+    t.doesNotThrow(() => m.call(new Float32Array(LEN), { threads: 1, seed: 1 }), `${m.name} threads 1 is accepted`);
+    t.doesNotThrow(() => m.call(new Float32Array(LEN), { threads: 1024, seed: 1 }), `${m.name} threads 1024 is accepted`);
+  }
+});
+
+t.test("options that are not an object, and throwing getters", async (t) => {
+  for (const m of METHODS) {
+    for (const [opts, shown] of [[5, "5"], ["seed", '"seed"'], [true, "true"], [[1, 2], "array"], [() => 1, "function"]] as const) {
+      const out = sentinel();
+      expectFail(t, `${m.name} options ${shown}`, out, () => m.call(out, opts), { type: T, mentions: [q("options"), shown] });
+    }
+    t.doesNotThrow(() => m.call(new Float32Array(LEN), null), `${m.name}: null options mean defaults`);
+    const boom = new Error("boom from a getter");
+    const key = m.random ? "seed" : "dtype";
+    const out = sentinel();
+    const opts = Object.defineProperty({}, key, { enumerable: true, get: () => { throw boom; } });
+    expectFail(t, `${m.name}: a getter that throws on "${key}"`, out, () => m.call(out, opts), { type: Error as never, mentions: [], error: boom });
+    if (m.floats.length > 0) {
+      const name = m.floats[0];
+      const late = Object.defineProperty({ seed: 1 }, name, { enumerable: true, get: () => { throw boom; } });
+      const out2 = sentinel();
+      expectFail(t, `${m.name}: a getter that throws on "${name}"`, out2, () => m.call(out2, late), { type: Error as never, mentions: [], error: boom });
+    }
+    const proxy = new Proxy({}, { ownKeys: () => { throw boom; } });
+    const out3 = sentinel();
+    expectFail(t, `${m.name}: a Proxy whose ownKeys throws`, out3, () => m.call(out3, proxy), { type: Error as never, mentions: [], error: boom });
+  }
+});
+
+t.test("a failed call does not advance the Generator", async (t) => {
+  const failures: [string, (g: nn.Generator) => unknown][] = [
+    ["bad low", (g) => nn.uniform(new Float32Array(8), { generator: g, low: NaN })],
+    ["bad std", (g) => nn.normal(new Float32Array(8), { generator: g, std: -1 })],
+    ["a >= b", (g) => nn.truncNormal(new Float32Array(8), { generator: g, a: 1, b: 0 })],
+    ["bad dtype", (g) => nn.uniform(new Float32Array(8), { generator: g, dtype: "float16" })],
+    ["bad offset", (g) => nn.uniform(new Float32Array(8), { generator: g, offset: -1 })],
+    ["bad threads", (g) => nn.normal(new Float32Array(8), { generator: g, threads: 0 })],
+    ["unknown option", (g) => nn.uniform(new Float32Array(8), { generator: g, sead: 1 } as nn.UniformOptions)],
+    ["shape mismatch", (g) => nn.kaimingNormal(new Float32Array(8), [3, 4], { generator: g })],
+    ["unknown mode", (g) => nn.varianceScaling(new Float32Array(12), [3, 4], { generator: g, mode: "x" as "fanIn" })],
+    ["gain overflow", (g) => nn.xavierUniform(new Float32Array(12), [3, 4], { generator: g, gain: 3e38 })],
+    ["fanIn overflow", (g) => nn.kaimingNormal(new Float32Array(12), [3, 4], { generator: g, fanIn: 1e-80 })],
+    ["detached out", (g) => {
+      const b = new ArrayBuffer(32);
+      structuredClone(b, { transfer: [b] });
+      return nn.uniform(new Float32Array(b), { generator: g });
+    }],
+  ];
+  const expected = nn.uniform(new Float32Array(64), { generator: new nn.Generator(77) });
+  for (const [what, fail] of failures) {
+    const g = new nn.Generator(77);
+    const state = g.state;
+    t.throws(() => fail(g), `${what}: throws`);
+    t.equal(g.state, state, `${what}: generator state unchanged`);
+    const got = nn.uniform(new Float32Array(64), { generator: g });
+    t.same(Array.from(got), Array.from(expected), `${what}: the next call gives what Generator(77)'s first call gives`);
+  }
+  // the default generator too
+  nn.manualSeed(4242);
+  const first = nn.normal(new Float32Array(16));
+  nn.manualSeed(4242);
+  t.throws(() => nn.normal(new Float32Array(16), { std: NaN }), "default generator: a failing call");
+  t.same(Array.from(nn.normal(new Float32Array(16))), Array.from(first), "default generator: not advanced by the failed call");
+});
