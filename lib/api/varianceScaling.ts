@@ -10,7 +10,7 @@
 import { rangeError } from "../plan/errors.js";
 import { fansOf, LAYOUTS, type Fans, type Layout } from "../plan/fans.js";
 import { calculateGain, NONLINEARITIES, type Nonlinearity } from "../plan/gain.js";
-import { checkEnum, checkFloat, checkNonNegative, checkShape, opt, shapeSize, type OutArray } from "../plan/validate.js";
+import { checkEnum, checkFloat, checkNonNegative, checkShape, F32_MAX, opt, shapeSize, type OutArray } from "../plan/validate.js";
 import { COMMON_KEYS, num, prepare, readOptions, runRandom, type CommonOptions } from "./common.js";
 import { normalParams } from "./normal.js";
 import { truncNormalParams } from "./truncNormal.js";
@@ -71,13 +71,21 @@ function setup<T extends OutArray>(out: T, shape: unknown, options: unknown, ext
   return { bag, prep, fans };
 }
 
-/** Fills with the distribution of the given std (normal or truncated at ±2 std) or uniform bound. */
-function fillDist<T extends OutArray>(prep: ReturnType<typeof prepare<T>>, dist: Distribution, spread: number): T {
+/**
+ * Fills with the distribution of the given std (normal, or truncated at ±2 std) or uniform bound.
+ * When the derived spread does not fit float32, the error names the option that caused it: the
+ * first of `causes` the caller set (else the shape).
+ */
+function fillDist<T extends OutArray>(prep: ReturnType<typeof prepare<T>>, dist: Distribution, spread: number, bag: Record<string, unknown>, causes: readonly string[]): T {
   if (prep.out.length === 0) return prep.out;
-  if (!Number.isFinite(spread)) throw rangeError('"shape" argument', "one with non-zero fans", "a zero fan");
+  const limit = dist === "uniform" ? F32_MAX / 2 : dist === "truncatedNormal" ? F32_MAX / 4 : F32_MAX;
+  if (!(spread <= limit)) {
+    const cause = causes.find((c) => bag[c] !== undefined);
+    const what = `such that the derived ${dist === "uniform" ? "bound" : "std"} (${spread}) fits in float32`;
+    throw cause === undefined ? rangeError('"shape" argument', "one with non-zero fans", "a zero fan") : rangeError(opt(cause), what, bag[cause]);
+  }
   if (dist === "uniform") return runRandom(prep, "uniform", uniformParams(-spread, spread));
-  if (dist === "untruncatedNormal") return runRandom(prep, "normal", normalParams(0, spread));
-  if (spread === 0) return runRandom(prep, "normal", normalParams(0, 0));
+  if (dist === "untruncatedNormal" || spread === 0) return runRandom(prep, "normal", normalParams(0, spread));
   return runRandom(prep, "truncNormal", truncNormalParams(0, spread, -2 * spread, 2 * spread));
 }
 
@@ -90,14 +98,14 @@ export function varianceScaling<T extends OutArray>(out: T, shape: readonly numb
   const fan = mode === "fanIn" ? fans.fanIn : mode === "fanOut" ? fans.fanOut : (fans.fanIn + fans.fanOut) / 2;
   const s = scale / Math.max(1, fan);
   const spread = dist === "uniform" ? Math.sqrt(3 * s) : dist === "truncatedNormal" ? Math.sqrt(s) / TRUNCATED_STD : Math.sqrt(s);
-  return fillDist(prep, dist, spread);
+  return fillDist(prep, dist, spread, bag, ["scale", "fanIn", "fanOut"]);
 }
 
 function xavier<T extends OutArray>(out: T, shape: readonly number[], options: XavierOptions | undefined, dist: Distribution): T {
   const { bag, prep, fans } = setup(out, shape, options, ["gain"]);
   const gain = checkNonNegative(opt("gain"), num(bag, "gain", 1));
   const std = gain * Math.sqrt(2 / (fans.fanIn + fans.fanOut));
-  return fillDist(prep, dist, dist === "uniform" ? Math.sqrt(3) * std : std);
+  return fillDist(prep, dist, dist === "uniform" ? Math.sqrt(3) * std : std, bag, ["gain", "fanIn", "fanOut"]);
 }
 
 /** Glorot/Xavier uniform (PyTorch `xavier_uniform_`): U(-a, a), a = gain*sqrt(6/(fanIn+fanOut)). */
@@ -116,7 +124,7 @@ function kaiming<T extends OutArray>(out: T, shape: readonly number[], options: 
   const mode = bag.mode === undefined ? "fanIn" : checkEnum(opt("mode"), bag.mode, ["fanIn", "fanOut"] as const);
   const nl = bag.nonlinearity === undefined ? "leaky_relu" : checkEnum(opt("nonlinearity"), bag.nonlinearity, NONLINEARITIES);
   const std = calculateGain(nl, a) / Math.sqrt(mode === "fanIn" ? fans.fanIn : fans.fanOut);
-  return fillDist(prep, dist, dist === "uniform" ? Math.sqrt(3) * std : std);
+  return fillDist(prep, dist, dist === "uniform" ? Math.sqrt(3) * std : std, bag, ["fanIn", "fanOut", "a"]);
 }
 
 /** He/Kaiming uniform (PyTorch `kaiming_uniform_`): U(-b, b), b = gain*sqrt(3/fan). */

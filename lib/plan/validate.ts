@@ -13,7 +13,8 @@ export type OutArray = Float32Array | Float64Array | Uint16Array;
 export const arg = (name: string): string => `"${name}" argument`;
 export const opt = (name: string): string => `"${name}" option`;
 
-const F32_MAX = 3.4028234663852886e38;
+/** The largest finite float32. */
+export const F32_MAX = 3.4028234663852886e38;
 
 /** Reads an options bag: undefined/null gives {}, anything but a plain object is a TypeError. */
 export function readOptions(options: unknown, known: readonly string[], name = "options"): Record<string, unknown> {
@@ -42,9 +43,7 @@ export function checkOut(out: unknown, dtype: unknown): DType {
     if (natural === undefined) throw valueError(opt("dtype"), `is required for a Uint16Array ("bfloat16" or "float16")`, dtype);
     return natural;
   }
-  if (typeof dtype !== "string" || !(DTYPES as readonly string[]).includes(dtype)) {
-    throw valueError(opt("dtype"), `must be one of ${DTYPES.map((d) => `"${d}"`).join(", ")}`, dtype);
-  }
+  checkEnum(opt("dtype"), dtype, DTYPES);
   const expected = natural ?? "bfloat16 | float16";
   if (natural !== undefined ? dtype !== natural : dtype !== "bfloat16" && dtype !== "float16") {
     throw valueError(opt("dtype"), `does not match the array type of "out" (${out.constructor.name} holds ${expected})`, dtype);
@@ -88,7 +87,8 @@ export function checkInteger(name: string, value: unknown, min: number, max = Nu
 
 /** One of a fixed list of strings. */
 export function checkEnum<T extends string>(name: string, value: unknown, valid: readonly T[]): T {
-  if (typeof value !== "string" || !(valid as readonly string[]).includes(value)) {
+  if (typeof value !== "string") throw typeError(name, `one of the strings ${valid.map((v) => `"${v}"`).join(", ")}`, value);
+  if (!(valid as readonly string[]).includes(value)) {
     throw valueError(name, `must be one of ${valid.map((v) => `"${v}"`).join(", ")}`, value);
   }
   return value as T;
