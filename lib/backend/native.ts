@@ -65,7 +65,7 @@ function dtypeCode(plan: FillPlan): number {
 function call<R>(binding: NativeBinding, plan: FillPlan, out: OutArray, isa: string | undefined, async: boolean): R {
   if (plan.kind === "constant") {
     const fn = async ? binding.fillConstantAsync : binding.fillConstant;
-    return fn(out, dtypeCode(plan), plan.value, 0, isa) as R;
+    return fn(out, dtypeCode(plan), plan.value, plan.threads, isa) as R;
   }
   const fn = async ? binding.fillAsync : binding.fill;
   const keyHi = Number((plan.key >> 32n) & MASK32);
