@@ -1,0 +1,166 @@
+/**
+ * Native vs pure-TypeScript parity, byte for byte (docs/stream.md: the native kernels must match
+ * lib/backend/jsKernels.ts bit for bit). Every kernel x dtype x key x offset x size is filled by
+ * the JS reference once, then by every native ISA this machine supports x threads {1,2,3,7}, into a
+ * subarray of a larger buffer whose canary words around the target must stay untouched.
+ * Comparisons are on raw bytes (Buffer.compare of the views), never with a tolerance.
+ */
+import t from "tap";
+import { jsBackend, nativeBackendFor, nativeBinding, nativeIsas } from "../lib/backend/select.js";
+import type { FillPlan, RandomPlan } from "../lib/plan/plan.js";
+import type { DType, OutArray } from "../lib/plan/validate.js";
+import { truncNormalParams } from "../lib/api/truncNormal.js";
+import { KERNELS, type KernelId } from "../lib/backend/jsKernels.js";
+
+const B = 4096;
+const DTYPES: DType[] = ["float32", "float64", "bfloat16", "float16"];
+const THREADS = [1, 2, 3, 7];
+const KEYS = [0n, 42n, 0xfedcba9876543210n, 2n ** 64n - 1n];
+const SIZES = [0, 1, 7, 8, 9, B - 1, B, B + 1, 3 * B + 5, 200_003];
+const OFFSETS = [0, 1, 8, B - 1, B + 3, 2 ** 40 + 3];
+const PAD = 8; // canary elements on each side
+
+const f = Math.fround;
+/** Kernel parameter sets: ordinary ones plus ranges that reach float16 subnormals/overflow and AS 241's tails. */
+const PARAMS: Record<KernelId, number[][]> = {
+  uniform: [[-0.5, 2], [f(-1e-4), f(2e-4)], [-70000, 140000]],
+  normal: [[0.25, 1.5], [0, f(1e-5)], [100000, 30000]],
+  truncNormal: [
+    truncNormalParams(0, 1, -2, 2),
+    truncNormalParams(0.5, 2, 1, 7), // mirrored (sgn = -1)
+    truncNormalParams(0, 1, 6, 8), // both tail branches of ndtri32 (t <= 5 and t > 5)
+    truncNormalParams(0, 1, -13, -11), // p clamped at 2^-100
+  ],
+};
+
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Uint16ArrayConstructor;
+const CTOR: Record<DType, Ctor> = { float32: Float32Array, float64: Float64Array, bfloat16: Uint16Array, float16: Uint16Array };
+
+function bytes(a: OutArray): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Fills a padded buffer's middle with `fill`; returns a description of what went wrong, or null. */
+function checkAgainst(expected: OutArray, plan: FillPlan, fill: (out: OutArray) => void): string | null {
+  const n = expected.length;
+  const big = new CTOR[plan.dtype](n + 2 * PAD);
+  bytes(big).fill(0xa5);
+  const target = big.subarray(PAD, PAD + n);
+  fill(target);
+  const canary = Buffer.alloc(PAD * big.BYTES_PER_ELEMENT, 0xa5);
+  if (!bytes(big.subarray(0, PAD)).equals(canary)) return "canary before the target was written";
+  if (!bytes(big.subarray(PAD + n)).equals(canary)) return "canary after the target was written";
+  if (bytes(target).equals(bytes(expected))) return null;
+  const a = bytes(expected), b = bytes(target);
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  const e = Math.floor(i / big.BYTES_PER_ELEMENT);
+  return `first difference at element ${e}: js ${expected[e]} native ${target[e]}`;
+}
+
+function reference(plan: FillPlan, n: number): OutArray {
+  const out = new CTOR[plan.dtype](n);
+  jsBackend.fill(plan, out);
+  return out;
+}
+
+const skip = nativeBinding === null ? `native backend not loaded: ${jsBackend.info.loadError}` : false;
+
+t.test("native backend is loaded and reports its ISAs", { skip }, async (t) => {
+  t.ok(nativeIsas.length > 0);
+  t.ok(nativeIsas.includes("scalar"), "scalar is always available");
+});
+
+for (const kernel of KERNELS) {
+  t.test(`${kernel}: native === js, every ISA, dtype, key, offset, size and thread count`, { skip }, async (t) => {
+    const failures: string[] = [];
+    let compared = 0;
+    for (const dtype of DTYPES) {
+      PARAMS[kernel].forEach((params, pi) => {
+        for (const [oi, offset] of OFFSETS.entries()) {
+          // keys rotate over offsets and parameter sets (every key meets every kernel and dtype)
+          const key = KEYS[(oi + pi) % KEYS.length];
+          {
+            for (const n of SIZES) {
+              // keep the run time sane: the big size at fewer offsets
+              if (n > 3 * B + 5 && offset !== 0 && offset !== B + 3 && offset !== 2 ** 40 + 3) continue;
+              const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(params), key, offset, dtype, threads: 0 };
+              const expected = reference(plan, n);
+              for (const isa of nativeIsas) {
+                for (const threads of THREADS) {
+                  const p = { ...plan, threads };
+                  const err = checkAgainst(expected, p, (out) => nativeBackendFor(isa).fill(p, out));
+                  compared++;
+                  if (err !== null) failures.push(`${isa} ${dtype} params#${pi} key=${key} offset=${offset} n=${n} threads=${threads}: ${err}`);
+                }
+              }
+            }
+          }
+        }
+      });
+    }
+    t.same(failures.slice(0, 20), [], `${compared} native fills compared with the JS reference`);
+    t.equal(failures.length, 0);
+  });
+}
+
+t.test("large fills (streaming stores, several tasks) and unaligned targets", { skip }, async (t) => {
+  const cases: [KernelId, DType, number, number][] = [
+    ["uniform", "float32", (4 << 20) + 123, 4099], // >= 16 MiB: streaming stores
+    ["uniform", "float64", (2 << 20) + 7, 0],
+    ["normal", "bfloat16", (1 << 20) + 3, 5],
+    ["truncNormal", "float16", (1 << 19) + 1, 2 ** 45 + 17],
+  ];
+  for (const [kernel, dtype, n, offset] of cases) {
+    const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(PARAMS[kernel][0]), key: 7n, offset, dtype, threads: 0 };
+    const expected = reference(plan, n);
+    for (const isa of nativeIsas) {
+      for (const threads of [1, 2, 3]) {
+        const p = { ...plan, threads };
+        t.equal(checkAgainst(expected, p, (out) => nativeBackendFor(isa).fill(p, out)), null, `${kernel} ${dtype} n=${n} ${isa} threads=${threads}`);
+      }
+    }
+    // a destination that is only element-aligned (not 16-byte aligned)
+    const big = new CTOR[dtype](n + 1);
+    nativeBackendFor(nativeIsas[0]).fill({ ...plan, threads: 2 }, big.subarray(1));
+    t.ok(bytes(big.subarray(1)).equals(bytes(expected)), `${kernel} ${dtype} unaligned target`);
+  }
+});
+
+t.test("offset at the end of the safe range", { skip }, async (t) => {
+  for (const n of [1, 9, B + 1]) {
+    const offset = Number.MAX_SAFE_INTEGER - n;
+    for (const kernel of KERNELS) {
+      const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(PARAMS[kernel][0]), key: 3n, offset, dtype: "float32", threads: 2 };
+      const expected = reference(plan, n);
+      for (const isa of nativeIsas) {
+        t.equal(checkAgainst(expected, plan, (out) => nativeBackendFor(isa).fill(plan, out)), null, `${kernel} n=${n} ${isa}`);
+      }
+    }
+  }
+});
+
+t.test("constant fills: native === js for every dtype, including float16 subnormals and overflow", { skip }, async (t) => {
+  const values = [0, -0, 1, 1.5, -2.75, 1e-7, -3e-8, 6e-5, 65504, 65519, 65520, 1e5, 3.4e38, -1e-40, 0.1];
+  for (const dtype of DTYPES) {
+    for (const value of values) {
+      for (const n of [0, 1, 7, 9, 1000, 65537, (4 << 20) + 5]) {
+        if (n > 65537 && value !== 1.5) continue;
+        const plan: FillPlan = { kind: "constant", value: dtype === "float64" ? value : f(value), dtype, threads: 0 };
+        const expected = reference(plan, n);
+        for (const isa of nativeIsas) {
+          for (const threads of [1, 3]) {
+            const p = { ...plan, threads };
+            t.equal(checkAgainst(expected, p, (out) => nativeBackendFor(isa).fill(p, out)), null, `${dtype} ${value} n=${n} ${isa} threads=${threads}`);
+          }
+        }
+      }
+    }
+  }
+  // streamFill (the bench's limit row) writes the value everywhere, aligned or not
+  const big = new Float32Array((5 << 20) + 3);
+  nativeBinding!.streamFill(big.subarray(1, big.length - 1), 2.5, 2);
+  t.equal(big[0], 0);
+  t.equal(big[big.length - 1], 0);
+  t.ok(big.subarray(1, big.length - 1).every((v) => v === 2.5), "streamFill wrote every element");
+});
