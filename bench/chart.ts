@@ -22,7 +22,7 @@ const PANEL_W = 330;
 const GAP = 60;
 const LEFT_X = LABEL_W + 10;
 const RIGHT_X = LEFT_X + PANEL_W + GAP;
-const WIDTH = RIGHT_X + PANEL_W + 30;
+const WIDTH = RIGHT_X + PANEL_W + 50;
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -64,7 +64,7 @@ function linearPanel(rows: Derived[], x0: number, title: string, streamVsFill: n
   const ticks = Array.from({ length: Math.floor(hi / step) + 1 }, (_, i) => ({ v: i * step, label: String(i * step) }));
   const marks = [{ v: 1, label: "Float32Array.fill", dash: false }];
   if (streamVsFill !== null) marks.push({ v: streamVsFill, label: "streaming-store limit", dash: true });
-  return { x0, title, ticks, pos, origin: pos(0), value: (d) => d.vsFill, label: (v) => v.toFixed(2), marks };
+  return { x0, title, ticks, pos, origin: pos(0), value: (d) => d.vsFill, label: (v) => fmt.ratio(v).slice(0, -1), marks };
 }
 
 function drawPanel(p: Panel, methods: string[], pick: (m: string, impl: ImplId) => Derived | undefined, bottom: number): string[] {

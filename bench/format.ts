@@ -19,7 +19,8 @@ export function ratio(x: number | null): string {
   if (x === null) return "–";
   if (x >= 100) return `${Math.round(x)}×`;
   if (x >= 10) return `${x.toFixed(1)}×`;
-  return `${x.toFixed(2)}×`;
+  if (x >= 0.1) return `${x.toFixed(2)}×`;
+  return `${x.toPrecision(2)}×`;
 }
 
 /** Bytes: "0", "12 KiB", "64.0 MiB". */

@@ -18,7 +18,7 @@ import { sweepRows } from "./cases/sweep.js";
 import { chartSvg } from "./chart.js";
 import { childMain, runChild, type ChildImpl } from "./child.js";
 import { memoryMethod, now, prefaulted } from "./harness.js";
-import { machine } from "./machine.js";
+import { cpuTicks, machine, otherShare } from "./machine.js";
 import { nativeHooks } from "./native.js";
 import { markdownReport, summaryMarkdown, textReport } from "./report.js";
 import type { BenchResult, Config, Row } from "./types.js";
@@ -43,6 +43,7 @@ function command(): string {
 
 async function run(cfg: Config): Promise<BenchResult> {
   const t0 = now();
+  const ticks0 = cpuTicks();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const hooks = nativeHooks();
   const threads = os.availableParallelism();
@@ -69,8 +70,10 @@ async function run(cfg: Config): Promise<BenchResult> {
   if (tfjs !== null) notes.push(`tfjs runs up to ${cfg.tfjsMaxSize / MI} Mi elements only (it is slow); larger rows compare with that size (†)`);
   const sweep = native ? sweepRows(nn, hooks.streamFill, threads, buf, cfg.sweepSize, cfg, log) : [];
   baselines.push(...fillBaseline("fill-last", buf, cfg.sizes, cfg, log));
+  const durationS = now() - t0;
   return {
-    schema: 1, date: new Date().toISOString().slice(0, 10), command: command(), durationS: now() - t0,
+    schema: 1, date: new Date().toISOString().slice(0, 10), command: command(), durationS,
+    otherCpuShare: otherShare(ticks0, cpuTicks(), durationS, threads),
     machine: machine(hooks.isas, tfjs), config: cfg, baselines, rows, sweep, notes,
   };
 }

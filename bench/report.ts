@@ -14,11 +14,12 @@ export function machineLines(r: BenchResult): string[] {
   const b = m.backend;
   const backend = b.name === "native"
     ? `native, ISA ${b.isa ?? "?"}${m.isas.length > 0 ? ` (supported here: ${m.isas.join(", ")})` : ""}, ${b.threads} threads by default`
-    : `js (native not loaded: ${b.loadError ?? "unknown reason"})`;
+    : `js (native not loaded: ${(b.loadError ?? "unknown reason").replace(/\s+/g, " ").trim()})`;
   return [
     `CPU: ${m.cpu}, ${m.cores} cores, ${m.totalMemGiB.toFixed(0)} GiB RAM, features ${m.cpuFeatures.join(" ") || "?"}`,
     `Node ${m.node} (${m.platform}); nninit backend ${backend}; STREAM_VERSION ${m.streamVersion}`,
-    `TensorFlow.js: ${m.tfjs === null ? "not run" : `${m.tfjs} (CPU backend)`}; commit ${m.commit ?? "?"}; ${r.date}; ${r.durationS.toFixed(0)} s`,
+    `TensorFlow.js: ${m.tfjs === null ? "not run" : `${m.tfjs} (CPU backend)`}; commit ${m.commit ?? "?"}; ${r.date}; ${r.durationS.toFixed(0)} s` +
+      (r.otherCpuShare === null ? "" : `; other processes used ${(r.otherCpuShare * 100).toFixed(0)}% of the CPU meanwhile`),
     `Command: \`${r.command}\`; median of ${r.config.minSamples}–${r.config.maxSamples} samples after a warm-up; peak memory by ${r.config.memory}`,
   ];
 }
@@ -38,10 +39,10 @@ function baselineTable(r: BenchResult): Table {
 
 function rowsTable(rows: Derived[]): Table {
   return {
-    head: ["method", "size", "impl", "elements/s", "GB/s", "÷ fill", "÷ stream", "vs tfjs", "+memory", "runs"],
+    head: ["method", "size", "impl", "elements/s", "best", "GB/s", "÷ fill", "÷ stream", "vs tfjs", "+memory", "runs"],
     rows: rows.map((d) => [
       d.method, fmt.size(d.size), d.impl === "tfjs" ? `tfjs ${d.peer ?? ""}` : IMPL_LABELS[d.impl],
-      fmt.rate(d.rate), d.gbps.toFixed(2), fmt.ratio(d.vsFill), fmt.ratio(d.vsStream),
+      fmt.rate(d.rate), fmt.rate(d.size / d.bestS), d.gbps.toFixed(2), fmt.ratio(d.vsFill), fmt.ratio(d.vsStream),
       d.impl === "tfjs" ? "1×" : fmt.ratio(d.vsTfjs) + (d.tfjsSize !== null && d.tfjsSize !== d.size ? "†" : ""),
       fmt.bytes(d.peakExtraBytes), `${d.samples}×${d.callsPerSample}`,
     ]),

@@ -88,6 +88,11 @@ export interface BenchResult {
   date: string;
   command: string;
   durationS: number;
+  /**
+   * Share of the machine's CPU time (all cores) that other processes used during the run; they
+   * compete with the measured code. Null where /proc is missing.
+   */
+  otherCpuShare: number | null;
   machine: Machine;
   config: Config;
   baselines: BaselineRow[];
