@@ -4,6 +4,20 @@
 // destination suffices (large ArrayBuffers from malloc are often 16- but not 32-byte aligned).
 // Included inside namespace nninit::avx2, inside its target region (kernels.cc).
 
+// compress(): for each 8-bit lane mask, the permutation that packs the selected lanes first.
+struct CompressLut {
+  uint32_t perm[256][8];
+  constexpr CompressLut() : perm() {
+    for (int m = 0; m < 256; ++m) {
+      int k = 0;
+      for (int l = 0; l < 8; ++l) {
+        if ((m >> l) & 1) perm[m][k++] = static_cast<uint32_t>(l);
+      }
+    }
+  }
+};
+inline constexpr CompressLut kCompressLut{};
+
 struct V {
   using U = __m256i;
   using F = __m256;
@@ -45,6 +59,16 @@ struct V {
   static NNINIT_INLINE U fgt(F a, F b) { return bits(_mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
   static NNINIT_INLINE F fsel(U m, F a, F b) { return _mm256_blendv_ps(b, a, from_bits(m)); }
 
+  static NNINIT_INLINE U lane_ids() { return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7); }
+  // Stores the lanes of v whose mask is set, packed, at dst (writes 8); returns their count.
+  static NNINIT_INLINE size_t compress(uint32_t* dst, U v, U m) {
+    const unsigned bits = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(m)));
+    const U perm = load(kCompressLut.perm[bits]);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm256_permutevar8x32_epi32(v, perm));
+    return static_cast<size_t>(__builtin_popcount(bits));
+  }
+  static NNINIT_INLINE F gather(const float* base, U idx) { return _mm256_i32gather_ps(base, idx, 4); }
+  static NNINIT_INLINE F ld_f32(const float* p) { return _mm256_loadu_ps(p); }
   static NNINIT_INLINE void st_f32(float* p, F v) { _mm256_storeu_ps(p, v); }
   static NNINIT_INLINE void nt_f32(float* p, F v) {
     _mm_stream_ps(p, _mm256_castps256_ps128(v));

@@ -103,13 +103,13 @@ NNINIT_INLINE typename V::F ndtri_tail(typename V::F t) {
   return V::fdiv(num, den);
 }
 
-// Phi^-1(p) in float32 for p in [2^-100, 1 - 2^-24] (docs/stream.md §7, Wichura AS 241 PPND7).
+// AS 241's central region (docs/stream.md §7, first return): for lanes with |p - 0.5| <= 0.425
+// (`central` is set to those lanes), z = RN32(RN32(q * num(r)) / den(r)), r = 0.180625 - q*q.
 template <class V>
-NNINIT_INLINE typename V::F ndtri32(typename V::F p) {
+NNINIT_INLINE typename V::F ndtri_central(typename V::F p, typename V::U& central) {
   using F = typename V::F;
-  using U = typename V::U;
   const F q = V::fsub(p, V::f(0.5f));
-  const U central = V::fle(V::fabs(q), V::f(NNINIT_F32(0.425)));
+  central = V::fle(V::fabs(q), V::f(NNINIT_F32(0.425)));
   const F r = V::fsub(V::f(NNINIT_F32(0.180625)), V::fmul(q, q));
   F num = V::fadd(V::fmul(V::f(NNINIT_F32(59.10937472)), r), V::f(NNINIT_F32(159.29113202)));
   num = V::fadd(V::fmul(num, r), V::f(NNINIT_F32(50.434271938)));
@@ -117,13 +117,15 @@ NNINIT_INLINE typename V::F ndtri32(typename V::F p) {
   F den = V::fadd(V::fmul(V::f(NNINIT_F32(67.1875636)), r), V::f(NNINIT_F32(78.757757664)));
   den = V::fadd(V::fmul(den, r), V::f(NNINIT_F32(17.895169469)));
   den = V::fadd(V::fmul(den, r), V::f(1.0f));
-  F z = V::fdiv(V::fmul(q, num), den);
-  if (!V::all(central)) {
-    const U neg = V::flt(q, V::f(0.0f));
-    const F rr = V::fsel(neg, p, V::fsub(V::f(1.0f), p));
-    const F t = V::fsqrt(V::fneg(log32<V>(rr)));
-    const F zt = ndtri_tail<V>(t);
-    z = V::fsel(central, z, V::fsel(neg, V::fneg(zt), zt));
-  }
-  return z;
+  return V::fdiv(V::fmul(q, num), den);
+}
+
+// AS 241 outside the central region: t = sqrt(-log32(q < 0 ? p : 1 - p)), z = +-tail(t).
+template <class V>
+NNINIT_INLINE typename V::F ndtri_outer(typename V::F p) {
+  using F = typename V::F;
+  const typename V::U neg = V::flt(V::fsub(p, V::f(0.5f)), V::f(0.0f));
+  const F rr = V::fsel(neg, p, V::fsub(V::f(1.0f), p));
+  const F zt = ndtri_tail<V>(V::fsqrt(V::fneg(log32<V>(rr))));
+  return V::fsel(neg, V::fneg(zt), zt);
 }

@@ -50,6 +50,27 @@ struct V {
   static NNINIT_INLINE U fgt(F x, F y) { return {vcgtq_f32(x.a, y.a), vcgtq_f32(x.b, y.b)}; }
   static NNINIT_INLINE F fsel(U m, F x, F y) { return {vbslq_f32(m.a, x.a, y.a), vbslq_f32(m.b, x.b, y.b)}; }
 
+  static NNINIT_INLINE U lane_ids() {
+    static const uint32_t ids[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    return load(ids);
+  }
+  // Stores the lanes of v whose mask is set, packed, at dst (writes up to 8); returns their count.
+  static NNINIT_INLINE size_t compress(uint32_t* dst, U v, U m) {
+    uint32_t vv[8], mm[8];
+    vst1q_u32(vv, v.a); vst1q_u32(vv + 4, v.b);
+    vst1q_u32(mm, m.a); vst1q_u32(mm + 4, m.b);
+    size_t k = 0;
+    for (int i = 0; i < 8; ++i) { dst[k] = vv[i]; k += mm[i] != 0; }
+    return k;
+  }
+  static NNINIT_INLINE F gather(const float* base, U idx) {
+    uint32_t ii[8];
+    float r[8];
+    vst1q_u32(ii, idx.a); vst1q_u32(ii + 4, idx.b);
+    for (int i = 0; i < 8; ++i) r[i] = base[ii[i]];
+    return ld_f32(r);
+  }
+  static NNINIT_INLINE F ld_f32(const float* p) { return {vld1q_f32(p), vld1q_f32(p + 4)}; }
   static NNINIT_INLINE void st_f32(float* p, F v) { vst1q_f32(p, v.a); vst1q_f32(p + 4, v.b); }
   static NNINIT_INLINE void st_f64(double* p, F v) {
     vst1q_f64(p, vcvt_f64_f32(vget_low_f32(v.a)));

@@ -44,6 +44,15 @@ struct V {
   static NNINIT_INLINE U fgt(F a, F b) { U r; NNINIT_L r.v[i] = a.v[i] > b.v[i] ? ~0u : 0u; return r; }
   static NNINIT_INLINE F fsel(U m, F a, F b) { NNINIT_L a.v[i] = m.v[i] ? a.v[i] : b.v[i]; return a; }
 
+  static NNINIT_INLINE U lane_ids() { U r; NNINIT_L r.v[i] = static_cast<uint32_t>(i); return r; }
+  // Stores the lanes of v whose mask is set, packed, at dst (writes up to 8); returns their count.
+  static NNINIT_INLINE size_t compress(uint32_t* dst, U v, U m) {
+    size_t k = 0;
+    NNINIT_L { dst[k] = v.v[i]; k += m.v[i] != 0; }
+    return k;
+  }
+  static NNINIT_INLINE F gather(const float* base, U idx) { F r; NNINIT_L r.v[i] = base[idx.v[i]]; return r; }
+  static NNINIT_INLINE F ld_f32(const float* p) { F r; NNINIT_L r.v[i] = p[i]; return r; }
   static NNINIT_INLINE void st_f32(float* p, F v) { NNINIT_L p[i] = v.v[i]; }
   static NNINIT_INLINE void st_f64(double* p, F v) { NNINIT_L p[i] = static_cast<double>(v.v[i]); }
   static NNINIT_INLINE void st_u16(uint16_t* p, U v) { NNINIT_L p[i] = static_cast<uint16_t>(v.v[i]); }
