@@ -34,8 +34,9 @@ void partial_block(const Plan& p, uint64_t j) {
 }
 
 void random_task(const Plan& p, size_t t) {
-  uint64_t a = p.first_block + t * kChunkBlocks;
-  uint64_t b = std::min(a + kChunkBlocks, p.end_block);
+  const uint64_t chunk = kChunkBlocks[static_cast<int>(p.spec.kernel)];
+  uint64_t a = p.first_block + t * chunk;
+  uint64_t b = std::min(a + chunk, p.end_block);
   if (!whole(p, a)) partial_block(p, a++);
   const bool tail = b > a && !whole(p, b - 1);
   if (tail) --b;
@@ -65,7 +66,8 @@ std::shared_ptr<Plan> make_plan(const FillSpec& spec) {
   }
   p->first_block = spec.offset / kBlockSize;
   p->end_block = (spec.offset + spec.n - 1) / kBlockSize + 1;
-  p->ntasks = (p->end_block - p->first_block + kChunkBlocks - 1) / kChunkBlocks;
+  const uint64_t chunk = kChunkBlocks[static_cast<int>(spec.kernel)];
+  p->ntasks = (p->end_block - p->first_block + chunk - 1) / chunk;
   // streaming stores need every whole block's destination 16-byte aligned (block sizes in bytes
   // are multiples of 16, so checking one block start suffices)
   const uint64_t j = whole(*p, p->first_block) ? p->first_block : p->first_block + 1;
@@ -82,7 +84,7 @@ std::function<void(size_t)> task_fn(const std::shared_ptr<Plan>& p) {
 
 void fill_sync(const FillSpec& spec) {
   const std::shared_ptr<Plan> p = make_plan(spec);
-  run_sync(p->ntasks, spec.threads, task_fn(p));
+  run_sync(p->ntasks, spec.n < kInlineElements ? 1 : spec.threads, task_fn(p));
 }
 
 std::shared_ptr<Job> fill_async(const FillSpec& spec, std::function<void()> on_done) {

@@ -1,7 +1,7 @@
 // A fill request reduced to plain data, and how it is cut into tasks for the pool.
 // Partition (docs/stream.md §3: threads take whole blocks): task t covers blocks
-// [first + t*kChunkBlocks, ...) of the range; it is a pure function of the range, never of the
-// thread count. Partial first/last blocks are generated whole into a per-call stack scratch block
+// [first + t*chunk, ...) of the range, chunk = kChunkBlocks[kernel]; it is a pure function of the
+// range and the kernel, never of the thread count. Partial first/last blocks are generated whole into a per-call stack scratch block
 // and the overlapping part is converted/copied. No N-API here.
 #ifndef NNINIT_CORE_FILL_H_
 #define NNINIT_CORE_FILL_H_
@@ -34,9 +34,12 @@ struct FillSpec {
   int nt_mode = 0;          // 0: streaming stores when large; 1: always (streamFill); -1: never
 };
 
-// Blocks per task, and elements per task of a constant fill: 64 Ki elements either way.
-constexpr uint64_t kChunkBlocks = 16;
+// Blocks per task, by kernel: about 10-20 us of work each on one core (AVX2), so that a helper
+// thread that takes a while to wake up still finds work. Elements per task of a constant fill.
+constexpr uint64_t kChunkBlocks[kKernelCount] = {16, 4, 4};
 constexpr size_t kConstChunk = 65536;
+// Fills shorter than this run on the calling thread alone (waking a helper costs more).
+constexpr size_t kInlineElements = 65536;
 // Below this many output bytes a fill uses regular stores (the result stays in cache).
 constexpr size_t kStreamBytes = size_t{16} << 20;
 
