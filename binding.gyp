@@ -12,6 +12,7 @@
         "native/core/pool.cc",
         "native/kernels/scalar/kernels.cc",
         "native/kernels/avx2/kernels.cc",
+        "native/kernels/avx512/kernels.cc",
         "native/kernels/neon/kernels.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

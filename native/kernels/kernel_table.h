@@ -25,6 +25,7 @@ uint64_t constant_bits(DType dt, double value);
 namespace scalar { const KernelTable& kernels(); }
 #if defined(__x86_64__) || defined(_M_X64)
 namespace avx2 { const KernelTable& kernels(); }
+namespace avx512 { const KernelTable& kernels(); }
 #endif
 #if defined(__aarch64__)
 namespace neon { const KernelTable& kernels(); }

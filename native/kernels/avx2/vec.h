@@ -19,8 +19,10 @@ struct CompressLut {
 inline constexpr CompressLut kCompressLut{};
 
 struct V {
+  static constexpr int kBlocks = 1, kLanes = 8;
   using U = __m256i;
   using F = __m256;
+  using M = __m256i;  // lane masks: all-ones / all-zeros lanes
   static NNINIT_INLINE U u(uint32_t x) { return _mm256_set1_epi32(static_cast<int>(x)); }
   static NNINIT_INLINE F f(float x) { return _mm256_set1_ps(x); }
   static NNINIT_INLINE U load(const uint32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
@@ -38,6 +40,7 @@ struct V {
   static NNINIT_INLINE U eq(U a, U b) { return _mm256_cmpeq_epi32(a, b); }
   static NNINIT_INLINE U sel(U m, U a, U b) { return _mm256_blendv_epi8(b, a, m); }
   static NNINIT_INLINE bool all(U m) { return _mm256_movemask_ps(_mm256_castsi256_ps(m)) == 0xff; }
+  static NNINIT_INLINE M mnot(M m) { return _mm256_xor_si256(m, _mm256_set1_epi32(-1)); }
 
   static NNINIT_INLINE F fadd(F a, F b) { return _mm256_add_ps(a, b); }
   static NNINIT_INLINE F fsub(F a, F b) { return _mm256_sub_ps(a, b); }
@@ -61,13 +64,15 @@ struct V {
 
   static NNINIT_INLINE U lane_ids() { return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7); }
   // Stores the lanes of v whose mask is set, packed, at dst (writes 8); returns their count.
-  static NNINIT_INLINE size_t compress(uint32_t* dst, U v, U m) {
+  static NNINIT_INLINE size_t compress(uint32_t* dst, U v, M m) {
     const unsigned bits = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(m)));
     const U perm = load(kCompressLut.perm[bits]);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm256_permutevar8x32_epi32(v, perm));
     return static_cast<size_t>(__builtin_popcount(bits));
   }
   static NNINIT_INLINE F gather(const float* base, U idx) { return _mm256_i32gather_ps(base, idx, 4); }
+  // contiguous kLanes floats (internal buffers; the st_*/nt_* output stores are per block)
+  static NNINIT_INLINE void store(float* p, F v) { _mm256_storeu_ps(p, v); }
   static NNINIT_INLINE F ld_f32(const float* p) { return _mm256_loadu_ps(p); }
   static NNINIT_INLINE void st_f32(float* p, F v) { _mm256_storeu_ps(p, v); }
   static NNINIT_INLINE void nt_f32(float* p, F v) {

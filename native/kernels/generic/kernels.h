@@ -69,28 +69,28 @@ struct TruncNormalK {
   template <class S>
   NNINIT_INLINE void block(Gen<V>& g, typename S::T* dst) const {
     using F = typename V::F;
-    using U = typename V::U;
-    alignas(64) float pbuf[kBlockSize];
-    alignas(64) float zbuf[kBlockSize];
-    alignas(64) uint32_t idx[kBlockSize + 8];
+    constexpr int L = V::kLanes;  // buffers hold the V::kBlocks blocks of g, step-major
+    alignas(64) float pbuf[kSteps * L];
+    alignas(64) float zbuf[kSteps * L];
+    alignas(64) uint32_t idx[kSteps * L + L];
     size_t m = 0;
     // (p is stored first and re-read: with p computed in the second loop, GCC's loop
     // distribution split it into three loops that each re-ran the generator)
-    for (int s = 0; s < kSteps; ++s) V::st_f32(pbuf + 8 * s, prob(g));
+    for (int s = 0; s < kSteps; ++s) V::store(pbuf + L * s, prob(g));
     for (int s = 0; s < kSteps; ++s) {
-      U central;
-      V::st_f32(zbuf + 8 * s, ndtri_central<V>(V::ld_f32(pbuf + 8 * s), central));
-      m += V::compress(idx + m, V::add(V::lane_ids(), V::u(8 * s)), V::xor_(central, V::u(~0u)));
+      typename V::M central;
+      V::store(zbuf + L * s, ndtri_central<V>(V::ld_f32(pbuf + L * s), central));
+      m += V::compress(idx + m, V::add(V::lane_ids(), V::u(L * s)), V::mnot(central));
     }
-    for (int i = 0; i < 8; ++i) idx[m + i] = 0;  // padding lanes compute a harmless value
-    for (size_t c = 0; c < m; c += 8) {
-      alignas(32) float z[8];
-      V::st_f32(z, ndtri_outer<V>(V::gather(pbuf, V::load(idx + c))));
-      const size_t k = m - c < 8 ? m - c : 8;
+    for (int i = 0; i < L; ++i) idx[m + i] = 0;  // padding lanes compute a harmless value
+    for (size_t c = 0; c < m; c += L) {
+      alignas(64) float z[L];
+      V::store(z, ndtri_outer<V>(V::gather(pbuf, V::load(idx + c))));
+      const size_t k = m - c < L ? m - c : L;
       for (size_t i = 0; i < k; ++i) zbuf[idx[c + i]] = z[i];
     }
     for (int s = 0; s < kSteps; ++s) {
-      const F z = V::from_bits(V::xor_(V::bits(V::ld_f32(zbuf + 8 * s)), sgn));
+      const F z = V::from_bits(V::xor_(V::bits(V::ld_f32(zbuf + L * s)), sgn));
       F v = V::fadd(mean, V::fmul(sd, z));
       v = V::fsel(V::flt(v, lo), lo, v);
       v = V::fsel(V::fgt(v, hi), hi, v);
@@ -99,69 +99,7 @@ struct TruncNormalK {
   }
 };
 
-// ---- stores: one vector of float32 results -> 8 elements of the output dtype ------------------
-template <class V, bool NT>
-struct StoreF32 {
-  using T = float;
-  static constexpr bool kNT = NT;
-  NNINIT_INLINE static void put(T* p, typename V::F v) { NT ? V::nt_f32(p, v) : V::st_f32(p, v); }
-};
-template <class V, bool NT>
-struct StoreF64 {  // exact widening
-  using T = double;
-  static constexpr bool kNT = NT;
-  NNINIT_INLINE static void put(T* p, typename V::F v) { NT ? V::nt_f64(p, v) : V::st_f64(p, v); }
-};
-template <class V, bool NT>
-struct StoreBF16 {
-  using T = uint16_t;
-  static constexpr bool kNT = NT;
-  NNINIT_INLINE static void put(T* p, typename V::F v) {
-    const typename V::U h = bf16_bits<V>(V::bits(v));
-    NT ? V::nt_u16(p, h) : V::st_u16(p, h);
-  }
-};
-template <class V, bool NT>
-struct StoreF16 {
-  using T = uint16_t;
-  static constexpr bool kNT = NT;
-  NNINIT_INLINE static void put(T* p, typename V::F v) {
-    const typename V::U h = f16_bits<V>(V::bits(v));
-    NT ? V::nt_u16(p, h) : V::st_u16(p, h);
-  }
-};
-
-// ---- block loops ----------------------------------------------------------------------------
-// I consecutive blocks from j, interleaved step by step (independent dependency chains: ILP).
-template <class V, class K, class S, int I>
-NNINIT_INLINE void run_group(const K& k, uint64_t key, uint64_t j, typename S::T* dst) {
-  Gen<V> g[I];
-  for (int b = 0; b < I; ++b) g[b].seed(key, j + b);
-  if constexpr (K::kBlockwise) {
-    for (int b = 0; b < I; ++b) k.template block<S>(g[b], dst + b * kBlockSize);
-  } else {
-    for (int s = 0; s < K::kSteps; ++s) {
-      for (int b = 0; b < I; ++b) k.template step<S>(g[b], dst + b * kBlockSize + s * K::kPerStep);
-    }
-  }
-}
-
-template <class V, template <class> class KT, class S>
-void run_kernel(const RunArgs& a) {
-  using K = KT<V>;
-  const K k(a.params);
-  auto* dst = static_cast<typename S::T*>(a.dst);
-  uint64_t j = a.block;
-  size_t left = a.nblocks;
-  for (; left >= static_cast<size_t>(K::kInterleave); left -= K::kInterleave, j += K::kInterleave) {
-    run_group<V, K, S, K::kInterleave>(k, a.key, j, dst);
-    dst += K::kInterleave * kBlockSize;
-  }
-  for (; left > 0; --left, ++j, dst += kBlockSize) run_group<V, K, S, 1>(k, a.key, j, dst);
-  if (S::kNT) V::fence();
-}
-
-// ---- partial blocks and constants (scalar code; at most two partial blocks per fill) --------
+// ---- float32 -> dtype conversion for partial blocks (scalar code; at most two per fill) -------
 inline void store_range(const float* src, size_t n, void* dst, DType dt) {
   if (dt == DType::kFloat32) {
     float* d = static_cast<float*>(dst);
@@ -180,6 +118,83 @@ inline void store_range(const float* src, size_t n, void* dst, DType dt) {
   }
 }
 
+// ---- stores: one vector of float32 results -> 8 elements per block of the output dtype ------
+// V's stores write lanes 8b..8b+7 to p + b * kBlockSize (b < V::kBlocks). copy() converts a
+// float32 array with scalar code (the rare remainder of a multi-block V, see run_kernel).
+template <class V, bool NT>
+struct StoreF32 {
+  using T = float;
+  static constexpr bool kNT = NT;
+  NNINIT_INLINE static void put(T* p, typename V::F v) { NT ? V::nt_f32(p, v) : V::st_f32(p, v); }
+  static void copy(T* d, const float* s, size_t n) { store_range(s, n, d, DType::kFloat32); }
+};
+template <class V, bool NT>
+struct StoreF64 {  // exact widening
+  using T = double;
+  static constexpr bool kNT = NT;
+  NNINIT_INLINE static void put(T* p, typename V::F v) { NT ? V::nt_f64(p, v) : V::st_f64(p, v); }
+  static void copy(T* d, const float* s, size_t n) { store_range(s, n, d, DType::kFloat64); }
+};
+template <class V, bool NT>
+struct StoreBF16 {
+  using T = uint16_t;
+  static constexpr bool kNT = NT;
+  NNINIT_INLINE static void put(T* p, typename V::F v) {
+    const typename V::U h = bf16_bits<V>(V::bits(v));
+    NT ? V::nt_u16(p, h) : V::st_u16(p, h);
+  }
+  static void copy(T* d, const float* s, size_t n) { store_range(s, n, d, DType::kBFloat16); }
+};
+template <class V, bool NT>
+struct StoreF16 {
+  using T = uint16_t;
+  static constexpr bool kNT = NT;
+  NNINIT_INLINE static void put(T* p, typename V::F v) {
+    const typename V::U h = f16_bits<V>(V::bits(v));
+    NT ? V::nt_u16(p, h) : V::st_u16(p, h);
+  }
+  static void copy(T* d, const float* s, size_t n) { store_range(s, n, d, DType::kFloat16); }
+};
+
+// ---- block loops ----------------------------------------------------------------------------
+// I generators of V::kBlocks consecutive blocks each, from block j, interleaved step by step
+// (independent dependency chains: ILP).
+template <class V, class K, class S, int I>
+NNINIT_INLINE void run_group(const K& k, uint64_t key, uint64_t j, typename S::T* dst) {
+  constexpr uint64_t kSpan = V::kBlocks * kBlockSize;  // elements one generator covers
+  Gen<V> g[I];
+  for (int b = 0; b < I; ++b) g[b].seed(key, j + b * V::kBlocks);
+  if constexpr (K::kBlockwise) {
+    for (int b = 0; b < I; ++b) k.template block<S>(g[b], dst + b * kSpan);
+  } else {
+    for (int s = 0; s < K::kSteps; ++s) {
+      for (int b = 0; b < I; ++b) k.template step<S>(g[b], dst + b * kSpan + s * K::kPerStep);
+    }
+  }
+}
+
+template <class V, template <class> class KT, class S>
+void run_kernel(const RunArgs& a) {
+  using K = KT<V>;
+  const K k(a.params);
+  auto* dst = static_cast<typename S::T*>(a.dst);
+  uint64_t j = a.block;
+  size_t left = a.nblocks;
+  for (constexpr size_t n = K::kInterleave * V::kBlocks; left >= n; left -= n, j += n, dst += n * kBlockSize) {
+    run_group<V, K, S, K::kInterleave>(k, a.key, j, dst);
+  }
+  for (constexpr size_t n = V::kBlocks; left >= n; left -= n, j += n, dst += n * kBlockSize) {
+    run_group<V, K, S, 1>(k, a.key, j, dst);
+  }
+  if (left > 0) {  // fewer blocks than one vector covers: generate them all, keep the first
+    alignas(64) float scratch[V::kBlocks * kBlockSize];
+    run_group<V, K, StoreF32<V, false>, 1>(k, a.key, j, scratch);
+    S::copy(dst, scratch, left * kBlockSize);
+  }
+  if (S::kNT) V::fence();
+}
+
+// ---- constants -------------------------------------------------------------------------------
 // n elements of `bits` (the value in the dtype's encoding): element stores up to 16-byte
 // alignment, then V::fill16 (16-byte units, non-temporal when nt), then element stores.
 inline void fill_constant(void* dst, size_t n, DType dt, uint64_t bits, bool nt) {

@@ -7,6 +7,7 @@
 //
 // Constants are written as double literals converted to float: RN32(RN64(literal)), exactly what
 // Math.fround(literal) computes in lib/math/f32.ts.
+// Lane masks (V::M) come from comparisons and feed selects only.
 // Included inside an ISA namespace (see stream.h); no #include on purpose.
 
 #define NNINIT_F32(x) static_cast<float>(x)
@@ -15,8 +16,7 @@
 template <class V>
 NNINIT_INLINE typename V::F log_parts(typename V::F m, typename V::U E) {
   using F = typename V::F;
-  using U = typename V::U;
-  const U split = V::flt(m, V::f(NNINIT_F32(1.41421353816986083984375)));
+  const typename V::M split = V::flt(m, V::f(NNINIT_F32(1.41421353816986083984375)));
   const F one = V::f(1.0f);
   const F x = V::fsel(split, V::fsub(m, one), V::fsub(V::fmul(m, V::f(0.5f)), one));
   const F e = V::cvt_i32(V::sel(split, E, V::add(E, V::u(1))));
@@ -74,7 +74,7 @@ NNINIT_INLINE void sincos_2pi(typename V::U x, typename V::F& c, typename V::F& 
   pc = V::fadd(V::fmul(pc, z), V::f(NNINIT_F32(4.166664568298827e-2)));
   const F cs = V::fadd(V::fsub(V::fmul(V::fmul(pc, z), z), V::fmul(V::f(0.5f), z)), V::f(1.0f));
   // q: 0 -> (cs, sn), 1 -> (-sn, cs), 2 -> (-cs, -sn), 3 -> (sn, -cs)
-  const U swap = V::eq(V::and_(q, V::u(1)), V::u(1));
+  const typename V::M swap = V::eq(V::and_(q, V::u(1)), V::u(1));
   const U sign_c = V::shl(V::shr(V::add(q, V::u(1)), 1), 31);
   const U sign_s = V::shl(V::shr(q, 1), 31);
   c = V::from_bits(V::xor_(V::bits(V::fsel(swap, sn, cs)), sign_c));
@@ -83,7 +83,7 @@ NNINIT_INLINE void sincos_2pi(typename V::U x, typename V::F& c, typename V::F& 
 
 // Per-lane choice between two float32 constants.
 template <class V>
-NNINIT_INLINE typename V::F pick(typename V::U m, double a, double b) {
+NNINIT_INLINE typename V::F pick(typename V::M m, double a, double b) {
   return V::fsel(m, V::f(NNINIT_F32(a)), V::f(NNINIT_F32(b)));
 }
 
@@ -93,7 +93,7 @@ NNINIT_INLINE typename V::F pick(typename V::U m, double a, double b) {
 template <class V>
 NNINIT_INLINE typename V::F ndtri_tail(typename V::F t) {
   using F = typename V::F;
-  const typename V::U n = V::fle(t, V::f(5.0f));
+  const typename V::M n = V::fle(t, V::f(5.0f));
   const F u = V::fsub(t, pick<V>(n, 1.6, 5.0));
   F num = V::fadd(V::fmul(pick<V>(n, 0.17023821103, 0.017337203997), u), pick<V>(n, 1.3067284816, 0.42868294337));
   num = V::fadd(V::fmul(num, u), pick<V>(n, 2.75681539, 3.081226386));
@@ -106,7 +106,7 @@ NNINIT_INLINE typename V::F ndtri_tail(typename V::F t) {
 // AS 241's central region (docs/stream.md §7, first return): for lanes with |p - 0.5| <= 0.425
 // (`central` is set to those lanes), z = RN32(RN32(q * num(r)) / den(r)), r = 0.180625 - q*q.
 template <class V>
-NNINIT_INLINE typename V::F ndtri_central(typename V::F p, typename V::U& central) {
+NNINIT_INLINE typename V::F ndtri_central(typename V::F p, typename V::M& central) {
   using F = typename V::F;
   const F q = V::fsub(p, V::f(0.5f));
   central = V::fle(V::fabs(q), V::f(NNINIT_F32(0.425)));
@@ -124,7 +124,7 @@ NNINIT_INLINE typename V::F ndtri_central(typename V::F p, typename V::U& centra
 template <class V>
 NNINIT_INLINE typename V::F ndtri_outer(typename V::F p) {
   using F = typename V::F;
-  const typename V::U neg = V::flt(V::fsub(p, V::f(0.5f)), V::f(0.0f));
+  const typename V::M neg = V::flt(V::fsub(p, V::f(0.5f)), V::f(0.0f));
   const F rr = V::fsel(neg, p, V::fsub(V::f(1.0f), p));
   const F zt = ndtri_tail<V>(V::fsqrt(V::fneg(log32<V>(rr))));
   return V::fsel(neg, V::fneg(zt), zt);

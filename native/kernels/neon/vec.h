@@ -4,8 +4,10 @@
 // Included inside namespace nninit::neon (kernels.cc). UNTESTED on hardware so far.
 
 struct V {
+  static constexpr int kBlocks = 1, kLanes = 8;
   struct U { uint32x4_t a, b; };
   struct F { float32x4_t a, b; };
+  using M = U;  // lane masks: all-ones / all-zeros lanes
   static NNINIT_INLINE U u(uint32_t x) { return {vdupq_n_u32(x), vdupq_n_u32(x)}; }
   static NNINIT_INLINE F f(float x) { return {vdupq_n_f32(x), vdupq_n_f32(x)}; }
   static NNINIT_INLINE U load(const uint32_t* p) { return {vld1q_u32(p), vld1q_u32(p + 4)}; }
@@ -31,6 +33,7 @@ struct V {
   static NNINIT_INLINE U eq(U x, U y) { return {vceqq_u32(x.a, y.a), vceqq_u32(x.b, y.b)}; }
   static NNINIT_INLINE U sel(U m, U x, U y) { return {vbslq_u32(m.a, x.a, y.a), vbslq_u32(m.b, x.b, y.b)}; }
   static NNINIT_INLINE bool all(U m) { return vminvq_u32(vandq_u32(m.a, m.b)) != 0; }
+  static NNINIT_INLINE M mnot(M m) { return {vmvnq_u32(m.a), vmvnq_u32(m.b)}; }
 
   static NNINIT_INLINE F fadd(F x, F y) { return {vaddq_f32(x.a, y.a), vaddq_f32(x.b, y.b)}; }
   static NNINIT_INLINE F fsub(F x, F y) { return {vsubq_f32(x.a, y.a), vsubq_f32(x.b, y.b)}; }
@@ -55,7 +58,7 @@ struct V {
     return load(ids);
   }
   // Stores the lanes of v whose mask is set, packed, at dst (writes up to 8); returns their count.
-  static NNINIT_INLINE size_t compress(uint32_t* dst, U v, U m) {
+  static NNINIT_INLINE size_t compress(uint32_t* dst, U v, M m) {
     uint32_t vv[8], mm[8];
     vst1q_u32(vv, v.a); vst1q_u32(vv + 4, v.b);
     vst1q_u32(mm, m.a); vst1q_u32(mm + 4, m.b);
@@ -70,6 +73,8 @@ struct V {
     for (int i = 0; i < 8; ++i) r[i] = base[ii[i]];
     return ld_f32(r);
   }
+  // contiguous kLanes floats (internal buffers; the st_*/nt_* output stores are per block)
+  static NNINIT_INLINE void store(float* p, F v) { st_f32(p, v); }
   static NNINIT_INLINE F ld_f32(const float* p) { return {vld1q_f32(p), vld1q_f32(p + 4)}; }
   static NNINIT_INLINE void st_f32(float* p, F v) { vst1q_f32(p, v.a); vst1q_f32(p + 4, v.b); }
   static NNINIT_INLINE void st_f64(double* p, F v) {

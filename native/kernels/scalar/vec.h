@@ -4,8 +4,10 @@
 // Included inside namespace nninit::scalar (native/kernels/scalar/kernels.cc).
 
 struct V {
+  static constexpr int kBlocks = 1, kLanes = 8;
   struct U { uint32_t v[8]; };
   struct F { float v[8]; };
+  using M = U;  // lane masks: all-ones / all-zeros lanes
 #define NNINIT_L for (int i = 0; i < 8; ++i)
   static NNINIT_INLINE U u(uint32_t x) { U r; NNINIT_L r.v[i] = x; return r; }
   static NNINIT_INLINE F f(float x) { F r; NNINIT_L r.v[i] = x; return r; }
@@ -27,6 +29,7 @@ struct V {
   static NNINIT_INLINE U eq(U a, U b) { U r; NNINIT_L r.v[i] = a.v[i] == b.v[i] ? ~0u : 0u; return r; }
   static NNINIT_INLINE U sel(U m, U a, U b) { NNINIT_L a.v[i] = m.v[i] ? a.v[i] : b.v[i]; return a; }
   static NNINIT_INLINE bool all(U m) { uint32_t r = ~0u; NNINIT_L r &= m.v[i]; return r != 0; }
+  static NNINIT_INLINE M mnot(M m) { NNINIT_L m.v[i] = ~m.v[i]; return m; }
 
   static NNINIT_INLINE F fadd(F a, F b) { NNINIT_L a.v[i] = a.v[i] + b.v[i]; return a; }
   static NNINIT_INLINE F fsub(F a, F b) { NNINIT_L a.v[i] = a.v[i] - b.v[i]; return a; }
@@ -46,12 +49,14 @@ struct V {
 
   static NNINIT_INLINE U lane_ids() { U r; NNINIT_L r.v[i] = static_cast<uint32_t>(i); return r; }
   // Stores the lanes of v whose mask is set, packed, at dst (writes up to 8); returns their count.
-  static NNINIT_INLINE size_t compress(uint32_t* dst, U v, U m) {
+  static NNINIT_INLINE size_t compress(uint32_t* dst, U v, M m) {
     size_t k = 0;
     NNINIT_L { dst[k] = v.v[i]; k += m.v[i] != 0; }
     return k;
   }
   static NNINIT_INLINE F gather(const float* base, U idx) { F r; NNINIT_L r.v[i] = base[idx.v[i]]; return r; }
+  // contiguous kLanes floats (internal buffers; the st_*/nt_* output stores are per block)
+  static NNINIT_INLINE void store(float* p, F v) { st_f32(p, v); }
   static NNINIT_INLINE F ld_f32(const float* p) { F r; NNINIT_L r.v[i] = p[i]; return r; }
   static NNINIT_INLINE void st_f32(float* p, F v) { NNINIT_L p[i] = v.v[i]; }
   static NNINIT_INLINE void st_f64(double* p, F v) { NNINIT_L p[i] = static_cast<double>(v.v[i]); }
