@@ -84,7 +84,8 @@ std::function<void(size_t)> task_fn(const std::shared_ptr<Plan>& p) {
 
 void fill_sync(const FillSpec& spec) {
   const std::shared_ptr<Plan> p = make_plan(spec);
-  run_sync(p->ntasks, spec.n < kInlineElements ? 1 : spec.threads, task_fn(p));
+  const int k = spec.op == FillOp::kConstant ? 0 : static_cast<int>(spec.kernel);
+  run_sync(p->ntasks, spec.n < kInlineElements[k] ? 1 : spec.threads, task_fn(p));
 }
 
 std::shared_ptr<Job> fill_async(const FillSpec& spec, std::function<void()> on_done) {

@@ -38,8 +38,9 @@ struct FillSpec {
 // thread that takes a while to wake up still finds work. Elements per task of a constant fill.
 constexpr uint64_t kChunkBlocks[kKernelCount] = {16, 4, 4};
 constexpr size_t kConstChunk = 65536;
-// Fills shorter than this run on the calling thread alone (waking a helper costs more).
-constexpr size_t kInlineElements = 65536;
+// Fills shorter than this (by kernel; constants use the uniform value) run on the calling thread
+// alone: handing half of a memory-bound in-cache fill to another core cost more than it saved.
+constexpr size_t kInlineElements[kKernelCount] = {262144, 65536, 65536};
 // Below this many output bytes a fill uses regular stores (the result stays in cache).
 constexpr size_t kStreamBytes = size_t{16} << 20;
 

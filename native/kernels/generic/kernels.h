@@ -119,41 +119,40 @@ inline void store_range(const float* src, size_t n, void* dst, DType dt) {
 }
 
 // ---- stores: one vector of float32 results -> 8 elements per block of the output dtype ------
-// V's stores write lanes 8b..8b+7 to p + b * kBlockSize (b < V::kBlocks). copy() converts a
-// float32 array with scalar code (the rare remainder of a multi-block V, see run_kernel).
+// V's stores write lanes 8b..8b+7 to p + b * kBlockSize (b < V::kBlocks).
 template <class V, bool NT>
 struct StoreF32 {
+  using Plain = StoreF32<V, false>;  // the same without streaming stores
   using T = float;
   static constexpr bool kNT = NT;
   NNINIT_INLINE static void put(T* p, typename V::F v) { NT ? V::nt_f32(p, v) : V::st_f32(p, v); }
-  static void copy(T* d, const float* s, size_t n) { store_range(s, n, d, DType::kFloat32); }
 };
 template <class V, bool NT>
 struct StoreF64 {  // exact widening
+  using Plain = StoreF64<V, false>;  // the same without streaming stores
   using T = double;
   static constexpr bool kNT = NT;
   NNINIT_INLINE static void put(T* p, typename V::F v) { NT ? V::nt_f64(p, v) : V::st_f64(p, v); }
-  static void copy(T* d, const float* s, size_t n) { store_range(s, n, d, DType::kFloat64); }
 };
 template <class V, bool NT>
 struct StoreBF16 {
+  using Plain = StoreBF16<V, false>;  // the same without streaming stores
   using T = uint16_t;
   static constexpr bool kNT = NT;
   NNINIT_INLINE static void put(T* p, typename V::F v) {
     const typename V::U h = bf16_bits<V>(V::bits(v));
     NT ? V::nt_u16(p, h) : V::st_u16(p, h);
   }
-  static void copy(T* d, const float* s, size_t n) { store_range(s, n, d, DType::kBFloat16); }
 };
 template <class V, bool NT>
 struct StoreF16 {
+  using Plain = StoreF16<V, false>;  // the same without streaming stores
   using T = uint16_t;
   static constexpr bool kNT = NT;
   NNINIT_INLINE static void put(T* p, typename V::F v) {
     const typename V::U h = f16_bits<V>(V::bits(v));
     NT ? V::nt_u16(p, h) : V::st_u16(p, h);
   }
-  static void copy(T* d, const float* s, size_t n) { store_range(s, n, d, DType::kFloat16); }
 };
 
 // ---- block loops ----------------------------------------------------------------------------
@@ -187,9 +186,9 @@ void run_kernel(const RunArgs& a) {
     run_group<V, K, S, 1>(k, a.key, j, dst);
   }
   if (left > 0) {  // fewer blocks than one vector covers: generate them all, keep the first
-    alignas(64) float scratch[V::kBlocks * kBlockSize];
-    run_group<V, K, StoreF32<V, false>, 1>(k, a.key, j, scratch);
-    S::copy(dst, scratch, left * kBlockSize);
+    alignas(64) typename S::T scratch[V::kBlocks * kBlockSize];
+    run_group<V, K, typename S::Plain, 1>(k, a.key, j, scratch);
+    __builtin_memcpy(dst, scratch, left * kBlockSize * sizeof(typename S::T));
   }
   if (S::kNT) V::fence();
 }
