@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "env_state.h"
