@@ -1,0 +1,152 @@
+/**
+ * Model specs: a list of named tensors {name, shape, init, options, dtype}, validated and
+ * normalized once (every check runs before anything is allocated or written).
+ */
+import { rangeError, typeError, valueError } from "../plan/errors.js";
+import { checkInteger, checkShape, shapeSize, type DType } from "../plan/validate.js";
+import { checkName } from "./key.js";
+
+/** Initializers a tensor can name (the nninit functions of the same name). */
+export const INITS = [
+  "normal", "uniform", "truncNormal", "constant", "zeros", "ones", "xavierUniform", "xavierNormal",
+  "kaimingUniform", "kaimingNormal", "lecunUniform", "lecunNormal", "varianceScaling",
+] as const;
+export type InitName = (typeof INITS)[number];
+
+/** A dtype: nninit's names, safetensors' names (F32, F64, BF16, F16) or short ones (f32, bf16, fp16...). */
+export type DTypeName = DType | "F32" | "F64" | "BF16" | "F16" | "f32" | "f64" | "bf16" | "f16" | "fp32" | "fp64" | "fp16";
+
+/** Option values a tensor's init may take (they are recorded in the checkpoint's metadata). */
+export type InitOptions = Readonly<Record<string, number | string | boolean>>;
+
+/** One named tensor of a model. */
+export interface TensorSpec {
+  /** Unique, non-empty name; the tensor's stream key is derived from (seed, name) (docs/stream.md §11). */
+  name: string;
+  /** Shape, row-major (PyTorch layout for fan-based inits unless options.layout says "keras"). */
+  shape: readonly number[];
+  /** The initializer, e.g. "normal", "zeros", "kaimingUniform". */
+  init: InitName;
+  /** Its options (e.g. {std: 0.02}, {value: 0.5} for "constant"), without seed/offset/dtype/threads. */
+  options?: InitOptions;
+  /** Element type; default: the call's `dtype` option, else float32. */
+  dtype?: DTypeName;
+  /** Row set to zero after the init (nn.Embedding's padding_idx); 2-D tensors only. */
+  paddingIdx?: number;
+}
+
+/** A model: tensors plus tied names (an alias that shares another tensor's storage, e.g. lm_head.weight). */
+export interface ModelSpec {
+  tensors: readonly TensorSpec[];
+  /** alias -> tensor name. Aliases are not stored in checkpoints (as Hugging Face's save_pretrained). */
+  tied?: Readonly<Record<string, string>>;
+}
+export type SpecInput = readonly TensorSpec[] | ModelSpec;
+
+/** A validated tensor. */
+export interface Tensor {
+  name: string;
+  shape: readonly number[];
+  size: number;
+  init: InitName;
+  options: InitOptions;
+  dtype: DType | undefined;
+  paddingIdx: number | undefined;
+}
+
+/** A validated model. */
+export interface Model {
+  tensors: readonly Tensor[];
+  byName: ReadonlyMap<string, Tensor>;
+  tied: ReadonlyMap<string, string>;
+  /** Number of parameters (tied aliases counted once). */
+  parameters: number;
+}
+
+/** Properties of a model spec object (modelType and parameters are a Preset's, informative). */
+const MODEL_KEYS = ["tensors", "tied", "modelType", "parameters"];
+const RESERVED = ["seed", "generator", "offset", "dtype", "threads"];
+const DTYPE_ALIASES: Record<string, DType> = {
+  float32: "float32", F32: "float32", f32: "float32", fp32: "float32",
+  float64: "float64", F64: "float64", f64: "float64", fp64: "float64",
+  bfloat16: "bfloat16", BF16: "bfloat16", bf16: "bfloat16",
+  float16: "float16", F16: "float16", f16: "float16", fp16: "float16",
+};
+
+/** Resolves a dtype name (see DTypeName) to nninit's DType. */
+export function resolveDType(value: unknown, what = '"dtype" option'): DType {
+  if (typeof value === "string" && Object.hasOwn(DTYPE_ALIASES, value)) return DTYPE_ALIASES[value];
+  throw valueError(what, "must be one of float32, float64, bfloat16, float16 (or F32, BF16, f16, ...)", value);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function checkInitOptions(options: unknown, what: string): InitOptions {
+  if (options === undefined) return Object.freeze({});
+  if (!isPlainObject(options)) throw typeError(what, "an object", options);
+  const copy: Record<string, number | string | boolean> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (RESERVED.includes(k)) throw valueError(what, `must not set "${k}" (the model sets it per tensor)`, v);
+    if (v === undefined) continue;
+    if (typeof v !== "number" && typeof v !== "string" && typeof v !== "boolean") throw typeError(`${what}.${k}`, "a number, string or boolean", v);
+    copy[k] = v;
+  }
+  return Object.freeze(copy);
+}
+
+function checkTensor(spec: unknown, i: number): Tensor {
+  const what = `"spec.tensors[${i}]"`;
+  if (!isPlainObject(spec)) throw typeError(what, "a tensor spec {name, shape, init, options?, dtype?}", spec);
+  for (const key of Object.keys(spec)) {
+    if (!["name", "shape", "init", "options", "dtype", "paddingIdx"].includes(key)) throw valueError(what, `has an unknown property "${key}"`, spec[key]);
+  }
+  const name = checkName(spec.name, `${what.slice(0, -1)}.name"`);
+  const at = `"${name}"`;
+  const shape = Object.freeze(checkShape(spec.shape, `shape of tensor ${at}`));
+  if (typeof spec.init !== "string" || !(INITS as readonly string[]).includes(spec.init)) {
+    throw valueError(`init of tensor ${at}`, `must be one of ${INITS.join(", ")}`, spec.init);
+  }
+  const options = checkInitOptions(spec.options, `options of tensor ${at}`);
+  const dtype = spec.dtype === undefined ? undefined : resolveDType(spec.dtype, `dtype of tensor ${at}`);
+  let paddingIdx: number | undefined;
+  if (spec.paddingIdx !== undefined) {
+    if (shape.length !== 2) throw rangeError(`paddingIdx of tensor ${at}`, "set only on a 2-D tensor", spec.paddingIdx);
+    paddingIdx = checkInteger(`paddingIdx of tensor ${at}`, spec.paddingIdx, 0, Math.max(0, shape[0] - 1));
+  }
+  return Object.freeze({ name, shape, size: shapeSize(shape), init: spec.init as InitName, options, dtype, paddingIdx });
+}
+
+/**
+ * Validates a spec (a tensor list or {tensors, tied}). `checkInit` validates each tensor's init
+ * options (a dry-run fill); it is passed in to keep this module free of fill code.
+ */
+export function normalizeSpec(spec: unknown, checkInit: (t: Tensor) => void): Model {
+  const list = Array.isArray(spec) ? spec : isPlainObject(spec) ? spec.tensors : undefined;
+  if (!Array.isArray(list)) throw typeError('"spec" argument', "an array of tensor specs or {tensors, tied?}", spec);
+  if (isPlainObject(spec)) {
+    for (const key of Object.keys(spec)) if (!MODEL_KEYS.includes(key)) throw valueError('"spec" argument', `has an unknown property "${key}"`, spec[key]);
+  }
+  const byName = new Map<string, Tensor>();
+  const tensors = list.map((s, i) => {
+    const t = checkTensor(s, i);
+    if (byName.has(t.name)) throw valueError(`"spec.tensors[${i}].name"`, "must be unique", t.name);
+    checkInit(t);
+    byName.set(t.name, t);
+    return t;
+  });
+  const tied = new Map<string, string>();
+  const rawTied = isPlainObject(spec) ? spec.tied : undefined;
+  if (rawTied !== undefined) {
+    if (!isPlainObject(rawTied)) throw typeError('"spec.tied"', "an object {alias: tensor name}", rawTied);
+    for (const [alias, target] of Object.entries(rawTied)) {
+      checkName(alias, '"spec.tied" alias');
+      if (byName.has(alias)) throw valueError('"spec.tied" alias', "must not be the name of a tensor of the spec", alias);
+      if (typeof target !== "string" || !byName.has(target)) throw valueError(`"spec.tied[${JSON.stringify(alias)}]"`, "must name a tensor of the spec", target);
+      tied.set(alias, target);
+    }
+  }
+  const parameters = tensors.reduce((sum, t) => sum + t.size, 0);
+  return { tensors, byName, tied, parameters };
+}

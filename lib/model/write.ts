@@ -1,0 +1,143 @@
+/**
+ * writeSafetensors: streams a model's tensors into a .safetensors file with bounded memory (two
+ * chunk buffers, 2 x 32 MiB by default, whatever the model's size). Each chunk is an offset fill
+ * of one tensor's stream (chunks start on 4096-element stream blocks), so the file holds exactly
+ * initModel's values. The file appears under its final name only when complete (temp + rename).
+ */
+import { randomBytes } from "node:crypto";
+import { endianness } from "node:os";
+import { BLOCK_SIZE, type Seed } from "../index.js";
+import { typeError } from "../plan/errors.js";
+import { checkInteger, readOptions, type DType } from "../plan/validate.js";
+import { defineModel, fillRange, modelOptions } from "./fill.js";
+import { tensorKey } from "./key.js";
+import { createAtomic } from "./atomic.js";
+import { ChunkWriter, ioError } from "./pipe.js";
+import { swapBytes } from "./read.js";
+import { itemSize, layoutFile, nninitMetadata, type FileLayout } from "./safetensors.js";
+import type { DTypeName, Model, SpecInput, Tensor } from "./spec.js";
+
+/** Progress of a write, reported after every chunk and at each phase. */
+export interface WriteProgress {
+  phase: "write" | "sync" | "done";
+  /** Bytes whose write completed (header included). */
+  bytesWritten: number;
+  totalBytes: number;
+  tensorsDone: number;
+  tensorCount: number;
+}
+
+/** Options of `writeSafetensors`. */
+export interface WriteOptions {
+  /** The model's seed; a random 64-bit seed when omitted (returned, and recorded in the file). */
+  seed?: Seed;
+  /** dtype of tensors whose spec names none (e.g. "bfloat16" or "bf16"). Default float32. */
+  dtype?: DTypeName;
+  /** Threads for the native backend. */
+  threads?: number;
+  /** Extra `__metadata__` entries (string -> string); nninit's own keys take precedence. */
+  metadata?: Readonly<Record<string, string>>;
+  /** Bytes per chunk buffer (two are used), >= 64 KiB. Default 32 MiB. */
+  chunkBytes?: number;
+  /** Called after every chunk (from the main thread; keep it cheap). */
+  onProgress?: (progress: WriteProgress) => void;
+  /** Aborting stops the write; the temp file is removed and the promise rejects. */
+  signal?: AbortSignal;
+  /** Refuse to start when the file system has less free space than the file needs. Default true. */
+  checkSpace?: boolean;
+}
+
+/** What `writeSafetensors` did. */
+export interface WriteResult {
+  path: string;
+  bytes: number;
+  tensors: number;
+  parameters: number;
+  seed: bigint;
+  /** Wall time from opening the temp file to the rename, fsync included. */
+  seconds: number;
+}
+
+const BIG_ENDIAN = endianness() === "BE";
+
+/** Validates everything and plans the file (no I/O): the model, its seed, dtypes and layout. */
+export function planSafetensors(spec: SpecInput, options?: WriteOptions): { model: Model; seed: bigint; threads: number | undefined; layout: FileLayout } {
+  const opts = readOptions(options, ["seed", "dtype", "threads", "metadata", "chunkBytes", "onProgress", "signal", "checkSpace"]);
+  const model = defineModel(spec);
+  const seedIn = opts.seed === undefined ? randomBytes(8).readBigUInt64LE(0) : opts.seed;
+  const { seed, dtype, threads } = modelOptions({ seed: seedIn, dtype: opts.dtype, threads: opts.threads });
+  const extra = opts.metadata ?? {};
+  if (typeof extra !== "object" || extra === null || Object.values(extra).some((v) => typeof v !== "string")) {
+    throw typeError('"metadata" option', "an object of string values", extra);
+  }
+  const dtypeOf = (t: Tensor): DType => t.dtype ?? dtype ?? "float32";
+  const metadata = { ...(extra as Record<string, string>), ...nninitMetadata(model, seed, dtypeOf) };
+  return { model, seed, threads, layout: layoutFile(model, dtypeOf, metadata) };
+}
+
+/**
+ * Initializes `spec` with `seed` and streams it into the .safetensors file `path`. Resolves when
+ * the file is complete under its final name; on any error (disk full, unwritable path, abort)
+ * rejects with an Error carrying the system `code`, and leaves no file behind.
+ * @example await writeSafetensors("model.safetensors", presetFromConfig(config), { seed: 1, dtype: "bf16" })
+ */
+export async function writeSafetensors(path: string, spec: SpecInput, options?: WriteOptions): Promise<WriteResult> {
+  if (typeof path !== "string" || path.length === 0) throw typeError('"path" argument', "a non-empty string", path);
+  const { model, seed, threads, layout } = planSafetensors(spec, options);
+  const o = options ?? {};
+  const chunkBytes = o.chunkBytes === undefined ? 32 << 20 : checkInteger('"chunkBytes" option', o.chunkBytes, 1 << 16, 1 << 30) & ~7;
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw typeError('"onProgress" option', "a function", o.onProgress);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw typeError('"signal" option', "an AbortSignal", o.signal);
+  o.signal?.throwIfAborted();
+  const start = performance.now();
+  const file = await createAtomic(path, layout.totalBytes, o.checkSpace ?? true);
+  const w = new ChunkWriter(file.fh, chunkBytes, layout.header.length);
+  let tensorsDone = 0;
+  const report = (phase: WriteProgress["phase"]): void =>
+    o.onProgress?.({ phase, bytesWritten: layout.header.length + w.written, totalBytes: layout.totalBytes, tensorsDone, tensorCount: layout.placed.length });
+  try {
+    await file.fh.write(layout.header, 0, layout.header.length, 0).catch((err) => {
+      throw ioError(`cannot write ${path}`, err);
+    });
+    for (const p of layout.placed) {
+      const s = itemSize(p.dtype);
+      const n = p.tensor.size;
+      const key = tensorKey(seed, p.tensor.name);
+      for (let done = 0; done < n; ) {
+        let k = Math.min(n - done, Math.floor(w.free / s));
+        if (k < n - done) {
+          // End chunks on a stream block boundary: a block cut in two would be generated twice.
+          const aligned = Math.floor((done + k) / BLOCK_SIZE) * BLOCK_SIZE - done;
+          if (aligned > 0) k = aligned;
+          else if (w.used > 0) k = 0;
+        }
+        if (k === 0) {
+          await w.flush().catch((err) => {
+            throw ioError(`cannot write ${path}`, err);
+          });
+          o.signal?.throwIfAborted();
+          report("write");
+          continue;
+        }
+        fillRange(p.tensor, w.view(p.dtype, k), key, done, p.dtype, threads);
+        if (BIG_ENDIAN) swapBytes(w.bytes(k * s), s);
+        w.commit(k * s);
+        done += k;
+      }
+      tensorsDone++;
+    }
+    await w.finish().catch((err) => {
+      throw ioError(`cannot write ${path}`, err);
+    });
+    o.signal?.throwIfAborted();
+    report("sync");
+    await file.commit();
+  } catch (err) {
+    await w.settle();
+    await file.abort();
+    throw err;
+  }
+  report("done");
+  const seconds = (performance.now() - start) / 1000;
+  return { path: file.path, bytes: layout.totalBytes, tensors: model.tensors.length, parameters: model.parameters, seed, seconds };
+}

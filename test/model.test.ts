@@ -1,0 +1,496 @@
+/**
+ * nninit/model: per-tensor keys (docs/stream.md §11), specs, shard fills, the safetensors writer
+ * and reader, Hugging Face presets, and the `nninit` CLI (spawned from dist/, built here if stale).
+ */
+import t, { type Test } from "tap";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { normal, xavierUniform, truncNormal } from "../lib/index.js";
+import * as m from "../lib/model/index.js";
+import type { TensorSpec } from "../lib/model/index.js";
+import { swapBytes } from "../lib/model/read.js";
+import { main } from "../lib/cli/main.js";
+import { createProgress, formatDuration } from "../lib/cli/progress.js";
+
+const root = resolve(__dirname, "..");
+const work = mkdtempSync(join(tmpdir(), "nninit-model-"));
+t.teardown(() => rmSync(work, { recursive: true, force: true }));
+
+const bytesOf = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const same = (a: ArrayBufferView | undefined, b: ArrayBufferView | undefined): boolean => a !== undefined && b !== undefined && bytesOf(a).equals(bytesOf(b));
+
+const SPEC: TensorSpec[] = [
+  { name: "embed", shape: [300, 40], init: "normal", options: { std: 0.02 }, dtype: "bf16", paddingIdx: 7 },
+  { name: "w64", shape: [5, 3], init: "uniform", options: { low: -1, high: 2 }, dtype: "float64" },
+  { name: "proj", shape: [64, 200], init: "xavierUniform", options: { gain: 2 } },
+  { name: "half", shape: [33, 17], init: "truncNormal", options: { std: 0.5, a: -1, b: 1 }, dtype: "float16" },
+  { name: "norm", shape: [40], init: "ones" },
+  { name: "bias", shape: [3], init: "zeros", dtype: "bf16" },
+  { name: "scalar", shape: [], init: "constant", options: { value: 0.25 }, dtype: "float64" },
+  { name: "conv", shape: [8, 4, 3, 3], init: "kaimingNormal", options: { mode: "fanOut" } },
+];
+
+t.test("tensor keys: FNV-1a + SplitMix64 (docs/stream.md §11 vectors)", async (t) => {
+  t.equal(m.fnv1a64(new TextEncoder().encode("a")), 0xaf63dc4c8601ec8cn, "FNV-1a 64 of 'a' (published vector)");
+  // Computed by an independent Python implementation of §11 (see docs/stream.md).
+  t.equal(m.tensorKey(0, "a"), 0x223510de0dd4615fn);
+  t.equal(m.tensorKey(1, "model.embed_tokens.weight"), 0xf0ee6cb736d700acn);
+  t.equal(m.tensorKey(1n, "lm_head.weight"), 0x073d2ac29a6ae73cn);
+  t.equal(m.tensorKey(42, "transformer.h.0.attn.c_attn.weight"), 0x77024616bb2799a3n);
+  t.equal(m.tensorKey(2n ** 64n - 1n, "héllo ✓"), 0x3a5a24169198e0fan);
+  t.throws(() => m.tensorKey(1, ""), RangeError);
+  t.throws(() => m.tensorKey(1, "\ud800x"), RangeError, "lone surrogate");
+  t.throws(() => m.tensorKey(-1, "a"), RangeError);
+  const model = m.initModel(SPEC, { seed: 9 });
+  t.ok(same(model.get("proj"), xavierUniform(new Float32Array(64 * 200), [64, 200], { gain: 2, seed: m.tensorKey(9, "proj") })), "a tensor is the plain fill with its key");
+  const half = truncNormal(new Uint16Array(33 * 17), { std: 0.5, a: -1, b: 1, seed: m.tensorKey(9, "half"), dtype: "float16" });
+  t.ok(same(model.get("half"), half), "float16 tensor");
+});
+
+t.test("each tensor depends only on (seed, name): add, remove, reorder", async (t) => {
+  const a = m.initModel(SPEC, { seed: 3 });
+  const reordered = [...SPEC].reverse().filter((s) => s.name !== "w64");
+  reordered.splice(2, 0, { name: "extra", shape: [1000], init: "normal" });
+  const b = m.initModel(reordered, { seed: 3 });
+  for (const s of SPEC) if (s.name !== "w64") t.ok(same(a.get(s.name), b.get(s.name)), `${s.name} unchanged`);
+  t.notOk(same(a.get("proj"), m.initModel(SPEC, { seed: 4 }).get("proj")), "another seed, other values");
+  const e = a.get("embed") as Uint16Array;
+  t.ok(e.subarray(7 * 40, 8 * 40).every((v) => v === 0), "paddingIdx row is zero");
+  t.ok(e.subarray(6 * 40, 7 * 40).some((v) => v !== 0), "other rows are not");
+  t.ok((a.get("norm") as Float32Array).every((v) => v === 1), "ones");
+  t.equal((a.get("scalar") as Float64Array)[0], 0.25, "0-D constant");
+  t.ok(a.get("w64") instanceof Float64Array && a.get("embed") instanceof Uint16Array, "array types follow dtypes");
+  const tied = m.initModel({ tensors: SPEC, tied: { head: "embed" } }, { seed: 3 });
+  t.equal(tied.get("head"), tied.get("embed"), "a tied alias is the same array");
+  t.ok(m.initModel([{ name: "x", shape: [10], init: "normal" }], { seed: 1, dtype: "bf16" }).get("x") instanceof Uint16Array, "default dtype option");
+});
+
+t.test("spec validation: every error before any work", async (t) => {
+  const bad: [unknown, RegExp][] = [
+    [[{ name: "a", shape: [2], init: "normal" }, { name: "a", shape: [2], init: "zeros" }], /unique/],
+    [[{ name: "a", shape: [2], init: "gaussian" }], /init of tensor "a" must be one of/],
+    [[{ name: "a", shape: [2], init: "normal", options: { seed: 1 } }], /must not set "seed"/],
+    [[{ name: "a", shape: [2], init: "normal", options: { sd: 1 } }], /Tensor "a" \(init normal\).*unknown option "sd"/],
+    [[{ name: "a", shape: [2], init: "normal", options: { std: -1 } }], /std/],
+    [[{ name: "a", shape: [2], init: "xavierUniform" }], /at least 2 dimensions/],
+    [[{ name: "a", shape: [2], init: "constant" }], /"value"/],
+    [[{ name: "a", shape: [2], init: "zeros", options: { value: 1 } }], /unknown option "value"/],
+    [[{ name: "a", shape: [2, -1], init: "zeros" }], /dimension/],
+    [[{ name: "a", shape: [2], init: "zeros", dtype: "int8" }], /dtype of tensor "a"/],
+    [[{ name: "a", shape: [2], init: "zeros", paddingIdx: 0 }], /2-D/],
+    [[{ name: "a", shape: [2], init: "zeros", sahpe: 1 }], /unknown property "sahpe"/],
+    [[{ name: "", shape: [2], init: "zeros" }], /empty/],
+    [{ tensors: [{ name: "a", shape: [2], init: "zeros" }], tied: { b: "c" } }, /must name a tensor/],
+    ["nope", /array of tensor specs/],
+  ];
+  for (const [spec, re] of bad) t.throws(() => m.initModel(spec as TensorSpec[], { seed: 1 }), re, re.source);
+  t.throws(() => m.initModel(SPEC, {} as { seed: number }), /"seed" option is required/);
+  t.throws(() => m.initModel(SPEC, { seed: 1, dtype: "q8" as "f32" }), /dtype/);
+});
+
+t.test("shards equal the slices of the whole tensor, bit for bit", async (t) => {
+  const spec: TensorSpec[] = [
+    { name: "narrow", shape: [500, 97], init: "normal", options: { std: 0.1 } },
+    { name: "wide", shape: [4, 9000], init: "uniform", dtype: "bf16" },
+    { name: "vec", shape: [10001], init: "truncNormal" },
+  ];
+  const whole = m.initModel(spec, { seed: 5 });
+  const narrow = whole.get("narrow") as Float32Array;
+  for (const [off, n] of [[0, 10], [4090, 20], [4096, 4096], [12345, 30000], [48400, 100]]) {
+    const part = m.fillTensor(spec, "narrow", new Float32Array(n), { seed: 5, offset: off });
+    t.ok(same(part, narrow.subarray(off, off + n)), `range [${off}, ${off + n})`);
+  }
+  t.throws(() => m.fillTensor(spec, "narrow", new Float32Array(2), { seed: 5, offset: 500 * 97 - 1 }), /must fit/);
+  const w2 = m.fillTensor(spec, "wide", new Uint16Array(2), { seed: 5, offset: 17 });
+  t.ok(same(w2, (whole.get("wide") as Uint16Array).subarray(17, 19)), "a Uint16Array takes the spec's dtype (bf16)");
+  t.throws(() => m.fillTensor(spec, "narrow", new Uint16Array(2), { seed: 5 }), /dtype/, "float32 tensor into a Uint16Array");
+  const block = (name: string, r: [number, number], c: [number, number]): void => {
+    const w = whole.get(name) as Float32Array | Uint16Array;
+    const cols = spec.find((s) => s.name === name)!.shape[1];
+    const expected = new (w.constructor as Float32ArrayConstructor)((r[1] - r[0]) * (c[1] - c[0]));
+    for (let i = r[0]; i < r[1]; i++) expected.set(w.subarray(i * cols + c[0], i * cols + c[1]), (i - r[0]) * (c[1] - c[0]));
+    const out = new (w.constructor as Float32ArrayConstructor)(expected.length);
+    m.fillBlock(spec, name, out, { seed: 5, rows: r, cols: c });
+    t.ok(same(out, expected), `${name} block rows [${r}] cols [${c}]`);
+  };
+  block("narrow", [0, 500], [37, 61]); // banded path
+  block("narrow", [123, 377], [0, 97]); // row block: contiguous
+  block("narrow", [3, 5], [0, 96]);
+  block("wide", [0, 4], [100, 200]); // per-row path (gap >= 2 blocks)
+  block("wide", [1, 3], [8300, 9000]);
+  const wide = whole.get("wide") as Uint16Array;
+  const bf = m.fillBlock(spec, "wide", new Uint16Array(4 * 5), { seed: 5, cols: [8995, 9000] });
+  t.equal(bf[19], wide[4 * 9000 - 1], "bf16 block from the spec's dtype");
+  for (const dim of [0, 1, "flat"] as const) {
+    for (const name of ["narrow", "wide"]) {
+      const parts = [0, 1, 2].map((rank) => m.initShard(spec, name, { seed: 5, rank, worldSize: 3, dim }));
+      const w = whole.get(name) as Float32Array | Uint16Array;
+      const cols = spec.find((s) => s.name === name)!.shape[1];
+      const rebuilt = new (w.constructor as Float32ArrayConstructor)(w.length);
+      for (const p of parts) {
+        for (let i = 0; i < p.data.length; i++) {
+          if (dim === "flat") rebuilt[p.rows[0] + i] = p.data[i];
+          else rebuilt[(p.rows[0] + Math.floor(i / p.shape[1])) * cols + p.cols[0] + (i % p.shape[1])] = p.data[i];
+        }
+      }
+      t.ok(same(rebuilt, w), `${name}: 3 shards along ${dim} rebuild the tensor`);
+    }
+  }
+  const v = m.initShard(spec, "vec", { seed: 5, rank: 2, worldSize: 4, dim: 0 });
+  t.ok(same(v.data, (whole.get("vec") as Float32Array).subarray(5001, 7501)), "1-D shard: rank 2 of 4 over 10001 elements");
+  t.same([0, 1, 2].map((r) => m.shardRange(10, r, 3)), [[0, 4], [4, 7], [7, 10]], "array_split sizes");
+  t.throws(() => m.initShard(spec, "vec", { seed: 5, rank: 0, worldSize: 2, dim: 1 }), /does not fit/);
+  t.throws(() => m.initShard(spec, "narrow", { seed: 5, rank: 3, worldSize: 3 }), /rank/);
+  t.throws(() => m.fillBlock(spec, "narrow", new Float32Array(1), { seed: 5, rows: [0, 2], cols: [0, 1] }), /length 2/);
+});
+
+/** Independent reading of a safetensors file (the format's rules, not nninit's reader). */
+function parseIndependently(t: Test, file: string) {
+  const buf = readFileSync(file);
+  const n = Number(buf.readBigUInt64LE(0));
+  const text = buf.subarray(8, 8 + n).toString("utf8");
+  t.equal((8 + n) % 8, 0, "data starts at a multiple of 8");
+  t.match(text, /^\{.*\} *$/s, "JSON object padded with spaces only");
+  const header = JSON.parse(text);
+  const size: Record<string, number> = { F64: 8, F32: 4, BF16: 2, F16: 2 };
+  const entries = Object.entries(header).filter(([k]) => k !== "__metadata__") as [string, { dtype: string; shape: number[]; data_offsets: [number, number] }][];
+  entries.sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
+  let at = 0;
+  for (const [name, e] of entries) {
+    t.equal(e.data_offsets[0], at, `${name} follows without gap`);
+    t.equal(e.data_offsets[1] - e.data_offsets[0], e.shape.reduce((a, b) => a * b, 1) * size[e.dtype], `${name} size = numel x ${e.dtype}`);
+    t.equal((8 + n + e.data_offsets[0]) % size[e.dtype], 0, `${name} aligned to its element size`);
+    at = e.data_offsets[1];
+  }
+  t.equal(8 + n + at, buf.length, "data ends at the end of the file");
+  t.ok(Object.values(header.__metadata__).every((v) => typeof v === "string"), "metadata is string -> string");
+  return { header, data: buf.subarray(8 + n) };
+}
+
+t.test("safetensors: write, validate the header, read back, compare with initModel", async (t) => {
+  const file = join(work, "small.safetensors");
+  const phases: string[] = [];
+  const r = await m.writeSafetensors(file, { tensors: SPEC, tied: { head: "proj" } }, { seed: 11, chunkBytes: 1 << 16, onProgress: (p) => phases.push(p.phase), metadata: { note: "hi" } });
+  t.same(phases.slice(-2), ["sync", "done"]);
+  t.equal(r.bytes, statSync(file).size);
+  t.equal(r.seed, 11n);
+  const { header, data } = parseIndependently(t, file);
+  const meta = header.__metadata__;
+  t.match(meta, { format: "pt", "nninit.seed": "11", "nninit.stream_version": "1", note: "hi", "nninit.tied": '{"head":"proj"}' });
+  t.same(JSON.parse(meta["nninit.init.half"]), { init: "truncNormal", options: { std: 0.5, a: -1, b: 1 }, dtype: "float16" });
+  t.notOk("head" in header, "a tied alias is not stored (as save_pretrained)");
+  t.same(Object.keys(header).slice(1), SPEC.map((s) => s.name), "header lists tensors in spec order");
+  t.equal(header.w64.dtype, "F64");
+  t.equal(header.embed.dtype, "BF16");
+  const ref = m.initModel(SPEC, { seed: 11 });
+  for (const s of SPEC) {
+    const [a, b] = header[s.name].data_offsets;
+    t.ok(data.subarray(a, b).equals(bytesOf(ref.get(s.name)!)), `${s.name}: file bytes = initModel`);
+  }
+  const back = m.readSafetensors(file);
+  t.same([...back.tensors.keys()].sort(), SPEC.map((s) => s.name).sort());
+  for (const [name, lt] of back.tensors) t.ok(same(lt.data, ref.get(name)), `reader: ${name}`);
+  const one = m.readTensor(file, "embed");
+  t.same([one.dtype, one.shape], ["bfloat16", [300, 40]]);
+  t.same(readdirSync(work), ["small.safetensors"], "no temp file left");
+  // Big tensors across many chunks, chunk ends on block boundaries.
+  const big: TensorSpec[] = [{ name: "big", shape: [70001], init: "normal", dtype: "bf16" }, { name: "tail", shape: [5], init: "uniform", dtype: "f16" }];
+  await m.writeSafetensors(file, big, { seed: 2, chunkBytes: 1 << 16 });
+  t.ok(same(m.readTensor(file, "big").data, m.initModel(big, { seed: 2 }).get("big")), "multi-chunk tensor, overwriting the file");
+  rmSync(file);
+});
+
+t.test("safetensors reader rejects malformed files", async (t) => {
+  const good = join(work, "good.safetensors");
+  await m.writeSafetensors(good, [{ name: "a", shape: [4], init: "ones" }, { name: "b", shape: [2], init: "zeros" }], { seed: 1 });
+  const buf = readFileSync(good);
+  const n = Number(buf.readBigUInt64LE(0));
+  const withHeader = (json: string, extra = 0): Buffer => {
+    const h = Buffer.from(json);
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(h.length));
+    return Buffer.concat([len, h, Buffer.alloc(extra)]);
+  };
+  const cases: [string, Buffer, RegExp][] = [
+    ["truncated", buf.subarray(0, buf.length - 1), /describes/],
+    ["huge header length", Buffer.concat([Buffer.from([255, 255, 255, 255, 0, 0, 0, 0]), buf.subarray(8)]), /header length/],
+    ["not JSON", withHeader("{nope", 0), /not valid JSON/],
+    ["gap", withHeader('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', 8), /gap or overlap/],
+    ["size mismatch", withHeader('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', 8), /needs 12/],
+    ["unknown dtype", withHeader('{"a":{"dtype":"F33","shape":[1],"data_offsets":[0,4]}}', 4), /dtype/],
+    ["metadata not strings", withHeader('{"__metadata__":{"x":1}}'), /strings/],
+    ["tiny", Buffer.alloc(3), /at least 8 bytes/],
+  ];
+  t.equal(buf.length, 8 + n + 24);
+  for (const [what, bytes, re] of cases) {
+    const f = join(work, "bad.safetensors");
+    writeFileSync(f, bytes);
+    t.throws(() => m.readSafetensors(f), re, what);
+  }
+  rmSync(join(work, "bad.safetensors"));
+  rmSync(good);
+});
+
+t.test("writer errors leave no file behind", async (t) => {
+  const spec: TensorSpec[] = [{ name: "a", shape: [1000], init: "normal" }];
+  await t.rejects(m.writeSafetensors(join(work, "missing", "x.safetensors"), spec, { seed: 1 }), { code: "ENOENT", message: /directory/ });
+  await t.rejects(m.writeSafetensors(work, spec, { seed: 1 }), { code: "EISDIR" });
+  const huge: TensorSpec[] = [{ name: "h", shape: [2 ** 50], init: "zeros" }];
+  await t.rejects(m.writeSafetensors(join(work, "huge.safetensors"), huge, { seed: 1 }), { code: "ENOSPC", message: /needs 4\.00 PiB but .* free/ });
+  const ac = new AbortController();
+  const big: TensorSpec[] = [{ name: "b", shape: [1 << 20], init: "normal" }];
+  const p = m.writeSafetensors(join(work, "aborted.safetensors"), big, { seed: 1, chunkBytes: 1 << 16, onProgress: () => ac.abort() , signal: ac.signal });
+  await t.rejects(p, { name: "AbortError" });
+  await t.rejects(m.writeSafetensors(join(work, "x.safetensors"), spec, { seed: 1, chunkBytes: 10 }), /chunkBytes/);
+  t.same(readdirSync(work).filter((f) => !f.startsWith("small")), [], "nothing left: no final file, no temp file");
+});
+
+const LLAMA_TINY = {
+  model_type: "llama", vocab_size: 100, hidden_size: 16, intermediate_size: 40, num_hidden_layers: 1,
+  num_attention_heads: 4, num_key_value_heads: 2, initializer_range: 0.05, tie_word_embeddings: false,
+};
+const GPT2_TINY = { model_type: "gpt2", vocab_size: 100, n_positions: 32, n_embd: 16, n_layer: 2, n_head: 2 };
+const shapes = (p: m.Preset): [string, number[]][] => p.tensors.map((s) => [s.name, [...s.shape]]);
+
+t.test("presets: names, shapes and parameter counts of the reference architectures", async (t) => {
+  const llama = m.presetFromConfig(LLAMA_TINY);
+  // transformers LlamaForCausalLM.state_dict() for this config, in order (head_dim 4, 2 KV heads).
+  t.same(shapes(llama), [
+    ["model.embed_tokens.weight", [100, 16]],
+    ["model.layers.0.self_attn.q_proj.weight", [16, 16]], ["model.layers.0.self_attn.k_proj.weight", [8, 16]],
+    ["model.layers.0.self_attn.v_proj.weight", [8, 16]], ["model.layers.0.self_attn.o_proj.weight", [16, 16]],
+    ["model.layers.0.mlp.gate_proj.weight", [40, 16]], ["model.layers.0.mlp.up_proj.weight", [40, 16]],
+    ["model.layers.0.mlp.down_proj.weight", [16, 40]],
+    ["model.layers.0.input_layernorm.weight", [16]], ["model.layers.0.post_attention_layernorm.weight", [16]],
+    ["model.norm.weight", [16]], ["lm_head.weight", [100, 16]],
+  ]);
+  t.equal(llama.parameters, 1600 + 256 + 128 + 128 + 256 + 640 * 3 + 32 + 16 + 1600);
+  const tied = m.presetFromConfig({ ...LLAMA_TINY, tie_word_embeddings: true, attention_bias: true, mlp_bias: true, head_dim: 8 });
+  t.same(tied.tied, { "lm_head.weight": "model.embed_tokens.weight" });
+  t.notOk(tied.tensors.some((s) => s.name === "lm_head.weight"), "no lm_head tensor when tied");
+  t.same(shapes(tied).slice(1, 5), [["model.layers.0.self_attn.q_proj.weight", [32, 16]], ["model.layers.0.self_attn.q_proj.bias", [32]], ["model.layers.0.self_attn.k_proj.weight", [16, 16]], ["model.layers.0.self_attn.k_proj.bias", [16]]]);
+  t.ok(tied.tensors.some((s) => s.name === "model.layers.0.mlp.down_proj.bias"), "mlp_bias");
+  const qwen = m.presetFromConfig({ ...LLAMA_TINY, model_type: undefined, architectures: ["Qwen2ForCausalLM"] });
+  t.same(qwen.tensors.filter((s) => s.name.endsWith(".bias")).map((s) => s.name), ["q", "k", "v"].map((x) => `model.layers.0.self_attn.${x}_proj.bias`), "qwen2: q/k/v biases only");
+
+  const gpt = m.presetFromConfig(GPT2_TINY);
+  const layer = (l: number): [string, number[]][] => [
+    [`transformer.h.${l}.ln_1.weight`, [16]], [`transformer.h.${l}.ln_1.bias`, [16]],
+    [`transformer.h.${l}.attn.c_attn.weight`, [16, 48]], [`transformer.h.${l}.attn.c_attn.bias`, [48]],
+    [`transformer.h.${l}.attn.c_proj.weight`, [16, 16]], [`transformer.h.${l}.attn.c_proj.bias`, [16]],
+    [`transformer.h.${l}.ln_2.weight`, [16]], [`transformer.h.${l}.ln_2.bias`, [16]],
+    [`transformer.h.${l}.mlp.c_fc.weight`, [16, 64]], [`transformer.h.${l}.mlp.c_fc.bias`, [64]],
+    [`transformer.h.${l}.mlp.c_proj.weight`, [64, 16]], [`transformer.h.${l}.mlp.c_proj.bias`, [16]],
+  ];
+  t.same(shapes(gpt), [["transformer.wte.weight", [100, 16]], ["transformer.wpe.weight", [32, 16]], ...layer(0), ...layer(1),
+    ["transformer.ln_f.weight", [16]], ["transformer.ln_f.bias", [16]]], "GPT2LMHeadModel, Conv1D layout [in, out]");
+  t.same(gpt.tied, { "lm_head.weight": "transformer.wte.weight" }, "GPT-2 ties lm_head by default");
+
+  // Published sizes: TinyLlama-1.1B 1,100,048,384; GPT-2 small 124,439,808 (tied); Llama-2-7B 6,738,415,616.
+  t.equal(m.presetFromConfig(m.builtinConfig("tinyllama-1.1b")).parameters, 1_100_048_384);
+  t.equal(m.presetFromConfig(m.builtinConfig("gpt2")).parameters, 124_439_808);
+  t.equal(m.presetFromConfig(m.builtinConfig("llama-2-7b")).parameters, 6_738_415_616);
+  t.equal(m.presetFromConfig(m.builtinConfig("mistral-7b")).parameters, 7_241_732_096);
+  t.equal(m.presetFromConfig(m.builtinConfig("llama-3-8b")).parameters, 8_030_261_248);
+  t.equal(m.presetFromConfig(m.builtinConfig("gpt2-xl")).parameters, 1_557_611_200);
+  t.equal(m.listPresets().length, Object.keys(m.BUILTIN_CONFIGS).length);
+});
+
+t.test("presets: init conventions and bad configs", async (t) => {
+  const gpt = m.presetFromConfig(GPT2_TINY);
+  const opt = (p: m.Preset, name: string) => p.tensors.find((s) => s.name === name);
+  t.match(opt(gpt, "transformer.wte.weight"), { init: "normal", options: { std: 0.02 } });
+  t.match(opt(gpt, "transformer.h.1.attn.c_proj.weight"), { init: "normal", options: { std: 0.02 / Math.sqrt(4) } }, "scaled residual init");
+  t.match(opt(gpt, "transformer.h.1.mlp.c_proj.weight"), { options: { std: 0.01 } });
+  t.match(opt(m.presetFromConfig(GPT2_TINY, { scaledResidualInit: false }), "transformer.h.1.mlp.c_proj.weight"), { options: { std: 0.02 } });
+  t.match(opt(gpt, "transformer.h.0.ln_1.bias"), { init: "zeros" });
+  t.match(opt(gpt, "transformer.ln_f.weight"), { init: "ones" });
+  const llama = m.presetFromConfig({ ...LLAMA_TINY, pad_token_id: 0 });
+  t.match(opt(llama, "model.embed_tokens.weight"), { init: "normal", options: { std: 0.05 }, paddingIdx: 0 });
+  t.match(opt(llama, "model.norm.weight"), { init: "ones" });
+  const w = m.initModel(llama, { seed: 1 });
+  const q = w.get("model.layers.0.mlp.up_proj.weight") as Float32Array;
+  const sd = Math.sqrt(q.reduce((s, v) => s + v * v, 0) / q.length);
+  t.ok(sd > 0.04 && sd < 0.06, `normal(0, 0.05): sample std ${sd.toFixed(4)}`);
+  t.ok((w.get("model.embed_tokens.weight") as Float32Array).subarray(0, 16).every((v) => v === 0), "padding row zero");
+  const bad: [unknown, RegExp][] = [
+    [{}, /model_type/], [{ model_type: "bert" }, /model_type/], [{ ...LLAMA_TINY, hidden_size: -16 }, /hidden_size/],
+    [{ ...LLAMA_TINY, num_key_value_heads: 3 }, /divide/], [{ ...GPT2_TINY, n_head: 3 }, /multiple of n_head/],
+    [{ ...LLAMA_TINY, initializer_range: "0.02" }, /initializer_range/], [{ ...LLAMA_TINY, tie_word_embeddings: 1 }, /true or false/],
+    [[1], /config.json object/],
+  ];
+  for (const [c, re] of bad) t.throws(() => m.presetFromConfig(c), re, re.source);
+});
+
+// ---- CLI: spawned from dist/ (built here when older than its sources) ----
+const cli = join(root, "dist", "cli", "main.js");
+t.before(() => {
+  const sources = ["lib/cli", "lib/model"].flatMap((d) => readdirSync(join(root, d)).map((f) => statSync(join(root, d, f)).mtimeMs));
+  if (!existsSync(cli) || statSync(cli).mtimeMs < Math.max(...sources)) {
+    try {
+      execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "ignore" });
+    } catch {
+      // Type errors elsewhere still emit JavaScript; the checks below fail if the CLI is missing.
+    }
+  }
+});
+// As a user runs it: without tap's process-info hook (tap re-injects NODE_OPTIONS into children; its
+// signal handlers would turn SIGXFSZ, which Node ignores, into a kill).
+const shArgs = (args: string[], shell = "true") => ["-c", `unset NODE_OPTIONS; ${shell}; exec "$0" "$@"`, process.execPath, cli, ...args];
+const run = (args: string[], shell?: string) => {
+  const r = spawnSync("sh", shArgs(args, shell), { cwd: work, encoding: "utf8" });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const files = (): string[] => readdirSync(work).filter((f) => !f.endsWith(".json"));
+
+t.test("CLI: help, list, init, info", async (t) => {
+  t.ok(readFileSync(cli, "utf8").startsWith("#!/usr/bin/env node\n"), "dist/cli/main.js keeps its shebang");
+  const help = run(["--help"]);
+  t.equal(help.code, 0);
+  t.match(help.out, /nninit init --config/);
+  const list = run(["--list"]);
+  t.equal(list.code, 0);
+  t.match(list.out, /tinyllama-1\.1b\s+llama\s+1,100,048,384 params/);
+  writeFileSync(join(work, "config.json"), JSON.stringify(LLAMA_TINY));
+  const out = join(work, "tiny.safetensors");
+  const r = run(["init", "--config", "config.json", "--out", "tiny.safetensors", "--dtype", "bf16", "--seed", "18446744073709551615", "--threads", "1"]);
+  t.equal(r.code, 0, r.err);
+  t.match(r.out, /wrote tiny\.safetensors: llama, 12 tensors, 5,936 parameters, .* seed 18446744073709551615/);
+  t.match(r.err, /^nninit: 100% .*\(done\)$/m, "plain progress lines when stderr is not a TTY");
+  const ref = m.initModel(m.presetFromConfig(LLAMA_TINY), { seed: 2n ** 64n - 1n, dtype: "bf16" });
+  const back = m.readSafetensors(out);
+  t.equal(back.tensors.size, 12);
+  for (const [name, lt] of back.tensors) t.ok(same(lt.data, ref.get(name)), `CLI file = initModel: ${name}`);
+  writeFileSync(join(work, "config2.json"), JSON.stringify(GPT2_TINY));
+  const tty = run(["init", "-c", "config2.json", "-o", "g.safetensors", "-d", "f16", "-s", "1", "--progress", "tty"]);
+  t.equal(tty.code, 0, tty.err);
+  t.match(tty.err, /\r\x1b\[2K\[#+\] 100\.0% .* done\n$/, "TTY bar redrawn in place");
+  const info = run(["info", "g.safetensors"]);
+  t.match(info.out, /28 tensors.*nninit seed 1, stream v1[\s\S]*transformer\.h\.1\.mlp\.c_fc\.weight  F16  \[16, 64\][\s\S]*tied: \{"lm_head\.weight":"transformer\.wte\.weight"\}/);
+  rmSync(out);
+  rmSync(join(work, "g.safetensors"));
+});
+
+t.test("CLI errors: clear message, non-zero exit, no file left", async (t) => {
+  writeFileSync(join(work, "broken.json"), "{ not json");
+  writeFileSync(join(work, "bert.json"), JSON.stringify({ model_type: "bert" }));
+  writeFileSync(join(work, "neg.json"), JSON.stringify({ ...LLAMA_TINY, num_hidden_layers: -1 }));
+  writeFileSync(join(work, "llama.json"), JSON.stringify({ ...LLAMA_TINY, vocab_size: 32000, hidden_size: 256 }));
+  writeFileSync(join(work, "giant.json"), JSON.stringify({ ...LLAMA_TINY, hidden_size: 65536, intermediate_size: 262144, num_hidden_layers: 1000, num_attention_heads: 64, num_key_value_heads: 64 }));
+  const cases: [string[], number, RegExp, string?][] = [
+    [[], 2, /missing command/],
+    [["init", "--out", "x.safetensors"], 2, /needs --config/],
+    [["init", "--config", "broken.json", "--out", "x.safetensors"], 2, /broken\.json is not valid JSON/],
+    [["init", "--config", "nope.json", "--out", "x.safetensors"], 2, /cannot read config nope\.json: no such file/],
+    [["init", "--config", "bert.json", "--out", "x.safetensors"], 2, /bad config bert\.json: .*model_type/],
+    [["init", "--config", "neg.json", "--out", "x.safetensors"], 2, /num_hidden_layers.*positive integer/],
+    [["init", "--config", "llama.json", "--out", "x.safetensors", "--dtype", "int4"], 2, /--dtype must be/],
+    [["init", "--config", "llama.json", "--out", "x.safetensors", "--seed", "-3"], 2, /--seed/],
+    [["init", "--config", "llama.json", "--out", "x.safetensors", "--bogus"], 2, /Unknown option '--bogus'/],
+    [["init", "--config", "llama.json", "--out", "no/such/dir/x.safetensors"], 1, /cannot write .*no such file or directory \(ENOENT\)/],
+    [["init", "--config", "llama.json", "--out", "broken.json/x.safetensors"], 1, /not a directory \(ENOTDIR\)/],
+    [["init", "--config", "giant.json", "--out", "x.safetensors"], 1, /needs 250 TiB but .* free: no space left on the device \(disk full\) \(ENOSPC\)/],
+    // A write failing mid-file (a 64 KiB file size limit: EFBIG) must remove the partial temp file.
+    [["init", "--config", "llama.json", "--out", "x.safetensors", "-q"], 1, /file too large .*EFBIG/, "ulimit -f 64; trap '' XFSZ"],
+  ];
+  for (const [args, code, re, shell] of cases) {
+    const r = run(args, shell);
+    t.equal(r.code, code, `exit ${code}: ${args.join(" ")}`);
+    t.match(r.err, re);
+    t.same(files(), [], "no file left behind");
+  }
+});
+
+t.test("CLI: SIGINT stops the write and removes the partial file", async (t) => {
+  writeFileSync(join(work, "mid.json"), JSON.stringify({ ...LLAMA_TINY, vocab_size: 32000, hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 8, num_attention_heads: 8 }));
+  const child = spawn("sh", shArgs(["init", "-c", "mid.json", "-o", "mid.safetensors", "--progress", "tty"]), { cwd: work });
+  let err = "";
+  child.stderr.on("data", (d) => {
+    if (err === "") child.kill("SIGINT");
+    err += d;
+  });
+  const code = await new Promise((res) => child.on("close", res));
+  t.equal(code, 130, "exit 130 after SIGINT");
+  t.match(err, /interrupted; removed the partial file/);
+  t.same(files(), [], "no file left behind");
+});
+
+t.test("in process: main() paths, progress rendering, remaining errors", async (t) => {
+  const sink = () => {
+    const s = { text: "", isTTY: false, columns: 60, write: (c: string) => ((s.text += c), true) };
+    return s;
+  };
+  const call = async (args: string[]) => {
+    const io = { stdout: sink(), stderr: sink() };
+    const code = await main(args, io as never);
+    return { code, out: io.stdout.text, err: io.stderr.text };
+  };
+  t.match(await call(["-h"]), { code: 0, out: /Usage:/ });
+  t.match(await call(["--version"]), { code: 0, out: /stream v1/ });
+  t.match(await call(["list"]), { code: 0, out: /gpt2-xl/ });
+  t.match(await call(["frobnicate"]), { code: 2, err: /unknown command "frobnicate"/ });
+  t.match(await call(["info"]), { code: 2, err: /info needs a file/ });
+  t.match(await call(["info", join(work, "none.safetensors")]), { code: 1, err: /ENOENT/ });
+  t.match(await call(["init", "-c", "gpt2", "extra"]), { code: 2, err: /unexpected argument "extra"/ });
+  t.match(await call(["init", "-c", "gpt2"]), { code: 2, err: /needs --out/ });
+  t.match(await call(["init", "-c", "gpt2", "-o", "x", "-t", "0"]), { code: 2, err: /--threads/ });
+  t.match(await call(["init", "-c", "gpt2", "-o", "x", "--progress", "fancy"]), { code: 2, err: /--progress/ });
+  const cfg = join(work, "c.json");
+  writeFileSync(cfg, JSON.stringify(GPT2_TINY));
+  const out = join(work, "inproc.safetensors");
+  const ok = await call(["init", "-c", cfg, "-o", out, "-s", "0x10", "-q"]);
+  t.match(ok, { code: 0, out: "", err: "" }, "quiet: no output");
+  t.equal(m.readSafetensorsHeader(out).metadata["nninit.seed"], "16");
+  t.match(await call(["info", out]), { code: 0, out: /28 tensors/ });
+  rmSync(out);
+  rmSync(cfg);
+
+  let clock = 0;
+  const tty = sink();
+  const bar = createProgress("tty", tty as never, () => clock);
+  const p = { phase: "write" as const, bytesWritten: 0, totalBytes: 1 << 30, tensorsDone: 0, tensorCount: 9 };
+  bar.update(p);
+  clock = 50;
+  bar.update({ ...p, bytesWritten: 1 << 20 }); // throttled: < 100 ms since the last draw
+  clock = 2000;
+  bar.update({ ...p, bytesWritten: 1 << 29 });
+  bar.update({ ...p, phase: "sync", bytesWritten: 1 << 30 });
+  bar.end();
+  const frames = tty.text.split("\r").filter(Boolean);
+  t.equal(frames.length, 3, "throttled redraws");
+  t.match(frames[0], /ETA --:--/, "no ETA guess at the start");
+  t.match(frames[1], /\[#{5,}\.{5,}\] +50\.0% 512 MiB\/1\.00 GiB 256 MiB\/s ETA 0:02/);
+  t.match(frames[2], /syncing to disk\.\.\.\n$/);
+  const none = sink();
+  createProgress("none", none as never).update(p);
+  t.equal(none.text, "");
+  t.same([formatDuration(5), formatDuration(65), formatDuration(3725), formatDuration(Infinity)], ["0:05", "1:05", "1:02:05", "--:--"]);
+  t.same([m.formatBytes(1536), m.formatBytes(1), m.formatBytes(150 * 2 ** 20)], ["1.50 KiB", "1 B", "150 MiB"]);
+
+  t.throws(() => m.builtinConfig("gpt5"), /built-in config/);
+  t.throws(() => m.fillTensor(SPEC, "nope", new Float32Array(1), { seed: 1 }), /must name a tensor of the spec \(e\.g\. embed, w64, proj\)/);
+  t.ok(same(m.fillTensor({ tensors: SPEC, tied: { head: "proj" } }, "head", new Float32Array(3), { seed: 1 }), m.initModel(SPEC, { seed: 1 }).get("proj")!.subarray(0, 3)), "a tied alias names its target");
+  t.throws(() => m.presetFromConfig({ ...LLAMA_TINY, vocab_size: 2 ** 40, hidden_size: 2 ** 20, num_attention_heads: 1, num_key_value_heads: 1 }), /2\^53/);
+  await t.rejects(m.writeSafetensors(join(work, "m.safetensors"), SPEC, { seed: 1, metadata: { a: 1 } as never }), /"metadata" option/);
+  await t.rejects(m.writeSafetensors("", SPEC, { seed: 1 }), /"path" argument/);
+  const r = await m.writeSafetensors(join(work, "rand.safetensors"), SPEC.slice(0, 1));
+  t.equal(m.readSafetensorsHeader(r.path).metadata["nninit.seed"], String(r.seed), "no seed: a random one, recorded");
+  t.throws(() => m.readTensor(r.path, "nope"), /must name a tensor of the file/);
+  rmSync(r.path);
+  const b = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+  swapBytes(b, 2);
+  t.same([...b], [2, 1, 4, 3, 6, 5, 8, 7]);
+  swapBytes(b, 4);
+  swapBytes(b, 8);
+  t.same([...b], [6, 5, 8, 7, 2, 1, 4, 3], "swap16/32/64 (big-endian hosts)");
+});
+
+t.test("measureCheckpointWrite: checkpoint vs constant-buffer rate, files removed", async (t) => {
+  const r = await m.measureCheckpointWrite({ config: GPT2_TINY, dir: work, dtype: "f32", repeats: 2 });
+  t.match(r, { config: "gpt2", parameters: m.presetFromConfig(GPT2_TINY).parameters, diskSeconds: [Number, Number], checkpointSeconds: [Number, Number] });
+  t.ok(r.bytes > 4 * r.parameters && r.ratio > 0 && r.bestRatio > 0 && r.peakRssBytes > 0, "figures");
+  t.equal(r.bytes, m.planSafetensors(m.presetFromConfig(GPT2_TINY), { seed: 1, dtype: "f32" }).layout.totalBytes);
+  t.same(files(), [], "nothing left");
+});
