@@ -12,15 +12,18 @@ import * as path from "node:path";
 import * as nn from "../dist/index.js";
 import { prefaulted } from "./harness.js";
 import { nninitRows } from "./cases/nninit.js";
+import { runScenario, SCENARIO_CHILDREN, type ScenarioChild } from "./cases/scenarios.js";
 import { loadTfjs, tfjsRows } from "./cases/tfjs.js";
-import type { Config, Row } from "./types.js";
+import type { Config, Row, Scenario } from "./types.js";
 
-export type ChildImpl = "js" | "tfjs";
+export type ChildImpl = "js" | "tfjs" | ScenarioChild;
+export const CHILDREN: readonly string[] = ["js", "tfjs", ...SCENARIO_CHILDREN];
 
 export interface ChildResult {
   rows: Row[];
   notes: string[];
   tfjs: string | null;
+  scenarios?: Scenario[];
 }
 
 type Message = { type: "done" } & ChildResult;
@@ -28,13 +31,14 @@ type Message = { type: "done" } & ChildResult;
 export function runChild(impl: ChildImpl, config: Config): Promise<ChildResult> {
   return new Promise((resolve) => {
     const child = fork(path.join(__dirname, "main.js"), ["--child", impl, "--config", JSON.stringify(config)], {
-      env: { ...process.env, NNINIT_BACKEND: "js" },
+      // scenario children keep the parent's backend (nninit as users get it)
+      env: impl === "js" || impl === "tfjs" ? { ...process.env, NNINIT_BACKEND: "js" } : process.env,
       execArgv: process.execArgv,
       stdio: ["ignore", 2, 2, "ipc"], // the child's stdout (tfjs prints a banner there) joins our stderr
     });
     let result: ChildResult | null = null;
     child.on("message", (m: Message) => {
-      result = { rows: m.rows, notes: m.notes, tfjs: m.tfjs };
+      result = { rows: m.rows, notes: m.notes, tfjs: m.tfjs, scenarios: m.scenarios };
     });
     child.on("exit", (code, signal) => {
       resolve(result ?? { rows: [], notes: [`the ${impl} rows are missing: their process ended (${signal ?? `exit code ${code}`})`], tfjs: null });
@@ -48,6 +52,13 @@ function send(m: Message): Promise<void> {
 
 async function childRows(impl: ChildImpl, config: Config): Promise<ChildResult> {
   const log = (line: string): void => void process.stderr.write(`  ${line}\n`);
+  if (impl !== "js" && impl !== "tfjs") {
+    try {
+      return { rows: [], notes: [], tfjs: null, scenarios: await runScenario(impl, config, log) };
+    } catch (e) {
+      return { rows: [], notes: [`scenario ${impl} skipped: ${(e as Error).message}`], tfjs: null };
+    }
+  }
   if (impl === "js") {
     if (nn.backend.name !== "js") {
       return { rows: [], notes: [`NNINIT_BACKEND=js did not select the JS backend (got ${nn.backend.name}): pure-TS rows skipped`], tfjs: null };

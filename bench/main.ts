@@ -16,12 +16,13 @@ import { fillBaseline, streamBaseline } from "./cases/baselines.js";
 import { nninitRows } from "./cases/nninit.js";
 import { sweepRows } from "./cases/sweep.js";
 import { chartSvg } from "./chart.js";
-import { childMain, runChild, type ChildImpl } from "./child.js";
+import { scenarioIds } from "./cases/scenarios.js";
+import { CHILDREN, childMain, runChild, type ChildImpl } from "./child.js";
 import { memoryMethod, now, prefaulted } from "./harness.js";
 import { cpuTicks, machine, otherShare } from "./machine.js";
 import { nativeHooks } from "./native.js";
 import { markdownReport, summaryMarkdown, textReport } from "./report.js";
-import type { BenchResult, Config, Row } from "./types.js";
+import type { BenchResult, Config, Row, Scenario } from "./types.js";
 
 const KI = 1024;
 const MI = 1024 * KI;
@@ -70,11 +71,17 @@ async function run(cfg: Config): Promise<BenchResult> {
   if (tfjs !== null) notes.push(`tfjs runs up to ${cfg.tfjsMaxSize / MI} Mi elements only (it is slow); larger rows compare with that size (†)`);
   const sweep = native ? sweepRows(nn, hooks.streamFill, threads, buf, cfg.sweepSize, cfg, log) : [];
   baselines.push(...fillBaseline("fill-last", buf, cfg.sizes, cfg, log));
+  const scenarios: Scenario[] = [];
+  for (const id of scenarioIds(cfg)) {
+    const child = await runChild(id, cfg);
+    scenarios.push(...(child.scenarios ?? []));
+    notes.push(...child.notes);
+  }
   const durationS = now() - t0;
   return {
     schema: 1, date: new Date().toISOString().slice(0, 10), command: command(), durationS,
     otherCpuShare: otherShare(ticks0, cpuTicks(), durationS, threads),
-    machine: machine(hooks.isas, tfjs), config: cfg, baselines, rows, sweep, notes,
+    machine: machine(hooks.isas, tfjs), config: cfg, baselines, rows, sweep, scenarios, notes,
   };
 }
 
@@ -114,7 +121,7 @@ async function main(argv: string[]): Promise<void> {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const child = arg("--child");
-  if (child === "js" || child === "tfjs") return childMain(child, JSON.parse(arg("--config") ?? "{}") as Config);
+  if (child !== undefined && CHILDREN.includes(child)) return childMain(child as ChildImpl, JSON.parse(arg("--config") ?? "{}") as Config);
   const render = arg("--render");
   if (render !== undefined) {
     const r = JSON.parse(readFileSync(render, "utf8")) as BenchResult;

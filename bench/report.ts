@@ -5,7 +5,7 @@
  */
 import { derive, distinct, find, rateOf, type Derived } from "./derive.js";
 import * as fmt from "./format.js";
-import { IMPL_LABELS, IMPLS, type BenchResult, type SweepRow } from "./types.js";
+import { IMPL_LABELS, IMPLS, type BenchResult, type Scenario, type SweepRow } from "./types.js";
 
 type Table = { head: string[]; rows: string[][] };
 
@@ -62,6 +62,19 @@ function sweepTable(sweep: SweepRow[]): Table {
   };
 }
 
+function scenarioTable(scenarios: Scenario[]): Table {
+  const secs = (x: number): string => (x >= 10 ? `${x.toFixed(1)} s` : x >= 1 ? `${x.toFixed(2)} s` : `${(x * 1e3).toFixed(0)} ms`);
+  return {
+    head: ["scenario", "nninit", "peer / limit", "ratio", "target", "met"],
+    rows: scenarios.map((s) => [
+      s.label, `${secs(s.nninit.seconds)} ${s.nninit.label}`, s.peer === null ? "–" : `${secs(s.peer.seconds)} ${s.peer.label}`,
+      s.ratio === null ? "–" : `${fmt.ratio(s.ratio)} ${s.ratioLabel}`, s.target, s.met === null ? "n/a (quick)" : s.met ? "yes" : "NO",
+    ]),
+  };
+}
+
+const scenarioDetails = (scenarios: Scenario[]): string[] => scenarios.map((s) => `${s.id}: ${s.details}`);
+
 /** One line per method at the largest size: the headline numbers. */
 export function summaryTable(r: BenchResult): { table: Table; size: number; tfjsSize: number | null } {
   const rows = derive(r);
@@ -102,6 +115,7 @@ export function textReport(r: BenchResult): string {
     `Every row (elements/s = float32 values written per second; † = vs tfjs at its largest size)`, t(rowsTable(ordered(r)), 3), "",
     ...(r.sweep.length > 0 ? [`Thread scaling at ${fmt.size(r.config.sweepSize)}`, t(sweepTable(r.sweep)), ""] : []),
     `Summary at ${fmt.size(s.size)}`, t(s.table), "",
+    ...((r.scenarios ?? []).length > 0 ? ["Scenarios", t(scenarioTable(r.scenarios ?? []), 3), ...scenarioDetails(r.scenarios ?? []), ""] : []),
     ...r.notes.map((n) => `note: ${n}`),
   ].join("\n");
 }
@@ -114,6 +128,10 @@ export function summaryMarkdown(r: BenchResult, chartPath: string): string {
     `Elements/s at ${fmt.size(s.size)} float32 elements (${(s.size * 4) / 2 ** 20} MiB)${s.tfjsSize !== null && s.tfjsSize !== s.size ? `; tfjs at ${fmt.size(s.tfjsSize)}` : ""}. ` +
       "NT = all threads; ÷ fill = fraction of `Float32Array.prototype.fill`; ÷ stream = fraction of the streaming-store fill (the memory-bandwidth limit).", "",
     fmt.mdTable(s.table.head, s.table.rows), "",
+    ...((r.scenarios ?? []).length > 0
+      ? ["Scenarios (whole tasks; see docs/benchmarks.md):", "", fmt.mdTable(scenarioTable(r.scenarios ?? []).head, scenarioTable(r.scenarios ?? []).rows, 3), "",
+        ...scenarioDetails(r.scenarios ?? []).map((d) => `- ${d}`), ""]
+      : []),
     ...r.notes.map((n) => `Note: ${n}`), ...(r.notes.length > 0 ? [""] : []),
     `![chart](${chartPath})`,
   ].join("\n");

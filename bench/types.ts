@@ -83,6 +83,24 @@ export interface Config {
   memory: "vmhwm" | "rss-after";
 }
 
+/**
+ * A whole task timed end to end (bench/cases/scenarios.ts): nninit against its peer (tfjs) or its
+ * limit (the disk), with the issue's target and whether this run met it (null: a --quick run,
+ * whose reduced sizes do not test the target).
+ */
+export interface Scenario {
+  id: string;
+  label: string;
+  nninit: { label: string; seconds: number };
+  peer: { label: string; seconds: number } | null;
+  ratio: number | null;
+  /** What the ratio means, printed after it ("× faster than tfjs"). */
+  ratioLabel: string;
+  target: string;
+  met: boolean | null;
+  details: string;
+}
+
 export interface BenchResult {
   schema: 1;
   date: string;
@@ -98,6 +116,8 @@ export interface BenchResult {
   baselines: BaselineRow[];
   rows: Row[];
   sweep: SweepRow[];
+  /** Absent in results written before scenarios existed. */
+  scenarios?: Scenario[];
   /** Why a group of rows is missing. */
   notes: string[];
 }

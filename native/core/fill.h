@@ -43,6 +43,8 @@ constexpr size_t kConstChunk = 65536;
 constexpr size_t kInlineElements[kKernelCount] = {262144, 65536, 65536};
 // Below this many output bytes a fill uses regular stores (the result stays in cache).
 constexpr size_t kStreamBytes = size_t{16} << 20;
+// From this many output bytes a fill asks for transparent huge pages on its destination (fill.cc).
+constexpr size_t kHugeAdviseBytes = size_t{8} << 20;
 
 // Runs the fill on the calling thread plus pool threads; returns when done.
 void fill_sync(const FillSpec& spec);

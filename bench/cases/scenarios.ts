@@ -1,0 +1,133 @@
+/**
+ * Scenarios: whole tasks a user runs, timed end to end against their peer or their physical limit
+ * (docs/benchmarks.md "Scenarios"). Each runs in a child process of its own (`main.js --child
+ * <id>`) so that tfjs's heap, the checkpoint writer's buffers and the parent's prefaulted arrays
+ * never share a resident set, and a child's peak RSS is its scenario's own.
+ *   tfjs-model   a tf.sequential of dense layers (≈100M parameters in a full run) built with
+ *                nninit/tfjs's glorotUniform vs tfjs's own; the initializers' apply() calls are
+ *                timed separately from the whole build (issue #7: init part ≥ 20×)
+ *   checkpoint   a bf16 safetensors checkpoint of TinyLlama-1.1B (gpt2 in --quick) against a
+ *                constant-buffer write of the same size to the same disk (issue #6: ≥ 0.8×)
+ *   checkpoint-7b  Llama-2-7B in bf16 (≈13.5 GB; full runs only, when the disk has room): it
+ *                completes with peak RSS under 1 GiB (issue #6)
+ */
+import { statfsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as nn from "../../dist/index.js";
+import { measureCheckpointWrite, type CheckpointBenchResult } from "../../dist/model/index.js";
+import { now } from "../harness.js";
+import type { Config, Scenario } from "../types.js";
+import { loadTfjs } from "./tfjs.js";
+
+export const SCENARIO_CHILDREN = ["tfjs-model", "checkpoint", "checkpoint-7b"] as const;
+export type ScenarioChild = (typeof SCENARIO_CHILDREN)[number];
+
+type Log = (line: string) => void;
+const GIB = 2 ** 30;
+const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
+
+/** Wraps an initializer's apply() to add up the seconds spent in it. */
+function timedApply<T extends { apply: (...a: never[]) => unknown }>(init: T): { init: T; seconds: () => number } {
+  let total = 0;
+  const apply = init.apply.bind(init) as (...a: unknown[]) => unknown;
+  (init as { apply: unknown }).apply = (...args: unknown[]): unknown => {
+    const t0 = now();
+    try {
+      return apply(...args);
+    } finally {
+      total += now() - t0;
+    }
+  };
+  return { init, seconds: () => total };
+}
+
+async function tfjsModel(cfg: Config, log: Log): Promise<Scenario[]> {
+  const loaded = await loadTfjs();
+  if ("error" in loaded) throw new Error(loaded.error);
+  const { tf } = loaded;
+  const tfjsInit = (await import("../../dist/tfjs/index.js")) as typeof import("../../dist/tfjs/index.js");
+  const [width, layers] = cfg.quick ? [1024, 4] : [4096, 6];
+  const build = (kind: "nninit" | "tfjs"): { total: number; init: number; params: number } => {
+    const k = kind === "nninit" ? timedApply(tfjsInit.glorotUniform({ seed: 1 })) : timedApply(tf.initializers.glorotUniform({ seed: 1 }));
+    const t0 = now();
+    const model = tf.sequential();
+    for (let i = 0; i < layers; i++) {
+      model.add(tf.layers.dense({ units: width, inputShape: i === 0 ? [width] : undefined, kernelInitializer: k.init as never }));
+    }
+    const total = now() - t0;
+    const params = model.countParams();
+    model.dispose();
+    return { total, init: k.seconds(), params };
+  };
+  // warm-up: module loading and JIT of both paths on a small model
+  for (const kind of ["nninit", "tfjs"] as const) {
+    const k = kind === "nninit" ? tfjsInit.glorotUniform({ seed: 1 }) : tf.initializers.glorotUniform({ seed: 1 });
+    tf.sequential({ layers: [tf.layers.dense({ units: 64, inputShape: [64], kernelInitializer: k as never })] }).dispose();
+  }
+  const best = (kind: "nninit" | "tfjs", runs: number): { total: number; init: number; params: number } => {
+    let b = build(kind);
+    for (let i = 1; i < runs; i++) {
+      const r = build(kind);
+      if (r.total < b.total) b = r;
+    }
+    log(`scenario tfjs-model ${kind}: build ${(b.total * 1e3).toFixed(0)} ms, initializers ${(b.init * 1e3).toFixed(0)} ms`);
+    return b;
+  };
+  const ours = best("nninit", 3);
+  const theirs = best("tfjs", 2);
+  const ratio = theirs.init / ours.init;
+  const details = `tf.sequential of ${layers} dense layers ${width}→${width}, ${(ours.params / 1e6).toFixed(1)}M parameters; ` +
+    `whole build ${(ours.total * 1e3).toFixed(0)} ms vs ${(theirs.total * 1e3).toFixed(0)} ms (${(theirs.total / ours.total).toFixed(1)}×); best of 3 / 2 builds`;
+  return [{
+    id: "tfjs-model", label: `tfjs model build (${(ours.params / 1e6).toFixed(0)}M params): initializers' apply()`,
+    nninit: { label: `nninit/tfjs glorotUniform (${nn.backend.name}${nn.backend.isa ? ` ${nn.backend.isa}` : ""})`, seconds: ours.init },
+    peer: { label: "tfjs glorotUniform", seconds: theirs.init },
+    ratio, ratioLabel: "× faster than tfjs", target: "≥ 20×", met: cfg.quick ? null : ratio >= 20, details,
+  }];
+}
+
+function checkpointScenario(id: string, r: CheckpointBenchResult, target: string, met: boolean | null, extra: string): Scenario {
+  const gb = (x: number): string => `${(x / 1e9).toFixed(2)} GB/s`;
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  return {
+    id, label: `${r.config} bf16 checkpoint (${(r.bytes / GIB).toFixed(2)} GiB) vs the disk's write rate`,
+    nninit: { label: `writeSafetensors (${r.backend}), ${gb(r.checkpointBytesPerSecond)}`, seconds: median(r.checkpointSeconds) },
+    peer: { label: `constant-buffer write, ${gb(r.diskBytesPerSecond)}`, seconds: median(r.diskSeconds) },
+    ratio: r.ratio, ratioLabel: "of the disk's rate (medians)", target, met,
+    details: `${(r.parameters / 1e9).toFixed(2)}B parameters; ${r.checkpointSeconds.length} alternating rounds; best-run ratio ${r.bestRatio.toFixed(2)}; ` +
+      `peak RSS of the child process ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB${extra}`,
+  };
+}
+
+function freeBytes(dir: string): number {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
+}
+
+async function checkpoint(cfg: Config, log: Log, big: boolean): Promise<Scenario[]> {
+  const dir = process.env.NNINIT_BENCH_DIR ?? tmpdir();
+  const config = big ? "llama-2-7b" : cfg.quick ? "gpt2" : "tinyllama-1.1b";
+  const need = big ? 14.5e9 : cfg.quick ? 0.6e9 : 3e9;
+  if (freeBytes(dir) < need) throw new Error(`${dir} has ${(freeBytes(dir) / 1e9).toFixed(1)} GB free, the ${config} run needs ${(need / 1e9).toFixed(1)} GB`);
+  log(`scenario ${big ? "checkpoint-7b" : "checkpoint"}: ${config} into ${dir}`);
+  const r = await measureCheckpointWrite({ config, dtype: "bfloat16", dir, repeats: big ? 1 : cfg.quick ? 2 : 3, warmup: !big });
+  r.peakRssBytes = peakRss();
+  log(`scenario ${config}: ratio ${r.ratio.toFixed(2)}, peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+  if (big) {
+    const s = checkpointScenario("checkpoint-7b", r, "peak RSS < 1 GiB", r.peakRssBytes < GIB, "");
+    s.label = `Llama-2-7B bf16 checkpoint (${(r.bytes / GIB).toFixed(1)} GiB): completes with bounded memory`;
+    return [s];
+  }
+  return [checkpointScenario("checkpoint", r, "≥ 0.8×", cfg.quick ? null : r.ratio >= 0.8, "")];
+}
+
+/** Runs one scenario in this (child) process. */
+export function runScenario(id: ScenarioChild, cfg: Config, log: Log): Promise<Scenario[]> {
+  if (id === "tfjs-model") return tfjsModel(cfg, log);
+  return checkpoint(cfg, log, id === "checkpoint-7b");
+}
+
+/** The scenarios a run includes. */
+export function scenarioIds(cfg: Config): ScenarioChild[] {
+  return cfg.quick ? ["tfjs-model", "checkpoint"] : ["tfjs-model", "checkpoint", "checkpoint-7b"];
+}
