@@ -36,21 +36,36 @@ function bounded(s: number): number {
   return prod.hi;
 }
 
+/** Column c's state: P ^ mix64(c + GAMMA), P = (pHi:pLo). */
+function seedColumn(pHi: number, pLo: number, c: number): void {
+  add64(state, Math.floor(c / 0x100000000), c >>> 0, GAMMA_HI, GAMMA_LO);
+  mix64(state);
+  state.hi = (state.hi ^ pHi) >>> 0;
+  state.lo = (state.lo ^ pLo) >>> 0;
+}
+
+function positionsKey(key: bigint): [number, number] {
+  const p = mix64Big(key ^ SPARSE_SALT);
+  return [Number(p >> 32n), Number(p & 0xffffffffn)];
+}
+
+/** The successive bounded(s) results of column `col` for the given bounds (for the test vectors). */
+export function sparseBounded(key: bigint, col: number, bounds: readonly number[]): number[] {
+  const [pHi, pLo] = positionsKey(key);
+  seedColumn(pHi, pLo, col);
+  return bounds.map((s) => bounded(s));
+}
+
 /**
  * Calls `zero(row, col)` for the `zeros` zero rows of every column 0..cols−1 (in shuffle order),
  * for the call key `key`. Requires 0 <= zeros <= rows < 2^32.
  */
 export function sparseRows(key: bigint, rows: number, cols: number, zeros: number, zero: (row: number, col: number) => void): void {
   if (zeros === 0) return;
-  const p = mix64Big(key ^ SPARSE_SALT);
-  const pHi = Number(p >> 32n);
-  const pLo = Number(p & 0xffffffffn);
+  const [pHi, pLo] = positionsKey(key);
   const idx = new Uint32Array(rows);
   for (let c = 0; c < cols; c++) {
-    add64(state, Math.floor(c / 0x100000000), c >>> 0, GAMMA_HI, GAMMA_LO);
-    mix64(state);
-    state.hi = (state.hi ^ pHi) >>> 0;
-    state.lo = (state.lo ^ pLo) >>> 0;
+    seedColumn(pHi, pLo, c);
     for (let i = 0; i < rows; i++) idx[i] = i;
     for (let i = 0; i < zeros; i++) {
       const j = i + bounded(rows - i);
