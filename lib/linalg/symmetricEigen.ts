@@ -92,8 +92,11 @@ function tred2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): vo
   e[0] = 0;
 }
 
-/** Implicit QL on the tridiagonal (d, e), rotating V's columns along. */
-function tql2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): void {
+/**
+ * Implicit QL on the tridiagonal (d, e), rotating the eigenvector estimates along. `W` holds Vᵀ
+ * (row i = column i of V), so each rotation runs over two contiguous rows.
+ */
+function tql2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -131,10 +134,10 @@ function tql2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): voi
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          for (let k = 0, row = 0; k < n; k++, row += n) {
-            h = V[row + i + 1];
-            V[row + i + 1] = s * V[row + i] + c * h;
-            V[row + i] = c * V[row + i] - s * h;
+          for (let k = 0, a = i * n, b = a + n; k < n; k++) {
+            h = W[b + k];
+            W[b + k] = s * W[a + k] + c * h;
+            W[a + k] = c * W[a + k] - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
@@ -156,9 +159,11 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
   const V = Float64Array.from({ length: n * n }, (_, i) => a[i]);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
+  const W = new Float64Array(n * n);
   if (n > 0) {
     tred2(n, V, d, e);
-    tql2(n, V, d, e);
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) W[c * n + r] = V[r * n + c];
+    tql2(n, W, d, e);
   }
   // sort ascending (ties by index, so the order is deterministic)
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y] || x - y);
@@ -166,7 +171,7 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
   const vectors = new Float64Array(n * n);
   order.forEach((src, dst) => {
     values[dst] = d[src];
-    for (let r = 0; r < n; r++) vectors[r * n + dst] = V[r * n + src];
+    for (let r = 0; r < n; r++) vectors[r * n + dst] = W[src * n + r];
   });
   return { values, vectors };
 }
