@@ -132,7 +132,9 @@ t.test("orthogonal: orthonormal columns (rows for wide), = sign-corrected QR of 
   }
   const plain = nn.orthogonal(new Float32Array(12), [3, 4], { seed: 2 });
   const neg = nn.orthogonal(new Float32Array(12), [3, 4], { seed: 2, gain: -2 });
-  t.ok(neg.every((v, i) => v === Math.fround(-2 * plain[i]) || Math.abs(v + 2 * plain[i]) <= 2 ** -22), "gain −2 scales (rounded once)");
+  t.ok(neg.every((v, i) => v === -2 * plain[i]), "gain −2: exactly −2 × the gain-1 values (RN32(g·q) commutes with powers of 2)");
+  const g3 = nn.orthogonal(new Float32Array(12), [3, 4], { seed: 2, gain: 3 });
+  t.ok(g3.every((v, i) => Math.abs(v - 3 * plain[i]) <= 2 * 2 ** -24 * Math.abs(3 * plain[i])), "gain 3: within 2 float32 roundings of 3 × the gain-1 values");
   t.ok(nn.orthogonal(new Float32Array(12), [3, 4], { seed: 2, gain: 0 }).every((v) => v === 0), "gain 0 gives zeros");
   t.same(nn.orthogonal(new Float32Array(0), [0, 5], { seed: 1 }), new Float32Array(0), "zero-size shape: nothing to write");
 });
