@@ -12,6 +12,11 @@ export {
   varianceScaling, xavierUniform, xavierNormal, kaimingUniform, kaimingNormal, lecunUniform, lecunNormal,
   TRUNCATED_STD, type VarianceScalingOptions, type XavierOptions, type KaimingOptions, type FanOptions, type Distribution,
 } from "./api/varianceScaling.js";
+export { orthogonal, type OrthogonalOptions } from "./api/orthogonal.js";
+export { eye, identity, type EyeOptions } from "./api/eye.js";
+export { dirac, type DiracOptions } from "./api/dirac.js";
+export { sparse, type SparseOptions } from "./api/sparse.js";
+export { zca, type ZcaOptions } from "./api/zca.js";
 export { Generator, defaultGenerator, manualSeed, type Seed } from "./api/generator.js";
 export type { CommonOptions } from "./api/common.js";
 export { computeFans, type Fans, type Layout } from "./plan/fans.js";

@@ -7,19 +7,23 @@
  * backed by a SharedArrayBuffer are filled in place; for ordinary ArrayBuffers the native backend
  * computes into memory of its own and copies into `out` on the main thread at the end, after
  * checking that `out` is still attached (a transferred buffer makes the Promise reject).
+ * Matrix methods: `orthogonal` draws and factors off the event loop (Backend.orthonormalizeAsync)
+ * into memory of its own and copies into `out` at the end; `sparse` is the async normal fill plus
+ * the zeroing on the main thread; `eye`, `dirac` and `zca` compute on the main thread (zca's
+ * eigensolver is TypeScript) and resolve with the synchronous result.
  */
 import * as sync from "./index.js";
 import { active } from "./backend/select.js";
-import { capturePlan } from "./api/execute.js";
+import { captureJob } from "./api/execute.js";
 
 /** Wraps a sync fill (TypeScript keeps its generic signature: higher-order inference). */
 function promisify<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R> {
   return async (...args: A): Promise<R> => {
     let result: R | undefined;
-    const job = capturePlan(() => {
+    const job = captureJob(() => {
       result = fn(...args);
     });
-    if (job !== null) await active.fillAsync(job.plan, job.out);
+    if (job !== null) await job.runAsync(active);
     return result as R;
   };
 }
@@ -37,3 +41,9 @@ export const kaimingUniform = promisify(sync.kaimingUniform);
 export const kaimingNormal = promisify(sync.kaimingNormal);
 export const lecunUniform = promisify(sync.lecunUniform);
 export const lecunNormal = promisify(sync.lecunNormal);
+export const orthogonal = promisify(sync.orthogonal);
+export const eye = promisify(sync.eye);
+export const identity = promisify(sync.identity);
+export const dirac = promisify(sync.dirac);
+export const sparse = promisify(sync.sparse);
+export const zca = promisify(sync.zca);

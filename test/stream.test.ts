@@ -10,8 +10,9 @@ import t from "tap";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  uniform, normal, truncNormal, Generator, STREAM_VERSION, BLOCK_SIZE, backend, type DType, type OutArray,
+  uniform, normal, truncNormal, sparse, orthogonal, Generator, STREAM_VERSION, BLOCK_SIZE, backend, type DType, type OutArray,
 } from "../lib/index.js";
+import { sparseBounded, sparseRows } from "../lib/stream/sparseRows.js";
 import { mix64, splitmixNext, splitmixNextBig, type U64 } from "../lib/stream/splitmix64.js";
 import { seedBlock } from "../lib/stream/blocks.js";
 import { xoshiro128plusNext } from "../lib/stream/xoshiro128plus.js";
@@ -46,6 +47,8 @@ interface Vectors {
   sincos: [number, string, string][];
   bmRadius: [string, string][];
   halfFloat: { f32: string; f16: string; bf16: string };
+  sparseBounded: { key: string; col: number; bounds: number[]; values: number[] }[];
+  sparse: { key: string; rows: number; cols: number; sparsity: number; std: number; zeroRows: number[][]; float32: string }[];
 }
 
 // CommonJS under the project's tsconfig; fall back to the repository root's layout otherwise.
@@ -225,6 +228,41 @@ t.test("number and bigint seeds, generator keys, shards", async (t) => {
       }
     }
     t.pass(`${method}: shards equal the whole fill`);
+  }
+});
+
+t.test("sparse: bounded integers, zero rows and whole outputs (§13)", async (t) => {
+  for (const v of V.sparseBounded) {
+    t.same(sparseBounded(big(v.key), v.col, v.bounds), v.values, `key ${v.key} column ${v.col}: Lemire bounded(s) sequence`);
+  }
+  for (const v of V.sparse) {
+    const rows: number[][] = Array.from({ length: v.cols }, () => []);
+    sparseRows(big(v.key), v.rows, v.cols, Math.ceil(v.sparsity * v.rows), (r, c) => rows[c].push(r));
+    t.same(rows, v.zeroRows, `key ${v.key} ${v.rows}×${v.cols} sparsity ${v.sparsity}: zero rows in shuffle order`);
+    const out = sparse(new Float32Array(v.rows * v.cols), [v.rows, v.cols], { sparsity: v.sparsity, std: v.std, seed: big(v.key) });
+    t.equal(hexOf(out, "float32"), v.float32, `key ${v.key}: sparse() output bits`);
+  }
+});
+
+t.test("orthogonal draws G from the normal stream (§12)", async (t) => {
+  // §12 pins G, not Q: Q is G's sign-corrected QR factor, so QᵀG = R must be upper triangular with
+  // a non-negative diagonal when G is the seed's normal stream at offsets 0.. (m = 9, n = 4).
+  const c = V.fills.find((x) => x.method === "normal" && x.options.std === 1)!;
+  const v = c.fills.find((x) => x.offset === 0)!;
+  const g = new Float32Array(24);
+  normal(g, { seed: big(v.key) });
+  t.equal(hexOf(g, "float32"), v.float32, "G's first 24 values are the normal vectors");
+  for (const [rows, cols] of [[6, 4], [4, 6]]) {
+    const q = orthogonal(new Float32Array(24), [rows, cols], { seed: big(v.key) });
+    const at = (i: number, j: number) => (rows >= cols ? q[i * cols + j]! : q[j * cols + i]!); // Q is 6×4
+    let below = 0, minDiag = Infinity;
+    for (let a = 0; a < 4; a++) for (let b = 0; b <= a; b++) {
+      let r = 0;
+      for (let i = 0; i < 6; i++) r += at(i, a) * g[i * 4 + b]!;
+      if (a === b) minDiag = Math.min(minDiag, r);
+      else below = Math.max(below, Math.abs(r));
+    }
+    t.ok(below < 1e-5 && minDiag > 0, `${rows}×${cols}: QᵀG upper triangular (${below.toExponential(1)}) with a positive diagonal (${minDiag.toFixed(3)})`);
   }
 });
 

@@ -1,28 +1,60 @@
 /**
- * The single exit point of every public fill: hands a validated plan to the active backend.
- * lib/promises.ts reuses the synchronous API functions unchanged by capturing the plan here
- * (JS is single-threaded and every API function reaches this point synchronously, so a
- * module-level capture slot is safe) and running it with the backend's async fill instead.
+ * The single exit point of every public function: hands validated work to the active backend.
+ *
+ * Work is a `Job`: an element-wise fill (a FillPlan, run by Backend.fill/fillAsync) or a matrix
+ * job (orthogonal, sparse, eye, dirac, zca: lib/api/matrixJobs.ts) that combines backend
+ * primitives with TypeScript steps. Every job has a synchronous and an asynchronous form.
+ * lib/promises.ts reuses the synchronous API functions unchanged by capturing the job here (JS is
+ * single-threaded and every API function reaches this point synchronously after validating, so a
+ * module-level capture slot is safe) and running its async form instead.
  */
-import { active } from "../backend/select.js";
+import { active, type Backend } from "../backend/select.js";
 import type { FillPlan } from "../plan/plan.js";
 import type { OutArray } from "../plan/validate.js";
 
-type Capture = (plan: FillPlan, out: OutArray) => void;
-let capture: Capture | null = null;
-
-/** Runs `plan` on `out` now, or hands it to the current capture (promises API). */
-export function execute(plan: FillPlan, out: OutArray): void {
-  if (capture !== null) capture(plan, out);
-  else active.fill(plan, out);
+/** Validated work on `out`. */
+export interface Job {
+  out: OutArray;
+  /** Runs on `backend` now, on the calling thread. */
+  run(backend: Backend): void;
+  /** Runs with the backend's async primitives (native: off the event loop); `out` is written by settlement. */
+  runAsync(backend: Backend): Promise<void>;
 }
 
-/** Calls `fn` with plans captured instead of executed; returns the captured plan, if any. */
-export function capturePlan(fn: () => unknown): { plan: FillPlan; out: OutArray } | null {
-  let job: { plan: FillPlan; out: OutArray } | null = null;
+/** The job of an element-wise fill. */
+export function fillJob(plan: FillPlan, out: OutArray): Job {
+  return {
+    out,
+    run: (backend) => backend.fill(plan, out),
+    runAsync: (backend) => backend.fillAsync(plan, out),
+  };
+}
+
+/** A job done entirely in TypeScript on the calling thread (cheap structured fills: eye, dirac). */
+export function localJob(out: OutArray, write: () => void): Job {
+  return { out, run: write, runAsync: async () => write() };
+}
+
+type Capture = (job: Job) => void;
+let capture: Capture | null = null;
+
+/** Runs `job` now on the active backend, or hands it to the current capture (promises API). */
+export function submit(job: Job): void {
+  if (capture !== null) capture(job);
+  else job.run(active);
+}
+
+/** Runs the fill `plan` on `out` now, or hands it to the current capture. */
+export function execute(plan: FillPlan, out: OutArray): void {
+  submit(fillJob(plan, out));
+}
+
+/** Calls `fn` with jobs captured instead of run; returns the captured job, if any. */
+export function captureJob(fn: () => unknown): Job | null {
+  let job: Job | null = null;
   const previous = capture;
-  capture = (plan, out) => {
-    job = { plan, out };
+  capture = (j) => {
+    job = j;
   };
   try {
     fn();

@@ -2,6 +2,8 @@
  * The pure-TypeScript backend: runs a FillPlan block by block on the calling thread.
  * Whole blocks of a float32 output are generated in place; partial blocks (an offset fill that
  * starts or ends mid-block) and other dtypes go through a one-block scratch buffer.
+ * The matrix primitive `orthonormalize` (Backend contract, lib/backend/select.ts) is the float64
+ * Householder QR of lib/linalg/householder.ts, on the calling thread.
  */
 import { bf16FromBits, f16FromBits } from "../math/halfFloat.js";
 import type { ConstantPlan, FillPlan, RandomPlan } from "../plan/plan.js";
@@ -9,6 +11,7 @@ import type { OutArray } from "../plan/validate.js";
 import { seedBlock } from "../stream/blocks.js";
 import { BLOCK_SIZE } from "../stream/version.js";
 import { BLOCK_KERNELS } from "./jsKernels.js";
+import { orthonormalize } from "../linalg/householder.js";
 
 const MASK32 = 0xffffffffn;
 const lanes = new Int32Array(32);
@@ -61,4 +64,18 @@ function fillConstant(plan: ConstantPlan, out: OutArray): void {
 export function fillJs(plan: FillPlan, out: OutArray): void {
   if (plan.kind === "constant") fillConstant(plan, out);
   else fillRandom(plan, out);
+}
+
+/** Backend.orthonormalize on the calling thread (`threads` is ignored: one thread, same result). */
+export function orthonormalizeJs(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, _threads: number): void {
+  orthonormalize(a, m, n, gain, transpose);
+}
+
+/** Backend.orthonormalizeAsync: reads `a` now (a copy), computes and writes it in a later task. */
+export function orthonormalizeJsAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): Promise<void> {
+  const copy = a.slice(0, m * n);
+  return Promise.resolve().then(() => {
+    orthonormalizeJs(copy, m, n, gain, transpose, threads);
+    a.set(copy);
+  });
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { FillPlan } from "../plan/plan.js";
 import { DTYPES, type OutArray } from "../plan/validate.js";
 import { KERNELS } from "./jsKernels.js";
+import { orthonormalizeJs, orthonormalizeJsAsync } from "./js.js";
 import type { Backend } from "./select.js";
 
 /** What the binding's info() reports. */
@@ -96,5 +97,8 @@ export function createNativeBackend(binding: NativeBinding, isa?: string): Backe
       binding.setThreads(n);
       info.threads = binding.info().threads;
     },
+    // TEMPORARY: replaced by the native binding (the blocked native QR, issue #5).
+    orthonormalize: orthonormalizeJs,
+    orthonormalizeAsync: orthonormalizeJsAsync,
   };
 }

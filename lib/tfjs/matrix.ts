@@ -1,17 +1,16 @@
 /**
- * identity and orthogonal: the matrix initializers. nninit's core has no matrix methods yet (eye,
- * orthogonal via QR: a later issue); until then both are computed here, and `Orthogonal` is TO BE
- * REPLACED by the core's orthogonal when it lands (it only needs the same Haar distribution).
+ * identity and orthogonal: the matrix initializers, thin wrappers over the core's `eye` and
+ * `orthogonal` (lib/api/eye.ts, lib/api/orthogonal.ts).
  *
  * Orthogonal follows Keras/tfjs: a weight of shape [...rest, cols] is flattened to rows×cols with
- * rows = ∏rest; a normal matrix of shape [max, min] gets its sign-corrected Q; wide weights take
- * Qᵀ (orthonormal rows); the result times `gain`. Fewer than 2 dimensions is an error, as in tfjs.
+ * rows = ∏rest (the core's layout "keras"); a normal matrix of shape [max, min] gets its
+ * sign-corrected Q; wide weights take Qᵀ (orthonormal rows); the result times `gain`. Fewer than
+ * 2 dimensions is an error, as in tfjs.
  */
-import { normal } from "../index.js";
+import { eye, orthogonal } from "../index.js";
 import { rangeError } from "../plan/errors.js";
 import { arg, checkFloat, checkShape, opt } from "../plan/validate.js";
 import { checkDtype, float32Tensor, NninitInitializer, orDefault, RandomInitializer, readArgs, readCompat, register, type Compat, type CompatArgs, type SeedOnlyInitializerArgs } from "./base.js";
-import { orthonormalFactor } from "./householder.js";
 import type { ConfigDict, DataType, Tensor } from "./tf.js";
 
 /** Arguments of `identity`. */
@@ -38,10 +37,7 @@ export class Identity extends NninitInitializer {
     checkDtype(dtype, ["float32"]);
     const dims = checkShape(shape, arg("shape"));
     if (dims.length !== 2) throw rangeError(arg("shape"), "2-D for the identity initializer", dims);
-    return float32Tensor(dims, (out) => {
-      const [rows, cols] = dims;
-      for (let i = 0, n = Math.min(rows, cols); i < n; i++) out[i * cols + i] = this.gain;
-    });
+    return float32Tensor(dims, (out) => eye(out, dims, { gain: this.gain }));
   }
 
   getConfig(): ConfigDict {
@@ -73,18 +69,7 @@ export class Orthogonal extends RandomInitializer {
   }
 
   protected fill(out: Float32Array, shape: number[]): void {
-    const cols = shape[shape.length - 1];
-    const rows = out.length / cols;
-    const m = Math.max(rows, cols);
-    const n = Math.min(rows, cols);
-    const a = normal(new Float64Array(m * n), this.stream()); // float32 normals, widened exactly
-    const q = orthonormalFactor(a, m, n); // column-major m×n
-    if (rows >= cols) {
-      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = this.gain * q[j * m + i];
-    } else {
-      // wide: Qᵀ (rows×cols, row r = column r of Q), i.e. the column-major buffer read row-major
-      for (let k = 0; k < out.length; k++) out[k] = this.gain * q[k];
-    }
+    orthogonal(out, shape, { gain: this.gain, layout: "keras", ...this.stream() });
   }
 
   getConfig(): ConfigDict {

@@ -1,0 +1,40 @@
+/**
+ * eye / identity: gain on the main diagonal of a 2-D tensor, 0 elsewhere (PyTorch `eye_`, Keras
+ * `Identity`); rectangular shapes allowed. No randomness.
+ */
+import { rangeError } from "../plan/errors.js";
+import { arg, checkFloat, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
+import { localJob, submit } from "./execute.js";
+import { encode } from "./store.js";
+
+/** Options of `eye` / `identity`. */
+export interface EyeOptions {
+  /** The diagonal's value (rounded to float32 except in a Float64Array, as `constant`). Default 1. */
+  gain?: number;
+  /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
+  dtype?: DType;
+}
+
+/**
+ * Fills the row-major [rows, cols] tensor `out` with gain·I (out[i·cols + i] = gain for
+ * i < min(rows, cols), 0 elsewhere). Returns `out`.
+ * @example eye(new Float32Array(6), [2, 3]) // [1, 0, 0, 0, 1, 0]
+ */
+export function eye<T extends OutArray>(out: T, shape: readonly number[], options?: EyeOptions): T {
+  const bag = readOptions(options, ["gain", "dtype"]);
+  const dims = checkShape(shape);
+  if (dims.length !== 2) throw rangeError(arg("shape"), "2-D for eye", shape);
+  const dtype = checkOut(out, bag.dtype);
+  checkOffset(undefined, out.length, shapeSize(dims));
+  const gain = bag.gain === undefined ? 1 : checkFloat(opt("gain"), bag.gain);
+  const [rows, cols] = dims;
+  const value = encode(dtype === "float64" ? gain : Math.fround(gain), dtype, true);
+  submit(localJob(out, () => {
+    out.fill(0);
+    for (let i = 0, n = Math.min(rows, cols); i < n; i++) out[i * cols + i] = value;
+  }));
+  return out;
+}
+
+/** The same as `eye` (Keras's name). */
+export const identity = eye;

@@ -1,0 +1,74 @@
+/**
+ * orthogonal: a Haar-random (semi-)orthogonal matrix times `gain` (Saxe et al. 2014; PyTorch
+ * `orthogonal_`, Keras `Orthogonal`). docs/stream.md §12 fixes how the Gaussian matrix is drawn;
+ * the QR is the Backend's `orthonormalize` (lib/backend/select.ts).
+ *
+ * The tensor is flattened to rows×cols (layout "torch": rows = shape[0]; "keras": cols =
+ * shape[-1]). G, of shape [max(rows, cols), min(rows, cols)] row-major, is the float32 standard
+ * normal stream of the call's key at offsets 0..; out = RN32(gain·Q) of G's sign-corrected QR, or
+ * its transpose when rows < cols (orthonormal rows). Float32 outputs are computed in place.
+ */
+import type { Backend } from "../backend/select.js";
+import { rangeError } from "../plan/errors.js";
+import { LAYOUTS, type Layout } from "../plan/fans.js";
+import type { RandomPlan } from "../plan/plan.js";
+import { arg, checkEnum, checkFloat, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
+import { prepare, type CommonOptions } from "./common.js";
+import { submit, type Job } from "./execute.js";
+import { normalParams } from "./normal.js";
+import { storeF32 } from "./store.js";
+
+/** Options of `orthogonal`. `offset` is not accepted (a QR couples every element). */
+export interface OrthogonalOptions extends Omit<CommonOptions, "offset"> {
+  /** Multiplies the orthogonal matrix (any finite number). Default 1. */
+  gain?: number;
+  /** "torch" (default): rows = shape[0], cols = ∏shape[1:]; "keras": rows = ∏shape[:-1], cols = shape[-1]. */
+  layout?: Layout;
+}
+
+/** rows × cols of an orthogonal/matrix weight of `dims` (>= 2 dims) in `layout`. */
+export function flatten(dims: readonly number[], layout: Layout): [number, number] {
+  const size = shapeSize(dims);
+  if (layout === "torch") return [dims[0], dims[0] === 0 ? 0 : size / dims[0]];
+  const cols = dims[dims.length - 1];
+  return [cols === 0 ? 0 : size / cols, cols];
+}
+
+/** The job: draw G (normal stream, key, offset 0), orthonormalize, store. */
+function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, cols: number, gain: number, threads: number): Job {
+  const [m, n, transpose] = rows >= cols ? [rows, cols, false] : [cols, rows, true];
+  const plan: RandomPlan = { kind: "random", kernel: "normal", params: Float32Array.from(normalParams(0, 1)), key, offset: 0, dtype: "float32", threads };
+  return {
+    out,
+    run(backend: Backend): void {
+      const g = dtype === "float32" ? (out as Float32Array) : new Float32Array(m * n);
+      backend.fill(plan, g);
+      backend.orthonormalize(g, m, n, gain, transpose, threads);
+      if (g !== out) storeF32(g, out, dtype);
+    },
+    async runAsync(backend: Backend): Promise<void> {
+      const g = new Float32Array(m * n); // memory of our own: `out` is written only at the end
+      await backend.fillAsync(plan, g);
+      await backend.orthonormalizeAsync(g, m, n, gain, transpose, threads);
+      storeF32(g, out, dtype);
+    },
+  };
+}
+
+/**
+ * Fills `out` (the row-major tensor of `shape`, >= 2 dims) with gain·Q, Q a Haar-random matrix
+ * with orthonormal columns (rows >= cols) or rows (rows < cols). Returns `out`.
+ * @example orthogonal(new Float32Array(256 * 256), [256, 256], { seed: 1 })
+ */
+export function orthogonal<T extends OutArray>(out: T, shape: readonly number[], options?: OrthogonalOptions): T {
+  const bag = readOptions(options, ["gain", "layout", "seed", "generator", "dtype", "threads"]);
+  const dims = checkShape(shape);
+  if (dims.length < 2) throw rangeError(arg("shape"), "at least 2-D for orthogonal", shape);
+  const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
+  const gain = bag.gain === undefined ? 1 : checkFloat(opt("gain"), bag.gain);
+  const prep = prepare(out, bag, shapeSize(dims));
+  const key = prep.seed ?? prep.generator.nextKey();
+  const [rows, cols] = flatten(dims, layout);
+  if (rows > 0 && cols > 0) submit(orthogonalJob(out, prep.dtype, key, rows, cols, gain, prep.threads));
+  return out;
+}

@@ -1,0 +1,62 @@
+/**
+ * sparse: a 2-D weight with exactly ceil(sparsity·rows) zeros in every column and N(0, std²)
+ * elsewhere (PyTorch `sparse_`, Martens 2010), fully determined by the stream key: the values are
+ * the normal stream of the key (docs/stream.md §6, element i = i-th value of `normal(out, {std})`)
+ * and the zero rows of each column come from the key's positions stream (§13,
+ * lib/stream/sparseRows.ts). PyTorch draws the permutation from the global generator, ignoring
+ * `generator=`; here one key decides everything.
+ */
+import { rangeError } from "../plan/errors.js";
+import type { RandomPlan } from "../plan/plan.js";
+import { arg, checkFloat, checkNonNegative, checkShape, opt, readOptions, shapeSize, type OutArray } from "../plan/validate.js";
+import { sparseRows } from "../stream/sparseRows.js";
+import { prepare, type CommonOptions } from "./common.js";
+import { submit, type Job } from "./execute.js";
+import { normalParams } from "./normal.js";
+
+/** Options of `sparse`. `offset` is not accepted (the zero positions are per column). */
+export interface SparseOptions extends Omit<CommonOptions, "offset"> {
+  /** Fraction of each column set to zero, in [0, 1): ceil(sparsity·rows) zeros per column. Required. */
+  sparsity: number;
+  /** Standard deviation of the non-zero values (>= 0). Default 0.01 (PyTorch). */
+  std?: number;
+}
+
+/** The job: the normal fill, then +0 at each column's zero rows. */
+function sparseJob(out: OutArray, plan: RandomPlan, rows: number, cols: number, zeros: number): Job {
+  const clear = (): void => sparseRows(plan.key, rows, cols, zeros, (r, c) => {
+    out[r * cols + c] = 0;
+  });
+  return {
+    out,
+    run(backend): void {
+      backend.fill(plan, out);
+      clear();
+    },
+    async runAsync(backend): Promise<void> {
+      await backend.fillAsync(plan, out);
+      clear();
+    },
+  };
+}
+
+/**
+ * Fills the row-major [rows, cols] tensor `out` as a sparse matrix: in each column,
+ * ceil(sparsity·rows) elements are +0, the others N(0, std²). Returns `out`.
+ * @example sparse(new Float32Array(100 * 50), [100, 50], { sparsity: 0.9, seed: 1 })
+ */
+export function sparse<T extends OutArray>(out: T, shape: readonly number[], options: SparseOptions): T {
+  const bag = readOptions(options, ["sparsity", "std", "seed", "generator", "dtype", "threads"]);
+  const dims = checkShape(shape);
+  if (dims.length !== 2) throw rangeError(arg("shape"), "2-D for sparse", shape);
+  if (dims[0] >= 2 ** 32) throw rangeError(arg("shape"), "of fewer than 2^32 rows for sparse", shape);
+  const sparsity = checkFloat(opt("sparsity"), bag.sparsity);
+  if (!(sparsity >= 0 && sparsity < 1)) throw rangeError(opt("sparsity"), "in [0, 1)", sparsity);
+  const params = normalParams(0, bag.std === undefined ? 0.01 : checkNonNegative(opt("std"), bag.std));
+  const prep = prepare(out, bag, shapeSize(dims));
+  const key = prep.seed ?? prep.generator.nextKey();
+  const [rows, cols] = dims;
+  const plan: RandomPlan = { kind: "random", kernel: "normal", params: Float32Array.from(params), key, offset: 0, dtype: prep.dtype, threads: prep.threads };
+  submit(sparseJob(out, plan, rows, cols, Math.ceil(sparsity * rows)));
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * zca: the ZCA (Mahalanobis) whitening matrix of a data set, as an initializer for a linear layer
+ * that whitens its input: W = V·diag(1/√(λ + eps))·Vᵀ with C = V·diag(λ)·Vᵀ the covariance of the
+ * data (Bell & Sejnowski 1997; Kessy, Lewin & Strimmer, "Optimal whitening and decorrelation",
+ * The American Statistician 72(4), 2018, eq. W^ZCA = Σ^(−1/2)). The data are centred per feature;
+ * the covariance divides by the sample count (`rows`), as Keras's ImageDataGenerator ZCA does,
+ * and eps defaults to its 1e-6. All arithmetic is float64 (eigensolver: lib/linalg/symmetricEigen.ts);
+ * deterministic (no seed). Eigenvalues are clamped at 0 before adding eps (rounding can make a
+ * zero eigenvalue slightly negative).
+ */
+import { rangeError, typeError } from "../plan/errors.js";
+import { arg, checkInteger, checkNonNegative, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
+import { symmetricEigen } from "../linalg/symmetricEigen.js";
+import { localJob, submit } from "./execute.js";
+import { storeF64 } from "./store.js";
+
+/** Options of `zca`. */
+export interface ZcaOptions {
+  /** Number of samples (rows of `data`), >= 1. Required. */
+  rows: number;
+  /** Number of features (columns of `data`; `out` is cols×cols), >= 1. Required. */
+  cols: number;
+  /** Added to every eigenvalue before the inverse square root (> 0). Default 1e-6. */
+  eps?: number;
+  /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
+  dtype?: DType;
+}
+
+/** C = (X − μ)ᵀ(X − μ) / rows, float64, n×n row-major (only the lower triangle is computed, then mirrored). */
+export function covariance(data: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const mean = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) mean[j] += data[r * cols + j];
+  for (let j = 0; j < cols; j++) mean[j] /= rows;
+  const c = new Float64Array(cols * cols);
+  const x = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) x[j] = data[r * cols + j] - mean[j];
+    for (let i = 0; i < cols; i++) {
+      const xi = x[i];
+      for (let j = 0; j <= i; j++) c[i * cols + j] += xi * x[j];
+    }
+  }
+  for (let i = 0; i < cols; i++) {
+    for (let j = 0; j <= i; j++) c[j * cols + i] = c[i * cols + j] /= rows;
+  }
+  return c;
+}
+
+/** W = V·diag(1/√(max(λ, 0) + eps))·Vᵀ, exactly symmetric (the upper triangle mirrors the lower). */
+export function zcaMatrix(cov: Float64Array, n: number, eps: number): Float64Array {
+  const { values, vectors: v } = symmetricEigen(cov, n);
+  const s = values.map((l) => 1 / Math.sqrt(Math.max(l, 0) + eps));
+  const w = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += v[i * n + k] * s[k] * v[j * n + k];
+      w[i * n + j] = sum;
+      w[j * n + i] = sum;
+    }
+  }
+  return w;
+}
+
+/**
+ * Fills `out` (cols×cols) with the ZCA whitening matrix of `data` (rows×cols row-major: samples ×
+ * features), so that y = W·(x − mean) has covariance ≈ I. Returns `out`.
+ * @example zca(new Float32Array(3 * 3), data, { rows: 1000, cols: 3 })
+ */
+export function zca<T extends OutArray>(out: T, data: Float32Array | Float64Array, options: ZcaOptions): T {
+  const bag = readOptions(options, ["rows", "cols", "eps", "dtype"]);
+  const dtype = checkOut(out, bag.dtype);
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) throw typeError(arg("data"), "a Float32Array or Float64Array", data);
+  const rows = checkInteger(opt("rows"), bag.rows, 1);
+  const cols = checkInteger(opt("cols"), bag.cols, 1);
+  if (data.length !== rows * cols) throw rangeError(arg("data"), `of length rows·cols = ${rows * cols}`, `length ${data.length}`);
+  checkOffset(undefined, out.length, cols * cols);
+  const eps = bag.eps === undefined ? 1e-6 : checkNonNegative(opt("eps"), bag.eps, true);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw rangeError(arg("data"), `finite (element ${i} is not)`, data[i]);
+  }
+  submit(localJob(out, () => storeF64(zcaMatrix(covariance(data, rows, cols), cols, eps), out, dtype)));
+  return out;
+}
