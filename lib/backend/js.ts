@@ -8,6 +8,7 @@ import type { ConstantPlan, FillPlan, RandomPlan } from "../plan/plan.js";
 import type { OutArray } from "../plan/validate.js";
 import { seedBlock } from "../stream/blocks.js";
 import { BLOCK_SIZE } from "../stream/version.js";
+import { orthonormalFactor } from "../tfjs/householder.js";
 import { BLOCK_KERNELS } from "./jsKernels.js";
 
 const MASK32 = 0xffffffffn;
@@ -61,4 +62,18 @@ function fillConstant(plan: ConstantPlan, out: OutArray): void {
 export function fillJs(plan: FillPlan, out: OutArray): void {
   if (plan.kind === "constant") fillConstant(plan, out);
   else fillRandom(plan, out);
+}
+
+/**
+ * Backend.orthonormalize over the TS Householder reference (lib/tfjs/householder.ts): gain·Q of
+ * a[0, m·n) (m×n row-major), written as Q (row-major) or Qᵀ. A minimal version for the native
+ * tests' reference (the JS backend's own implementation replaces it).
+ */
+export function orthonormalizeJs(a: Float32Array, m: number, n: number, gain: number, transpose: boolean): void {
+  const q = orthonormalFactor(a.subarray(0, m * n), m, n); // column-major: q[j*m + i]
+  if (transpose) {
+    for (let k = 0; k < m * n; k++) a[k] = gain * q[k];
+  } else {
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) a[i * n + j] = gain * q[j * m + i];
+  }
 }

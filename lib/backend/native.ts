@@ -32,6 +32,10 @@ export interface NativeBinding {
     offset: number, threads: number, isa?: string): Promise<void>;
   fillConstant(out: OutArray, dtype: number, value: number, threads: number, isa?: string): void;
   fillConstantAsync(out: OutArray, dtype: number, value: number, threads: number, isa?: string): Promise<void>;
+  /** gain·Q of a's m×n row-major matrix, over `a` (Qᵀ when transpose); Backend.orthonormalize. */
+  orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number, isa?: string): void;
+  orthonormalizeAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number,
+    isa?: string): Promise<void>;
   /** A constant fill with streaming stores on all threads: the bench's "physical limit" row. */
   streamFill(out: Float32Array, value: number, threads: number): void;
   /** Default threads of this environment (1..1024; 0 restores the hardware count). */
@@ -41,7 +45,8 @@ export interface NativeBinding {
   info(): NativeInfo;
 }
 
-const FUNCTIONS = ["fill", "fillAsync", "fillConstant", "fillConstantAsync", "streamFill", "setThreads", "setIsa", "info"] as const;
+const FUNCTIONS = ["fill", "fillAsync", "fillConstant", "fillConstantAsync", "orthonormalize", "orthonormalizeAsync",
+  "streamFill", "setThreads", "setIsa", "info"] as const;
 
 /** The package root: this file is lib/backend/native.ts or dist/backend/native.js. */
 export const PACKAGE_ROOT = join(__dirname, "..", "..");
@@ -88,6 +93,16 @@ export function createNativeBackend(binding: NativeBinding, isa?: string): Backe
     fillAsync(plan: FillPlan, out: OutArray): Promise<void> {
       try {
         return call<Promise<void>>(binding, plan, out, isa, true);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): void {
+      binding.orthonormalize(a, m, n, gain, transpose, threads, isa);
+    },
+    orthonormalizeAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): Promise<void> {
+      try {
+        return binding.orthonormalizeAsync(a, m, n, gain, transpose, threads, isa);
       } catch (err) {
         return Promise.reject(err);
       }

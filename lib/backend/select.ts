@@ -9,7 +9,7 @@
  */
 import type { FillPlan } from "../plan/plan.js";
 import type { OutArray } from "../plan/validate.js";
-import { fillJs } from "./js.js";
+import { fillJs, orthonormalizeJs } from "./js.js";
 import { createNativeBackend, loadBinding, type NativeBinding } from "./native.js";
 
 /** What `nninit.backend` reports. */
@@ -31,6 +31,16 @@ export interface Backend {
   fillAsync(plan: FillPlan, out: OutArray): Promise<void>;
   /** Sets the default thread count (native; a no-op for JS). 0 restores the hardware count. */
   setThreads(n: number): void;
+  /**
+   * gain·Q of the m×n row-major matrix held in a[0, m·n) (m >= n >= 1): A = Q·R by Householder
+   * reflections computed in float64, with R's diagonal made >= 0 (column j of Q negated when
+   * R[j][j] < 0; sign(0) = +1), each element rounded once to float32 at the end (f32(gain·q)).
+   * Written over `a` as Q (m×n row-major), or as Qᵀ (n×m row-major) when `transpose`.
+   * threads: 0 = the backend's default; the result never depends on it.
+   */
+  orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): void;
+  /** The same off the event loop; `a` is read before this returns and written when the Promise resolves. */
+  orthonormalizeAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): Promise<void>;
 }
 
 /** Every ISA id nninit knows (STYLE.md); which ones a machine runs: `nativeIsas`. */
@@ -43,6 +53,14 @@ function makeJsBackend(loadError?: string): Backend {
     fill: fillJs,
     fillAsync: (plan, out) => Promise.resolve().then(() => fillJs(plan, out)),
     setThreads: () => {},
+    orthonormalize: orthonormalizeJs,
+    orthonormalizeAsync: (a, m, n, gain, transpose) => {
+      const copy = a.slice(0, m * n);
+      return Promise.resolve().then(() => {
+        orthonormalizeJs(copy, m, n, gain, transpose);
+        a.set(copy);
+      });
+    },
   };
 }
 

@@ -1,0 +1,209 @@
+// Blocked Householder QR and forming Q (native/linalg/qr.h): the driver over the ISA tables.
+#include "qr.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "../core/pool.h"
+
+namespace nninit {
+namespace {
+
+// Panel width: the trailing-update GEMMs have inner dimension kNb (wider: more of the flops in the
+// GEMM's register-blocked kernel, but a costlier level-2 panel).
+size_t panel_width(size_t n) { return n <= 128 ? 32 : 64; }
+
+struct AlignedFree {
+  void operator()(double* p) const { std::free(p); }
+};
+
+// The calling thread's GEMM packing buffers (kMc*kKc + kKc*kNc doubles), kept for its lifetime.
+double* pack_buffers() {
+  thread_local std::unique_ptr<double, AlignedFree> buf;
+  if (!buf) {
+    const size_t bytes = (kMc * kKc + kKc * kNc) * sizeof(double);
+    buf.reset(static_cast<double*>(std::aligned_alloc(64, bytes)));
+    if (!buf) throw std::bad_alloc();
+  }
+  return buf.get();
+}
+
+void gemm(const LinalgTable& t, const GemmArgs& g, int threads) {
+  if (g.m == 0 || g.n == 0 || g.k == 0) return;
+  const size_t ti = (g.m + kMc - 1) / kMc;
+  const size_t tj = (g.n + kNc - 1) / kNc;
+  std::atomic<bool> no_memory{false};  // an exception must not leave a pool thread (std::terminate)
+  run_sync(ti * tj, threads, [&](size_t task) {
+    const size_t bi = task % ti, bj = task / ti;
+    double* pa = nullptr;
+    try {
+      pa = pack_buffers();
+    } catch (const std::bad_alloc&) {
+      no_memory.store(true);
+      return;
+    }
+    t.gemm_tile(g, bi * kMc, std::min(g.m, (bi + 1) * kMc), bj * kNc, std::min(g.n, (bj + 1) * kNc), pa, pa + kMc * kKc);
+  });
+  if (no_memory.load()) throw std::bad_alloc();
+}
+
+// Scratch of one factorization.
+struct Work {
+  size_t nb;
+  std::vector<double> tau, rdiag, v, t, w1, w2, g;
+};
+
+// V (mb x w, ld mb) with the unit diagonal and zeros above it, from the factored panel p (ld m).
+void explicit_v(const double* p, size_t ld, size_t mb, size_t w, double* v) {
+  for (size_t j = 0; j < w; ++j) {
+    double* col = v + j * mb;
+    std::fill(col, col + j, 0.0);
+    col[j] = 1.0;
+    std::memcpy(col + j + 1, p + j * ld + j + 1, (mb - j - 1) * sizeof(double));
+  }
+}
+
+// T (w x w upper triangular, ld nb) of H_1..H_w = I - V T V^T (dlarft, forward, columnwise):
+// T[i][i] = tau_i, T[0:i, i] = -tau_i T[0:i, 0:i] (V^T v_i), with V^T V from the GEMM.
+void form_t(const LinalgTable& tab, const double* v, size_t mb, size_t w, const double* tau, Work& k, double* t,
+            int threads) {
+  std::fill(k.g.begin(), k.g.end(), 0.0);
+  gemm(tab, GemmArgs{w, w, mb, v, static_cast<ptrdiff_t>(mb), 1, v, 1, static_cast<ptrdiff_t>(mb), k.g.data(), w, 1.0},
+       threads);
+  const size_t nb = k.nb;
+  for (size_t i = 0; i < w; ++i) {
+    for (size_t r = 0; r < nb; ++r) t[r + i * nb] = 0.0;
+    for (size_t r = 0; r < i; ++r) {
+      double s = 0.0;
+      for (size_t p = r; p < i; ++p) s += t[r + p * nb] * k.g[p + i * w];
+      t[r + i * nb] = -tau[i] * s;
+    }
+    t[i + i * nb] = tau[i];
+  }
+}
+
+// C (mb x nc, ld ldc) = (I - V T' V^T) C with T' = T^T (trans: applying H^T, the QR update) or T.
+void apply_block(const LinalgTable& tab, const double* v, size_t mb, size_t w, const double* t, size_t nb, bool trans,
+                 double* c, size_t ldc, size_t nc, Work& k, int threads) {
+  double* w1 = k.w1.data();
+  double* w2 = k.w2.data();
+  std::fill(w1, w1 + w * nc, 0.0);
+  std::fill(w2, w2 + w * nc, 0.0);
+  const ptrdiff_t smb = static_cast<ptrdiff_t>(mb), snb = static_cast<ptrdiff_t>(nb), sw = static_cast<ptrdiff_t>(w);
+  gemm(tab, GemmArgs{w, nc, mb, v, smb, 1, c, 1, static_cast<ptrdiff_t>(ldc), w1, w, 1.0}, threads);  // V^T C
+  gemm(tab, GemmArgs{w, nc, w, t, trans ? snb : 1, trans ? 1 : snb, w1, 1, sw, w2, w, 1.0}, threads);  // T' W
+  gemm(tab, GemmArgs{mb, nc, w, v, 1, smb, w2, 1, sw, c, ldc, -1.0}, threads);                          // C -= V W
+}
+
+bool stopped(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
+
+// Tasks over fixed blocks of rows or columns for the layout conversions.
+constexpr size_t kTile = 64;
+
+}  // namespace
+
+const LinalgTable& linalg_table(const Impl* impl) {
+  const std::string name = impl == nullptr ? "" : impl->name;
+#if defined(__x86_64__) || defined(_M_X64)
+  if (name == "avx512") return linalg_avx512::table();
+  if (name == "avx2") return linalg_avx2::table();
+#endif
+  return linalg_scalar::table();
+}
+
+std::unique_ptr<double[]> load_workspace(const OrthoSpec& s, const float* a) {
+  const size_t m = s.m, n = s.n;
+  std::unique_ptr<double[]> w(new double[m * n]);
+  double* wp = w.get();
+  run_sync((n + kTile - 1) / kTile, s.threads, [&](size_t t) {
+    const size_t j0 = t * kTile, j1 = std::min(n, j0 + kTile);
+    for (size_t i0 = 0; i0 < m; i0 += kTile) {
+      const size_t i1 = std::min(m, i0 + kTile);
+      for (size_t j = j0; j < j1; ++j) {
+        for (size_t i = i0; i < i1; ++i) wp[i + j * m] = a[i * n + j];
+      }
+    }
+  });
+  return w;
+}
+
+void orthonormalize_workspace(const OrthoSpec& s, double* a, float* out, const std::atomic<bool>* cancel) {
+  const LinalgTable& tab = linalg_table(s.impl);
+  const size_t m = s.m, n = s.n;
+  const int threads = s.threads;
+  Work k;
+  k.nb = std::min(panel_width(n), n);
+  const size_t nb = k.nb;
+  const size_t nblocks = (n + nb - 1) / nb;
+  k.tau.resize(n);
+  k.rdiag.resize(n);
+  k.v.resize(m * nb);
+  k.t.resize(nblocks * nb * nb);
+  k.w1.resize(nb * n);
+  k.w2.resize(nb * n);
+  k.g.resize(nb * nb);
+
+  // A = Q R: panels left to right.
+  for (size_t b = 0; b < nblocks; ++b) {
+    if (stopped(cancel)) return;
+    const size_t jb = b * nb, w = std::min(nb, n - jb), mb = m - jb, nc = n - jb - w;
+    double* p = a + jb + jb * m;
+    tab.panel_qr(p, m, mb, w, k.tau.data() + jb, k.rdiag.data() + jb);
+    explicit_v(p, m, mb, w, k.v.data());
+    double* t = k.t.data() + b * nb * nb;
+    form_t(tab, k.v.data(), mb, w, k.tau.data() + jb, k, t, threads);
+    if (nc > 0) apply_block(tab, k.v.data(), mb, w, t, nb, true, p + w * m, m, nc, k, threads);
+  }
+  // Q = H_1 H_2 ... applied to the first n columns of I, in place, last block first.
+  std::vector<double> x(nb * nb);
+  for (size_t b = nblocks; b-- > 0;) {
+    if (stopped(cancel)) return;
+    const size_t jb = b * nb, w = std::min(nb, n - jb), mb = m - jb, nc = n - jb - w;
+    double* p = a + jb + jb * m;
+    explicit_v(p, m, mb, w, k.v.data());
+    const double* t = k.t.data() + b * nb * nb;
+    if (nc > 0) apply_block(tab, k.v.data(), mb, w, t, nb, false, p + w * m, m, nc, k, threads);
+    // X = T V1^T (w x w), then the panel's columns = [I; 0] - V X (rows above jb: 0)
+    std::fill(x.begin(), x.end(), 0.0);
+    const double* v = k.v.data();
+    gemm(tab, GemmArgs{w, w, w, t, 1, static_cast<ptrdiff_t>(nb), v, static_cast<ptrdiff_t>(mb), 1, x.data(), w, 1.0},
+         threads);
+    for (size_t j = 0; j < w; ++j) {
+      double* col = a + (jb + j) * m;
+      std::fill(col, col + m, 0.0);
+      col[jb + j] = 1.0;
+    }
+    gemm(tab, GemmArgs{mb, w, w, v, 1, static_cast<ptrdiff_t>(mb), x.data(), 1, static_cast<ptrdiff_t>(w), p, m, -1.0},
+         threads);
+  }
+  if (stopped(cancel)) return;
+  // out = f32(g_j q_ij), g_j = -gain where R[j][j] < 0 (f32(gain * -q) == -f32(gain * q))
+  std::vector<double> gj(n);
+  for (size_t j = 0; j < n; ++j) gj[j] = k.rdiag[j] < 0.0 ? -s.gain : s.gain;
+  const double* g = gj.data();
+  if (s.transpose) {  // out[j*m + i]: contiguous columns
+    run_sync((n + kTile - 1) / kTile, threads, [&](size_t t) {
+      for (size_t j = t * kTile; j < std::min(n, (t + 1) * kTile); ++j) {
+        const double* col = a + j * m;
+        float* o = out + j * m;
+        for (size_t i = 0; i < m; ++i) o[i] = static_cast<float>(g[j] * col[i]);
+      }
+    });
+  } else {  // out[i*n + j]: transposed through kTile x kTile tiles
+    run_sync((m + kTile - 1) / kTile, threads, [&](size_t t) {
+      const size_t i0 = t * kTile, i1 = std::min(m, i0 + kTile);
+      for (size_t j0 = 0; j0 < n; j0 += kTile) {
+        const size_t j1 = std::min(n, j0 + kTile);
+        for (size_t i = i0; i < i1; ++i) {
+          for (size_t j = j0; j < j1; ++j) out[i * n + j] = static_cast<float>(g[j] * a[i + j * m]);
+        }
+      }
+    });
+  }
+}
+
+}  // namespace nninit
