@@ -15,7 +15,7 @@ namespace {
 
 // Panel width: the trailing-update GEMMs have inner dimension kNb (wider: more of the flops in the
 // GEMM's register-blocked kernel, but a costlier level-2 panel).
-size_t panel_width(size_t n) { return n <= 128 ? 32 : 64; }
+size_t panel_width(size_t n) { return n <= 256 ? 32 : n <= 768 ? 64 : 128; }
 
 struct AlignedFree {
   void operator()(double* p) const { std::free(p); }
@@ -54,7 +54,7 @@ void gemm(const LinalgTable& t, const GemmArgs& g, int threads) {
 // Scratch of one factorization.
 struct Work {
   size_t nb;
-  std::vector<double> tau, rdiag, v, t, w1, w2, g;
+  std::vector<double> tau, rdiag, v, t, w1, w2, g, h;
 };
 
 // V (mb x w, ld mb) with the unit diagonal and zeros above it, from the factored panel p (ld m).
@@ -67,26 +67,8 @@ void explicit_v(const double* p, size_t ld, size_t mb, size_t w, double* v) {
   }
 }
 
-// T (w x w upper triangular, ld nb) of H_1..H_w = I - V T V^T (dlarft, forward, columnwise):
-// T[i][i] = tau_i, T[0:i, i] = -tau_i T[0:i, 0:i] (V^T v_i), with V^T V from the GEMM.
-void form_t(const LinalgTable& tab, const double* v, size_t mb, size_t w, const double* tau, Work& k, double* t,
-            int threads) {
-  std::fill(k.g.begin(), k.g.end(), 0.0);
-  gemm(tab, GemmArgs{w, w, mb, v, static_cast<ptrdiff_t>(mb), 1, v, 1, static_cast<ptrdiff_t>(mb), k.g.data(), w, 1.0},
-       threads);
-  const size_t nb = k.nb;
-  for (size_t i = 0; i < w; ++i) {
-    for (size_t r = 0; r < nb; ++r) t[r + i * nb] = 0.0;
-    for (size_t r = 0; r < i; ++r) {
-      double s = 0.0;
-      for (size_t p = r; p < i; ++p) s += t[r + p * nb] * k.g[p + i * w];
-      t[r + i * nb] = -tau[i] * s;
-    }
-    t[i + i * nb] = tau[i];
-  }
-}
-
-// C (mb x nc, ld ldc) = (I - V T' V^T) C with T' = T^T (trans: applying H^T, the QR update) or T.
+// C (mb x nc, ld ldc) = (I - V T' V^T) C with T' = T^T (trans: applying H^T, the QR update) or T
+// (T upper triangular, ld nb; V explicit, ld mb).
 void apply_block(const LinalgTable& tab, const double* v, size_t mb, size_t w, const double* t, size_t nb, bool trans,
                  double* c, size_t ldc, size_t nc, Work& k, int threads) {
   double* w1 = k.w1.data();
@@ -97,6 +79,64 @@ void apply_block(const LinalgTable& tab, const double* v, size_t mb, size_t w, c
   gemm(tab, GemmArgs{w, nc, mb, v, smb, 1, c, 1, static_cast<ptrdiff_t>(ldc), w1, w, 1.0}, threads);  // V^T C
   gemm(tab, GemmArgs{w, nc, w, t, trans ? snb : 1, trans ? 1 : snb, w1, 1, sw, w2, w, 1.0}, threads);  // T' W
   gemm(tab, GemmArgs{mb, nc, w, v, 1, smb, w2, 1, sw, c, ldc, -1.0}, threads);                          // C -= V W
+}
+
+// Panels up to this width are factored by the ISA's level-2 panel_qr.
+constexpr size_t kLeaf = 16;
+
+// QR of the mb x w panel p (ld m, mb >= w) in place, with tau, rdiag and the compact-WY T (w x w
+// upper triangular, ld k.nb) of its reflectors: H_1..H_w = I - V T V^T. Recursive (Elmroth and
+// Gustavson; LAPACK dgeqrt3): factor the left half, update the right half with its block
+// reflector, factor the right half, then T = [T1, -T1 (V1^T V2) T2; 0, T2]. A leaf uses panel_qr
+// and T from the Gram matrix V^T V: T[i][i] = tau_i, T[0:i, i] = -tau_i T[0:i, 0:i] (V^T v_i).
+// Uses k.v (mb x w), k.g, k.h, k.w1, k.w2 as scratch.
+void factor_panel(const LinalgTable& tab, double* p, size_t ld, size_t mb, size_t w, double* tau, double* rdiag,
+                  double* t, Work& k, int threads) {
+  const size_t nb = k.nb;
+  const ptrdiff_t snb = static_cast<ptrdiff_t>(nb);
+  double* v = k.v.data();
+  if (w <= kLeaf) {
+    tab.panel_qr(p, ld, mb, w, tau, rdiag);
+    explicit_v(p, ld, mb, w, v);
+    double* g = k.g.data();
+    std::fill(g, g + w * w, 0.0);
+    gemm(tab, GemmArgs{w, w, mb, v, static_cast<ptrdiff_t>(mb), 1, v, 1, static_cast<ptrdiff_t>(mb), g, w, 1.0}, threads);
+    for (size_t i = 0; i < w; ++i) {
+      for (size_t r = i; r < w; ++r) t[r + i * nb] = 0.0;
+      for (size_t r = 0; r < i; ++r) {
+        double s = 0.0;
+        for (size_t q = r; q < i; ++q) s += t[r + q * nb] * g[q + i * w];
+        t[r + i * nb] = -tau[i] * s;
+      }
+      t[i + i * nb] = tau[i];
+    }
+    return;
+  }
+  const size_t w1 = w / 2, w2 = w - w1;
+  factor_panel(tab, p, ld, mb, w1, tau, rdiag, t, k, threads);
+  explicit_v(p, ld, mb, w1, v);
+  apply_block(tab, v, mb, w1, t, nb, true, p + w1 * ld, ld, w2, k, threads);
+  double* t2 = t + w1 + w1 * nb;
+  factor_panel(tab, p + w1 + w1 * ld, ld, mb - w1, w2, tau + w1, rdiag + w1, t2, k, threads);
+  // X = V1[w1:]^T V2 (w1 x w2); Y = X T2; T12 = -T1 Y
+  const size_t mb2 = mb - w1;
+  double* v1 = v;
+  double* v2 = v + mb * w1;
+  explicit_v(p, ld, mb, w1, v1);
+  explicit_v(p + w1 + w1 * ld, ld, mb2, w2, v2);
+  double* x = k.g.data();
+  double* y = k.h.data();
+  std::fill(x, x + w1 * w2, 0.0);
+  std::fill(y, y + w1 * w2, 0.0);
+  const ptrdiff_t smb = static_cast<ptrdiff_t>(mb), smb2 = static_cast<ptrdiff_t>(mb2), sw1 = static_cast<ptrdiff_t>(w1);
+  gemm(tab, GemmArgs{w1, w2, mb2, v1 + w1, smb, 1, v2, 1, smb2, x, w1, 1.0}, threads);
+  gemm(tab, GemmArgs{w1, w2, w2, x, 1, sw1, t2, 1, snb, y, w1, 1.0}, threads);
+  double* t12 = t + w1 * nb;
+  for (size_t j = 0; j < w2; ++j) {
+    std::fill(t12 + j * nb, t12 + j * nb + w1, 0.0);
+  }
+  for (size_t j = 0; j < w1; ++j) std::fill(t + j * nb + w1, t + j * nb + w, 0.0);  // below T1 in T's lower half
+  gemm(tab, GemmArgs{w1, w2, w1, t, 1, snb, y, 1, sw1, t12, nb, -1.0}, threads);
 }
 
 bool stopped(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
@@ -146,17 +186,18 @@ void orthonormalize_workspace(const OrthoSpec& s, double* a, float* out, const s
   k.w1.resize(nb * n);
   k.w2.resize(nb * n);
   k.g.resize(nb * nb);
+  k.h.resize(nb * nb);
 
   // A = Q R: panels left to right.
   for (size_t b = 0; b < nblocks; ++b) {
     if (stopped(cancel)) return;
     const size_t jb = b * nb, w = std::min(nb, n - jb), mb = m - jb, nc = n - jb - w;
     double* p = a + jb + jb * m;
-    tab.panel_qr(p, m, mb, w, k.tau.data() + jb, k.rdiag.data() + jb);
-    explicit_v(p, m, mb, w, k.v.data());
     double* t = k.t.data() + b * nb * nb;
-    form_t(tab, k.v.data(), mb, w, k.tau.data() + jb, k, t, threads);
-    if (nc > 0) apply_block(tab, k.v.data(), mb, w, t, nb, true, p + w * m, m, nc, k, threads);
+    factor_panel(tab, p, m, mb, w, k.tau.data() + jb, k.rdiag.data() + jb, t, k, threads);
+    if (nc == 0) continue;
+    explicit_v(p, m, mb, w, k.v.data());
+    apply_block(tab, k.v.data(), mb, w, t, nb, true, p + w * m, m, nc, k, threads);
   }
   // Q = H_1 H_2 ... applied to the first n columns of I, in place, last block first.
   std::vector<double> x(nb * nb);
