@@ -202,6 +202,7 @@ const N = Float32Array.from([0, 1]);
 for (let i = 0; i < 4; i++) b.fillAsync(new Float32Array(1 << 23), 0, 1, N, 0, i, 0, 2).catch(() => {});
 b.fillAsync(new Float32Array(d.sab), 0, 1, N, 0, 9, 0, 2).catch(() => {});
 b.fillAsync(new Float32Array(new SharedArrayBuffer(1 << 25)), 0, 1, N, 0, 9, 0, 2).catch(() => {});
+b.orthonormalizeAsync(new Float32Array(1500 * 1500).fill(0.5), 1500, 1500, 1, false, 2).catch(() => {});
 parentPort.postMessage("started");
 for (;;) b.fill(new Float32Array(1 << 20), 0, 1, N, 0, 1, 0, 1);
 `;
@@ -215,6 +216,10 @@ for (;;) b.fill(new Float32Array(1 << 20), 0, 1, N, 0, 1, 0, 1);
   const out = new Float32Array(100_000);
   await b.fillAsync(out, 0, 1, N, 0, 3, 0, 2);
   t.ok(same(out, syncFill(1, 100_000, 3)), "fills still work after the terminations");
+  const q = gaussian(80, 30, 1);
+  const ref = ortho(q, 80, 30, { threads: 1 });
+  await b.orthonormalizeAsync(q, 80, 30, 1, false, 2);
+  t.ok(same(q, ref), "and so does orthonormalizeAsync");
 });
 
 t.test("detach hazard: transferring the buffer during an async fill", { skip }, async (t) => {
