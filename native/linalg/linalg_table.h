@@ -26,16 +26,26 @@ struct GemmArgs {
 };
 
 // Cache blocking of the GEMM (the same for every ISA; multiples of every ISA's MR and NR). A task
-// of the driver is one kMc x kNc tile of C, summed over k in kKc slices in increasing order.
+// of the driver is one kMc x kNc tile of C, summed over k in kKc slices in increasing order. An
+// operand that several tiles share (A when there are several column tiles, B when several row
+// tiles) is packed once per GEMM beforehand; packing is a copy, so this changes no result.
 constexpr size_t kMc = 240;
 constexpr size_t kNc = 256;
 constexpr size_t kKc = 256;
+// Every ISA's MR divides kMrAll and its NR divides kNrAll (packed sizes are rounded up to MR/NR).
+constexpr size_t kMrAll = 24;
+constexpr size_t kNrAll = 8;
 
 struct LinalgTable {
   const char* name;
-  // The tile C[i0, i1) x [j0, j1) of `g`, all of k. pa holds kMc*kKc doubles, pb kKc*kNc (64-byte
-  // aligned scratch owned by the calling thread).
-  void (*gemm_tile)(const GemmArgs& g, size_t i0, size_t i1, size_t j0, size_t j1, double* pa, double* pb);
+  // The tile C[i0, i1) x [j0, j1) of `g`, all of k. a_all / b_all: its rows of A / columns of B
+  // already packed for all of k by pack_a_all / pack_b_all, or null: then each k slice is packed
+  // into pa (kMc*kKc doubles) / pb (kKc*kNc), 64-byte aligned scratch of the calling thread.
+  void (*gemm_tile)(const GemmArgs& g, size_t i0, size_t i1, size_t j0, size_t j1, const double* a_all,
+                    const double* b_all, double* pa, double* pb);
+  // Rows [i0, i1) of A (columns [j0, j1) of B) packed for all of k: at most kMc*k (kNc*k) doubles.
+  void (*pack_a_all)(const GemmArgs& g, size_t i0, size_t i1, double* dst);
+  void (*pack_b_all)(const GemmArgs& g, size_t j0, size_t j1, double* dst);
   // Householder QR of the column-major mb x nb panel p (leading dimension ld, mb >= nb), in place,
   // unblocked (LAPACK dgeqr2): R on and above the diagonal, v_j below it (v_j[0] = 1 implicit),
   // tau[j], and rdiag[j] = R[j][j].

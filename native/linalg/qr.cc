@@ -32,10 +32,31 @@ double* pack_buffers() {
   return buf.get();
 }
 
-void gemm(const LinalgTable& t, const GemmArgs& g, int threads) {
+size_t round_up(size_t x, size_t r) { return (x + r - 1) / r * r; }
+
+// Operands packed once per GEMM (grown as needed, kept across the GEMMs of one factorization).
+struct PackCache {
+  std::vector<double> a, b;
+};
+
+void gemm(const LinalgTable& t, const GemmArgs& g, PackCache& cache, int threads) {
   if (g.m == 0 || g.n == 0 || g.k == 0) return;
   const size_t ti = (g.m + kMc - 1) / kMc;
   const size_t tj = (g.n + kNc - 1) / kNc;
+  const bool pre_a = tj > 1, pre_b = ti > 1;  // shared by several tiles: pack once
+  const size_t a_size = ((ti - 1) * kMc + round_up(g.m - (ti - 1) * kMc, kMrAll)) * g.k;
+  const size_t b_size = ((tj - 1) * kNc + round_up(g.n - (tj - 1) * kNc, kNrAll)) * g.k;
+  if (pre_a && cache.a.size() < a_size) cache.a.resize(a_size);
+  if (pre_b && cache.b.size() < b_size) cache.b.resize(b_size);
+  double* a_all = pre_a ? cache.a.data() : nullptr;
+  double* b_all = pre_b ? cache.b.data() : nullptr;
+  if (pre_a || pre_b) {
+    const size_t na = pre_a ? ti : 0;
+    run_sync(na + (pre_b ? tj : 0), threads, [&](size_t task) {
+      if (task < na) t.pack_a_all(g, task * kMc, std::min(g.m, (task + 1) * kMc), a_all + task * kMc * g.k);
+      else t.pack_b_all(g, (task - na) * kNc, std::min(g.n, (task - na + 1) * kNc), b_all + (task - na) * kNc * g.k);
+    });
+  }
   std::atomic<bool> no_memory{false};  // an exception must not leave a pool thread (std::terminate)
   run_sync(ti * tj, threads, [&](size_t task) {
     const size_t bi = task % ti, bj = task / ti;
@@ -46,7 +67,8 @@ void gemm(const LinalgTable& t, const GemmArgs& g, int threads) {
       no_memory.store(true);
       return;
     }
-    t.gemm_tile(g, bi * kMc, std::min(g.m, (bi + 1) * kMc), bj * kNc, std::min(g.n, (bj + 1) * kNc), pa, pa + kMc * kKc);
+    t.gemm_tile(g, bi * kMc, std::min(g.m, (bi + 1) * kMc), bj * kNc, std::min(g.n, (bj + 1) * kNc),
+                pre_a ? a_all + bi * kMc * g.k : nullptr, pre_b ? b_all + bj * kNc * g.k : nullptr, pa, pa + kMc * kKc);
   });
   if (no_memory.load()) throw std::bad_alloc();
 }
@@ -55,6 +77,7 @@ void gemm(const LinalgTable& t, const GemmArgs& g, int threads) {
 struct Work {
   size_t nb;
   std::vector<double> tau, rdiag, v, t, w1, w2, g, h;
+  PackCache pack;
 };
 
 // V (mb x w, ld mb) with the unit diagonal and zeros above it, from the factored panel p (ld m).
@@ -76,9 +99,9 @@ void apply_block(const LinalgTable& tab, const double* v, size_t mb, size_t w, c
   std::fill(w1, w1 + w * nc, 0.0);
   std::fill(w2, w2 + w * nc, 0.0);
   const ptrdiff_t smb = static_cast<ptrdiff_t>(mb), snb = static_cast<ptrdiff_t>(nb), sw = static_cast<ptrdiff_t>(w);
-  gemm(tab, GemmArgs{w, nc, mb, v, smb, 1, c, 1, static_cast<ptrdiff_t>(ldc), w1, w, 1.0}, threads);  // V^T C
-  gemm(tab, GemmArgs{w, nc, w, t, trans ? snb : 1, trans ? 1 : snb, w1, 1, sw, w2, w, 1.0}, threads);  // T' W
-  gemm(tab, GemmArgs{mb, nc, w, v, 1, smb, w2, 1, sw, c, ldc, -1.0}, threads);                          // C -= V W
+  gemm(tab, GemmArgs{w, nc, mb, v, smb, 1, c, 1, static_cast<ptrdiff_t>(ldc), w1, w, 1.0}, k.pack, threads);  // V^T C
+  gemm(tab, GemmArgs{w, nc, w, t, trans ? snb : 1, trans ? 1 : snb, w1, 1, sw, w2, w, 1.0}, k.pack, threads);  // T' W
+  gemm(tab, GemmArgs{mb, nc, w, v, 1, smb, w2, 1, sw, c, ldc, -1.0}, k.pack, threads);                          // C -= V W
 }
 
 // Panels up to this width are factored by the ISA's level-2 panel_qr.
@@ -100,7 +123,7 @@ void factor_panel(const LinalgTable& tab, double* p, size_t ld, size_t mb, size_
     explicit_v(p, ld, mb, w, v);
     double* g = k.g.data();
     std::fill(g, g + w * w, 0.0);
-    gemm(tab, GemmArgs{w, w, mb, v, static_cast<ptrdiff_t>(mb), 1, v, 1, static_cast<ptrdiff_t>(mb), g, w, 1.0}, threads);
+    gemm(tab, GemmArgs{w, w, mb, v, static_cast<ptrdiff_t>(mb), 1, v, 1, static_cast<ptrdiff_t>(mb), g, w, 1.0}, k.pack, threads);
     for (size_t i = 0; i < w; ++i) {
       for (size_t r = i; r < w; ++r) t[r + i * nb] = 0.0;
       for (size_t r = 0; r < i; ++r) {
@@ -129,14 +152,14 @@ void factor_panel(const LinalgTable& tab, double* p, size_t ld, size_t mb, size_
   std::fill(x, x + w1 * w2, 0.0);
   std::fill(y, y + w1 * w2, 0.0);
   const ptrdiff_t smb = static_cast<ptrdiff_t>(mb), smb2 = static_cast<ptrdiff_t>(mb2), sw1 = static_cast<ptrdiff_t>(w1);
-  gemm(tab, GemmArgs{w1, w2, mb2, v1 + w1, smb, 1, v2, 1, smb2, x, w1, 1.0}, threads);
-  gemm(tab, GemmArgs{w1, w2, w2, x, 1, sw1, t2, 1, snb, y, w1, 1.0}, threads);
+  gemm(tab, GemmArgs{w1, w2, mb2, v1 + w1, smb, 1, v2, 1, smb2, x, w1, 1.0}, k.pack, threads);
+  gemm(tab, GemmArgs{w1, w2, w2, x, 1, sw1, t2, 1, snb, y, w1, 1.0}, k.pack, threads);
   double* t12 = t + w1 * nb;
   for (size_t j = 0; j < w2; ++j) {
     std::fill(t12 + j * nb, t12 + j * nb + w1, 0.0);
   }
   for (size_t j = 0; j < w1; ++j) std::fill(t + j * nb + w1, t + j * nb + w, 0.0);  // below T1 in T's lower half
-  gemm(tab, GemmArgs{w1, w2, w1, t, 1, snb, y, 1, sw1, t12, nb, -1.0}, threads);
+  gemm(tab, GemmArgs{w1, w2, w1, t, 1, snb, y, 1, sw1, t12, nb, -1.0}, k.pack, threads);
 }
 
 bool stopped(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
@@ -211,15 +234,13 @@ void orthonormalize_workspace(const OrthoSpec& s, double* a, float* out, const s
     // X = T V1^T (w x w), then the panel's columns = [I; 0] - V X (rows above jb: 0)
     std::fill(x.begin(), x.end(), 0.0);
     const double* v = k.v.data();
-    gemm(tab, GemmArgs{w, w, w, t, 1, static_cast<ptrdiff_t>(nb), v, static_cast<ptrdiff_t>(mb), 1, x.data(), w, 1.0},
-         threads);
+    gemm(tab, GemmArgs{w, w, w, t, 1, static_cast<ptrdiff_t>(nb), v, static_cast<ptrdiff_t>(mb), 1, x.data(), w, 1.0}, k.pack, threads);
     for (size_t j = 0; j < w; ++j) {
       double* col = a + (jb + j) * m;
       std::fill(col, col + m, 0.0);
       col[jb + j] = 1.0;
     }
-    gemm(tab, GemmArgs{mb, w, w, v, 1, static_cast<ptrdiff_t>(mb), x.data(), 1, static_cast<ptrdiff_t>(w), p, m, -1.0},
-         threads);
+    gemm(tab, GemmArgs{mb, w, w, v, 1, static_cast<ptrdiff_t>(mb), x.data(), 1, static_cast<ptrdiff_t>(w), p, m, -1.0}, k.pack, threads);
   }
   if (stopped(cancel)) return;
   // out = f32(g_j q_ij), g_j = -gain where R[j][j] < 0 (f32(gain * -q) == -f32(gain * q))

@@ -96,17 +96,35 @@ static void micro_kernel(size_t kc, const double* __restrict pa, const double* _
   }
 }
 
-static void gemm_tile(const GemmArgs& g, size_t i0, size_t i1, size_t j0, size_t j1, double* pa, double* pb) {
+static inline size_t round_up(size_t x, size_t r) { return (x + r - 1) / r * r; }
+
+// Rows [i0, i1) of A packed for all of k: the slice at p0 starts at dst + round_up(i1 - i0, MR)*p0.
+static void pack_a_all(const GemmArgs& g, size_t i0, size_t i1, double* dst) {
+  const size_t mcp = round_up(i1 - i0, MR);
+  for (size_t p0 = 0; p0 < g.k; p0 += kKc) pack_a(g, i0, i1, p0, g.k - p0 < kKc ? g.k - p0 : kKc, dst + mcp * p0);
+}
+
+// Columns [j0, j1) of B packed for all of k: the slice at p0 starts at dst + round_up(j1 - j0, NR)*p0.
+static void pack_b_all(const GemmArgs& g, size_t j0, size_t j1, double* dst) {
+  const size_t ncp = round_up(j1 - j0, NR);
+  for (size_t p0 = 0; p0 < g.k; p0 += kKc) pack_b(g, p0, g.k - p0 < kKc ? g.k - p0 : kKc, j0, j1, dst + ncp * p0);
+}
+
+static void gemm_tile(const GemmArgs& g, size_t i0, size_t i1, size_t j0, size_t j1, const double* a_all,
+                      const double* b_all, double* pa, double* pb) {
+  const size_t mcp = round_up(i1 - i0, MR), ncp = round_up(j1 - j0, NR);
   for (size_t p0 = 0; p0 < g.k; p0 += kKc) {
     const size_t kc = g.k - p0 < kKc ? g.k - p0 : kKc;
-    pack_b(g, p0, kc, j0, j1, pb);
-    pack_a(g, i0, i1, p0, kc, pa);
+    const double* bp = b_all != nullptr ? b_all + ncp * p0 : pb;
+    const double* ap = a_all != nullptr ? a_all + mcp * p0 : pa;
+    if (b_all == nullptr) pack_b(g, p0, kc, j0, j1, pb);
+    if (a_all == nullptr) pack_a(g, i0, i1, p0, kc, pa);
     for (size_t jr = j0; jr < j1; jr += NR) {
       const size_t nr = j1 - jr < static_cast<size_t>(NR) ? j1 - jr : NR;
-      const double* bs = pb + (jr - j0) * kc;
+      const double* bs = bp + (jr - j0) * kc;
       for (size_t ir = i0; ir < i1; ir += MR) {
         const size_t mr = i1 - ir < MR ? i1 - ir : MR;
-        micro_kernel(kc, pa + (ir - i0) * kc, bs, g.c + ir + jr * g.ldc, g.ldc, g.alpha, mr, nr);
+        micro_kernel(kc, ap + (ir - i0) * kc, bs, g.c + ir + jr * g.ldc, g.ldc, g.alpha, mr, nr);
       }
     }
   }
