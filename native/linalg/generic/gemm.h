@@ -58,6 +58,12 @@ static void pack_b(const GemmArgs& g, size_t p0, size_t kc, size_t j0, size_t j1
 // C[0, mr) x [0, nr) += alpha * Apanel(MR x kc) * Bpanel(kc x NR).
 static void micro_kernel(size_t kc, const double* __restrict pa, const double* __restrict pb, double* c, size_t ldc,
                          double alpha, size_t mr, size_t nr) {
+  // C is usually far away (L3 or memory, columns ldc apart): start fetching the tile now, its
+  // latency hides behind the kc iterations below
+  for (size_t j = 0; j < nr; ++j) {
+    for (size_t i = 0; i < mr; i += 8) __builtin_prefetch(c + j * ldc + i, 1);
+    __builtin_prefetch(c + j * ldc + mr - 1, 1);
+  }
   vd acc[MV][NR];
 #pragma GCC unroll 32
   for (int v = 0; v < MV; ++v) {
