@@ -15,7 +15,7 @@ namespace {
 
 // Panel width: the trailing-update GEMMs have inner dimension kNb (wider: more of the flops in the
 // GEMM's register-blocked kernel, but a costlier level-2 panel).
-size_t panel_width(size_t n) { return n <= 256 ? 32 : n <= 768 ? 64 : 128; }
+size_t panel_width(size_t n) { if (getenv("NB")) return atoi(getenv("NB")); return n <= 256 ? 32 : n <= 768 ? 64 : 128; }
 
 struct AlignedFree {
   void operator()(double* p) const { std::free(p); }
@@ -90,18 +90,58 @@ void explicit_v(const double* p, size_t ld, size_t mb, size_t w, double* v) {
   }
 }
 
+// Columns of C per task of the block update.
+constexpr size_t kUpdateCols = 64;
+
 // C (mb x nc, ld ldc) = (I - V T' V^T) C with T' = T^T (trans: applying H^T, the QR update) or T
-// (T upper triangular, ld nb; V explicit, ld mb).
+// (T upper triangular, ld nb; V explicit, ld mb, w <= kMc columns); C's first zero_rows rows are 0.
+// V is packed once (as Vᵀ for W = VᵀC and as V for C -= V·W); then each task takes kUpdateCols
+// columns C_j through all three products (W_j = VᵀC_j, W_j' = T'·W_j, C_j -= V·W_j'), so C_j is
+// still in cache for its second pass and the update costs two pool hand-offs, not one per GEMM.
 void apply_block(const LinalgTable& tab, const double* v, size_t mb, size_t w, const double* t, size_t nb, bool trans,
-                 double* c, size_t ldc, size_t nc, Work& k, int threads) {
-  double* w1 = k.w1.data();
-  double* w2 = k.w2.data();
-  std::fill(w1, w1 + w * nc, 0.0);
-  std::fill(w2, w2 + w * nc, 0.0);
+                 double* c, size_t ldc, size_t nc, size_t zero_rows, Work& k, int threads) {
+  const size_t z = zero_rows;
   const ptrdiff_t smb = static_cast<ptrdiff_t>(mb), snb = static_cast<ptrdiff_t>(nb), sw = static_cast<ptrdiff_t>(w);
-  gemm(tab, GemmArgs{w, nc, mb, v, smb, 1, c, 1, static_cast<ptrdiff_t>(ldc), w1, w, 1.0}, k.pack, threads);  // V^T C
-  gemm(tab, GemmArgs{w, nc, w, t, trans ? snb : 1, trans ? 1 : snb, w1, 1, sw, w2, w, 1.0}, k.pack, threads);  // T' W
-  gemm(tab, GemmArgs{mb, nc, w, v, 1, smb, w2, 1, sw, c, ldc, -1.0}, k.pack, threads);                          // C -= V W
+  const GemmArgs vt{w, 0, mb - z, v + z, smb, 1, nullptr, 0, 0, nullptr, 0, 1.0};  // A = V^T (rows z..)
+  const GemmArgs vv{mb, 0, w, v, 1, smb, nullptr, 0, 0, nullptr, 0, -1.0};          // A = V
+  const size_t ti = (mb + kMc - 1) / kMc;
+  const size_t a1 = round_up(w, kMrAll) * (mb - z);
+  const size_t a3 = ((ti - 1) * kMc + round_up(mb - (ti - 1) * kMc, kMrAll)) * w;
+  if (k.pack.a.size() < a1) k.pack.a.resize(a1);
+  if (k.pack.b.size() < a3) k.pack.b.resize(a3);
+  double* pa1 = k.pack.a.data();
+  double* pa3 = k.pack.b.data();
+  run_sync(1 + ti, threads, [&](size_t task) {
+    if (task == 0) tab.pack_a_all(vt, 0, w, pa1);
+    else tab.pack_a_all(vv, (task - 1) * kMc, std::min(mb, task * kMc), pa3 + (task - 1) * kMc * w);
+  });
+  std::atomic<bool> no_memory{false};
+  run_sync((nc + kUpdateCols - 1) / kUpdateCols, threads, [&](size_t task) {
+    double* pa = nullptr;
+    try {
+      pa = pack_buffers();
+    } catch (const std::bad_alloc&) {
+      no_memory.store(true);
+      return;
+    }
+    double* pb = pa + kMc * kKc;
+    const size_t j0 = task * kUpdateCols, ncj = std::min(nc, j0 + kUpdateCols) - j0;
+    double* cj = c + j0 * ldc;
+    double* wj = k.w1.data() + w * j0;  // w x ncj, ld w: this task's slice
+    double* wj2 = k.w2.data() + w * j0;
+    std::fill(wj, wj + w * ncj, 0.0);
+    std::fill(wj2, wj2 + w * ncj, 0.0);
+    const GemmArgs g1{w, ncj, mb - z, v + z, smb, 1, cj + z, 1, static_cast<ptrdiff_t>(ldc), wj, w, 1.0};
+    tab.gemm_tile(g1, 0, w, 0, ncj, pa1, nullptr, pa, pb);
+    const GemmArgs g2{w, ncj, w, t, trans ? snb : 1, trans ? 1 : snb, wj, 1, sw, wj2, w, 1.0};
+    tab.gemm_tile(g2, 0, w, 0, ncj, nullptr, nullptr, pa, pb);
+    const GemmArgs g3{mb, ncj, w, v, 1, smb, wj2, 1, sw, cj, ldc, -1.0};
+    tab.pack_b_all(g3, 0, ncj, pb);
+    for (size_t bi = 0; bi < ti; ++bi) {
+      tab.gemm_tile(g3, bi * kMc, std::min(mb, (bi + 1) * kMc), 0, ncj, pa3 + bi * kMc * w, pb, nullptr, nullptr);
+    }
+  });
+  if (no_memory.load()) throw std::bad_alloc();
 }
 
 // Panels up to this width are factored by the ISA's level-2 panel_qr.
@@ -138,7 +178,7 @@ void factor_panel(const LinalgTable& tab, double* p, size_t ld, size_t mb, size_
   const size_t w1 = w / 2, w2 = w - w1;
   factor_panel(tab, p, ld, mb, w1, tau, rdiag, t, k, threads);
   explicit_v(p, ld, mb, w1, v);
-  apply_block(tab, v, mb, w1, t, nb, true, p + w1 * ld, ld, w2, k, threads);
+  apply_block(tab, v, mb, w1, t, nb, true, p + w1 * ld, ld, w2, 0, k, threads);
   double* t2 = t + w1 + w1 * nb;
   factor_panel(tab, p + w1 + w1 * ld, ld, mb - w1, w2, tau + w1, rdiag + w1, t2, k, threads);
   // X = V1[w1:]^T V2 (w1 x w2); Y = X T2; T12 = -T1 Y
@@ -220,7 +260,7 @@ void orthonormalize_workspace(const OrthoSpec& s, double* a, float* out, const s
     factor_panel(tab, p, m, mb, w, k.tau.data() + jb, k.rdiag.data() + jb, t, k, threads);
     if (nc == 0) continue;
     explicit_v(p, m, mb, w, k.v.data());
-    apply_block(tab, k.v.data(), mb, w, t, nb, true, p + w * m, m, nc, k, threads);
+    apply_block(tab, k.v.data(), mb, w, t, nb, true, p + w * m, m, nc, 0, k, threads);
   }
   // Q = H_1 H_2 ... applied to the first n columns of I, in place, last block first.
   std::vector<double> x(nb * nb);
@@ -230,7 +270,7 @@ void orthonormalize_workspace(const OrthoSpec& s, double* a, float* out, const s
     double* p = a + jb + jb * m;
     explicit_v(p, m, mb, w, k.v.data());
     const double* t = k.t.data() + b * nb * nb;
-    if (nc > 0) apply_block(tab, k.v.data(), mb, w, t, nb, false, p + w * m, m, nc, k, threads);
+    if (nc > 0) apply_block(tab, k.v.data(), mb, w, t, nb, false, p + w * m, m, nc, w, k, threads);  // rows jb..jb+w of Q's later columns are 0
     // X = T V1^T (w x w), then the panel's columns = [I; 0] - V X (rows above jb: 0)
     std::fill(x.begin(), x.end(), 0.0);
     const double* v = k.v.data();
