@@ -15,7 +15,7 @@ namespace {
 
 // Panel width: the trailing-update GEMMs have inner dimension kNb (wider: more of the flops in the
 // GEMM's register-blocked kernel, but a costlier level-2 panel).
-size_t panel_width(size_t n) { if (getenv("NB")) return atoi(getenv("NB")); return n <= 256 ? 32 : n <= 768 ? 64 : 128; }
+size_t panel_width(size_t n) { return n <= 256 ? 32 : n <= 768 ? 64 : 128; }
 
 struct AlignedFree {
   void operator()(double* p) const { std::free(p); }

@@ -1,15 +1,18 @@
 // orthonormalize: gain * Q of a float32 m x n matrix (m >= n), A = Q R by blocked Householder QR
 // in float64 with R's diagonal made >= 0 (the Haar sign correction), rounded once to float32.
 //
-// Algorithm (LAPACK dgeqrf / dlarft / dlarfb / dorgqr, written here from the textbook formulas):
-// the column-major float64 workspace is factored in panels of kNb columns; each panel by the
-// unblocked level-2 code of the ISA table (panel_qr), its reflectors gathered in compact WY form
-// H_1..H_w = I - V T V^T (T from the Gram matrix V^T V), and the trailing columns updated with
-// three GEMMs (W = V^T C, W = T^T W, C -= V W). Q is then formed in place, last block first: apply
-// I - V T V^T to the Q columns already formed, then write the panel's own columns as
-// [I; 0] - V (T V1^T). Almost all flops go through the ISA's GEMM tile (linalg_table.h); threads
-// split every GEMM into fixed kMc x kNc output tiles, so the result is the same for every thread
-// count (it does depend on the ISA). No N-API here (native/binding/orthonormalize.cc).
+// Algorithm (LAPACK dgeqrf / dgeqrt3 / dlarfb / dorgqr, written here from the textbook formulas):
+// the column-major float64 workspace is factored in panels of 32/64/128 columns (by n). A panel is
+// factored recursively (left half, block update of the right half, right half; 16-column leaves
+// by the ISA's level-2 panel_qr), which also yields the compact-WY T of its reflectors,
+// H_1..H_w = I - V T V^T with T = [T1, -T1 (V1^T V2) T2; 0, T2]. The trailing columns are then
+// updated as C -= V (T^T (V^T C)): V packed once, each task one 64-column slice of C through all
+// three products. Q is formed in place, last panel first: apply I - V T V^T to the Q columns
+// already formed, then write the panel's own columns as [I; 0] - V (T V1^T). Almost all flops go
+// through the ISA's GEMM tile (linalg_table.h). Work is split only over fixed output tiles (GEMM
+// tiles of kMc x kNc, update slices of 64 columns), each summed in a fixed order, so the result
+// is the same for every thread count (it does depend on the ISA). No N-API here
+// (native/binding/orthonormalize.cc).
 #ifndef NNINIT_LINALG_QR_H_
 #define NNINIT_LINALG_QR_H_
 
