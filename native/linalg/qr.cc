@@ -202,6 +202,15 @@ void factor_panel(const LinalgTable& tab, double* p, size_t ld, size_t mb, size_
   gemm(tab, GemmArgs{w1, w2, w1, t, 1, snb, y, 1, sw1, t12, nb, -1.0}, k.pack, threads);
 }
 
+// Below this many m*n*n (about 3 ms of work on one core) the calling thread works alone: handing
+// the small GEMMs of a 256² matrix to a second core cost more than it saved. Only who computes
+// changes, never the tiles, so the result is the same.
+constexpr double kSerialWork = 33554432.0;  // 2^25
+
+int participants(const OrthoSpec& s) {
+  return static_cast<double>(s.m) * static_cast<double>(s.n) * static_cast<double>(s.n) < kSerialWork ? 1 : s.threads;
+}
+
 bool stopped(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
 
 // Tasks over fixed blocks of rows or columns for the layout conversions.
@@ -222,7 +231,7 @@ std::unique_ptr<double[]> load_workspace(const OrthoSpec& s, const float* a) {
   const size_t m = s.m, n = s.n;
   std::unique_ptr<double[]> w(new double[m * n]);
   double* wp = w.get();
-  run_sync((n + kTile - 1) / kTile, s.threads, [&](size_t t) {
+  run_sync((n + kTile - 1) / kTile, participants(s), [&](size_t t) {
     const size_t j0 = t * kTile, j1 = std::min(n, j0 + kTile);
     for (size_t i0 = 0; i0 < m; i0 += kTile) {
       const size_t i1 = std::min(m, i0 + kTile);
@@ -237,7 +246,7 @@ std::unique_ptr<double[]> load_workspace(const OrthoSpec& s, const float* a) {
 void orthonormalize_workspace(const OrthoSpec& s, double* a, float* out, const std::atomic<bool>* cancel) {
   const LinalgTable& tab = linalg_table(s.impl);
   const size_t m = s.m, n = s.n;
-  const int threads = s.threads;
+  const int threads = participants(s);
   Work k;
   k.nb = std::min(panel_width(n), n);
   const size_t nb = k.nb;
