@@ -31,7 +31,7 @@ struct AsyncOrtho {
   std::shared_ptr<Job> job;
   std::atomic<bool> cancel{false};
   OrthoSpec spec;
-  std::unique_ptr<double[]> work;
+  Doubles work;
   std::unique_ptr<float[]> scratch;
   size_t length = 0;  // a.length at the start
   std::string error;  // set by the task when it failed (out of memory)
@@ -99,13 +99,13 @@ void compute(AsyncOrtho* a) {
   OrthoSpec s = a->spec;
   if (s.threads > 1) s.threads += 1;  // this thread only coordinates between parallel steps
   try {
-    orthonormalize_workspace(s, a->work.get(), a->scratch.get(), &a->cancel);
+    orthonormalize_workspace(s, a->work.data(), a->scratch.get(), &a->cancel);
   } catch (const std::bad_alloc&) {
     a->error = "nninit: out of memory";
   } catch (const std::exception& e) {
     a->error = std::string("nninit: ") + e.what();
   }
-  a->work.reset();
+  a->work = Doubles();
 }
 
 }  // namespace
@@ -113,8 +113,8 @@ void compute(AsyncOrtho* a) {
 Napi::Value Orthonormalize(const Napi::CallbackInfo& info) {
   return guard(info.Env(), [&] {
     OrthoArgs r = parse_orthonormalize(info, "orthonormalize");
-    std::unique_ptr<double[]> w = load_workspace(r.spec, r.data);
-    orthonormalize_workspace(r.spec, w.get(), r.data, nullptr);
+    Doubles w = load_workspace(r.spec, r.data);
+    orthonormalize_workspace(r.spec, w.data(), r.data, nullptr);
     return info.Env().Undefined();
   });
 }

@@ -2,6 +2,7 @@
 #include "qr.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -9,6 +10,10 @@
 #include <vector>
 
 #include "../core/pool.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace nninit {
 namespace {
@@ -36,7 +41,7 @@ size_t round_up(size_t x, size_t r) { return (x + r - 1) / r * r; }
 
 // Operands packed once per GEMM (grown as needed, kept across the GEMMs of one factorization).
 struct PackCache {
-  std::vector<double> a, b;
+  Doubles a, b;
 };
 
 void gemm(const LinalgTable& t, const GemmArgs& g, PackCache& cache, int threads) {
@@ -46,8 +51,8 @@ void gemm(const LinalgTable& t, const GemmArgs& g, PackCache& cache, int threads
   const bool pre_a = tj > 1, pre_b = ti > 1;  // shared by several tiles: pack once
   const size_t a_size = ((ti - 1) * kMc + round_up(g.m - (ti - 1) * kMc, kMrAll)) * g.k;
   const size_t b_size = ((tj - 1) * kNc + round_up(g.n - (tj - 1) * kNc, kNrAll)) * g.k;
-  if (pre_a && cache.a.size() < a_size) cache.a.resize(a_size);
-  if (pre_b && cache.b.size() < b_size) cache.b.resize(b_size);
+  if (pre_a && cache.a.size() < a_size) cache.a = Doubles(a_size);
+  if (pre_b && cache.b.size() < b_size) cache.b = Doubles(b_size);
   double* a_all = pre_a ? cache.a.data() : nullptr;
   double* b_all = pre_b ? cache.b.data() : nullptr;
   if (pre_a || pre_b) {
@@ -76,7 +81,8 @@ void gemm(const LinalgTable& t, const GemmArgs& g, PackCache& cache, int threads
 // Scratch of one factorization.
 struct Work {
   size_t nb;
-  std::vector<double> tau, rdiag, v, t, w1, w2, g, h;
+  std::vector<double> tau, rdiag;
+  Doubles v, t, w1, w2, g, h;
   PackCache pack;
 };
 
@@ -107,8 +113,8 @@ void apply_block(const LinalgTable& tab, const double* v, size_t mb, size_t w, c
   const size_t ti = (mb + kMc - 1) / kMc;
   const size_t a1 = round_up(w, kMrAll) * (mb - z);
   const size_t a3 = ((ti - 1) * kMc + round_up(mb - (ti - 1) * kMc, kMrAll)) * w;
-  if (k.pack.a.size() < a1) k.pack.a.resize(a1);
-  if (k.pack.b.size() < a3) k.pack.b.resize(a3);
+  if (k.pack.a.size() < a1) k.pack.a = Doubles(a1);
+  if (k.pack.b.size() < a3) k.pack.b = Doubles(a3);
   double* pa1 = k.pack.a.data();
   double* pa3 = k.pack.b.data();
   run_sync(1 + ti, threads, [&](size_t task) {
@@ -227,10 +233,24 @@ const LinalgTable& linalg_table(const Impl* impl) {
   return linalg_scalar::table();
 }
 
-std::unique_ptr<double[]> load_workspace(const OrthoSpec& s, const float* a) {
+Doubles::Doubles(size_t n) : n_(n) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  if (n > SIZE_MAX / sizeof(double) - kHuge) throw std::bad_alloc();
+  const size_t bytes = (n == 0 ? 1 : n) * sizeof(double);
+  const size_t align = bytes >= 2 * kHuge ? kHuge : 64;
+  const size_t rounded = (bytes + align - 1) / align * align;
+  void* p = std::aligned_alloc(align, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (align == kHuge) madvise(p, rounded, MADV_HUGEPAGE);  // advice only: failure changes nothing
+#endif
+  p_.reset(static_cast<double*>(p));
+}
+
+Doubles load_workspace(const OrthoSpec& s, const float* a) {
   const size_t m = s.m, n = s.n;
-  std::unique_ptr<double[]> w(new double[m * n]);
-  double* wp = w.get();
+  Doubles w(m * n);
+  double* wp = w.data();
   run_sync((n + kTile - 1) / kTile, participants(s), [&](size_t t) {
     const size_t j0 = t * kTile, j1 = std::min(n, j0 + kTile);
     for (size_t i0 = 0; i0 < m; i0 += kTile) {
@@ -253,12 +273,12 @@ void orthonormalize_workspace(const OrthoSpec& s, double* a, float* out, const s
   const size_t nblocks = (n + nb - 1) / nb;
   k.tau.resize(n);
   k.rdiag.resize(n);
-  k.v.resize(m * nb);
-  k.t.resize(nblocks * nb * nb);
-  k.w1.resize(nb * n);
-  k.w2.resize(nb * n);
-  k.g.resize(nb * nb);
-  k.h.resize(nb * nb);
+  k.v = Doubles(m * nb);
+  k.t = Doubles(nblocks * nb * nb);
+  k.w1 = Doubles(nb * n);
+  k.w2 = Doubles(nb * n);
+  k.g = Doubles(nb * nb);
+  k.h = Doubles(nb * nb);
 
   // A = Q R: panels left to right.
   for (size_t b = 0; b < nblocks; ++b) {
