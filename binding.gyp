@@ -15,6 +15,7 @@
         "native/kernels/avx2/kernels.cc",
         "native/kernels/avx512/kernels.cc",
         "native/kernels/neon/kernels.cc",
+        "native/linalg/gemm.cc",
         "native/linalg/qr.cc",
         "native/linalg/isa_scalar.cc",
         "native/linalg/isa_avx2.cc",

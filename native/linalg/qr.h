@@ -18,10 +18,9 @@
 
 #include <atomic>
 #include <cstddef>
-#include <cstdlib>
-#include <memory>
 
 #include "../core/dispatch.h"
+#include "gemm.h"
 #include "linalg_table.h"
 
 namespace nninit {
@@ -32,24 +31,6 @@ struct OrthoSpec {
   double gain = 1.0;
   bool transpose = false;      // write Q^T (n x m row-major) instead of Q (m x n row-major)
   int threads = 1;             // participants of each parallel step (never changes the result)
-};
-
-// A heap array of n doubles, uninitialized, 64-byte aligned; from 4 MiB on 2 MiB aligned and, on
-// Linux, marked for transparent huge pages (first-touch page faults of a fresh 128 MiB workspace
-// cost ~100 ms on 4 KiB pages in a VM, ~25 ms on 2 MiB pages). Throws std::bad_alloc.
-class Doubles {
- public:
-  Doubles() = default;
-  explicit Doubles(size_t n);
-  double* data() const { return p_.get(); }
-  size_t size() const { return n_; }
-
- private:
-  struct Free {
-    void operator()(double* p) const { std::free(p); }
-  };
-  std::unique_ptr<double[], Free> p_;
-  size_t n_ = 0;
 };
 
 // The ISA table for `impl`.
