@@ -50,6 +50,9 @@ struct LinalgTable {
   // unblocked (LAPACK dgeqr2): R on and above the diagonal, v_j below it (v_j[0] = 1 implicit),
   // tau[j], and rdiag[j] = R[j][j].
   void (*panel_qr)(double* p, size_t ld, size_t mb, size_t nb, double* tau, double* rdiag);
+  // sum_i x[i] y[i] in a fixed order (Gram matrices of very narrow panels, where a GEMM tile
+  // would mostly multiply padding).
+  double (*dot)(const double* x, const double* y, size_t n);
 };
 
 namespace linalg_scalar { const LinalgTable& table(); }

@@ -108,8 +108,15 @@ void factor_panel(const LinalgTable& tab, double* p, size_t ld, size_t mb, size_
     tab.panel_qr(p, ld, mb, w, tau, rdiag);
     explicit_v(p, ld, mb, w, v);
     double* g = k.g.data();
-    std::fill(g, g + w * w, 0.0);
-    gemm(tab, GemmArgs{w, w, mb, v, static_cast<ptrdiff_t>(mb), 1, v, 1, static_cast<ptrdiff_t>(mb), g, w, 1.0}, k.pack, threads);
+    if (w < kNrAll) {  // G[q][r] = v_q . v_r over rows >= r (v_r is 0 above row r), q <= r
+      for (size_t r = 0; r < w; ++r) {
+        for (size_t q = 0; q <= r; ++q) g[q + r * w] = g[r + q * w] = tab.dot(v + q * mb + r, v + r * mb + r, mb - r);
+      }
+    } else {
+      std::fill(g, g + w * w, 0.0);
+      gemm(tab, GemmArgs{w, w, mb, v, static_cast<ptrdiff_t>(mb), 1, v, 1, static_cast<ptrdiff_t>(mb), g, w, 1.0}, k.pack,
+           threads);
+    }
     for (size_t i = 0; i < w; ++i) {
       for (size_t r = i; r < w; ++r) t[r + i * nb] = 0.0;
       for (size_t r = 0; r < i; ++r) {

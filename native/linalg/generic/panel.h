@@ -66,6 +66,6 @@ static void panel_qr(double* p, size_t ld, size_t mb, size_t nb, double* tau, do
 }
 
 static const LinalgTable& make_table(const char* name) {
-  static const LinalgTable t = {name, &gemm_tile, &pack_a_all, &pack_b_all, &panel_qr};
+  static const LinalgTable t = {name, &gemm_tile, &pack_a_all, &pack_b_all, &panel_qr, &dot};
   return t;
 }
