@@ -120,4 +120,16 @@ export interface BenchResult {
   scenarios?: Scenario[];
   /** Why a group of rows is missing. */
   notes: string[];
+  /** The orthogonal method's rows (bench/cases/orthogonal.ts); absent in older results. */
+  orthogonal?: OrthoRow[];
+}
+
+/** One orthogonal timing: draw + orthonormalize of an n×n matrix, or tfjs's initializer. */
+export interface OrthoRow {
+  n: number;
+  impl: "native-1t" | "native-nt" | "tfjs";
+  threads: number;
+  samples: number;
+  bestS: number;
+  medianS: number;
 }

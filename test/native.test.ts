@@ -3,12 +3,16 @@
  * argument to the raw binding throws (never crashes, never writes), worker_threads, concurrent
  * async fills, a worker terminated mid-fill, and the detach hazard of async fills into ordinary
  * ArrayBuffers (TOOLCHAIN.md §7, §8). Output values themselves are checked in parity.test.ts.
+ * orthonormalize (native/linalg/): orthonormality, Qᵀ·A upper triangular with a positive diagonal,
+ * agreement with the TS Householder reference, bit-identical results for every thread count,
+ * argument checks, and the async variant's detach hazard.
  */
 import t from "tap";
 import { Worker } from "node:worker_threads";
 import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas, ISA_IDS } from "../lib/backend/select.js";
 import { PACKAGE_ROOT, type NativeBinding } from "../lib/backend/native.js";
 import type { RandomPlan } from "../lib/plan/plan.js";
+import { normal } from "../lib/api/normal.js";
 
 const skip = nativeBinding === null ? `native backend not loaded: ${jsBackend.info.loadError}` : false;
 const b = nativeBinding as NativeBinding;
@@ -198,6 +202,7 @@ const N = Float32Array.from([0, 1]);
 for (let i = 0; i < 4; i++) b.fillAsync(new Float32Array(1 << 23), 0, 1, N, 0, i, 0, 2).catch(() => {});
 b.fillAsync(new Float32Array(d.sab), 0, 1, N, 0, 9, 0, 2).catch(() => {});
 b.fillAsync(new Float32Array(new SharedArrayBuffer(1 << 25)), 0, 1, N, 0, 9, 0, 2).catch(() => {});
+b.orthonormalizeAsync(new Float32Array(1500 * 1500).fill(0.5), 1500, 1500, 1, false, 2).catch(() => {});
 parentPort.postMessage("started");
 for (;;) b.fill(new Float32Array(1 << 20), 0, 1, N, 0, 1, 0, 1);
 `;
@@ -211,6 +216,10 @@ for (;;) b.fill(new Float32Array(1 << 20), 0, 1, N, 0, 1, 0, 1);
   const out = new Float32Array(100_000);
   await b.fillAsync(out, 0, 1, N, 0, 3, 0, 2);
   t.ok(same(out, syncFill(1, 100_000, 3)), "fills still work after the terminations");
+  const q = gaussian(80, 30, 1);
+  const ref = ortho(q, 80, 30, { threads: 1 });
+  await b.orthonormalizeAsync(q, 80, 30, 1, false, 2);
+  t.ok(same(q, ref), "and so does orthonormalizeAsync");
 });
 
 t.test("detach hazard: transferring the buffer during an async fill", { skip }, async (t) => {
@@ -244,4 +253,214 @@ t.test("the harness can tell: parity views detect a changed element", { skip }, 
   const c = a.slice();
   c[57] = Math.fround(c[57] * (1 + 2 ** -20));
   t.notOk(same(a, c));
+});
+
+// ---- orthonormalize ----
+
+/** A row-major m×n matrix of N(0, 1) draws from the nninit stream. */
+const gaussian = (m: number, n: number, seed: number): Float32Array => normal(new Float32Array(m * n), { seed });
+
+/** Native orthonormalize of a copy of `a`. */
+function ortho(a: Float32Array, m: number, n: number, opts: { gain?: number; transpose?: boolean; threads?: number; isa?: string } = {}): Float32Array {
+  const q = a.slice();
+  b.orthonormalize(q, m, n, opts.gain ?? 1, opts.transpose ?? false, opts.threads ?? 2, opts.isa);
+  return q;
+}
+
+/**
+ * max |Σ_i q[i][a]·q[i][c] − δ_ac| over column pairs (a, c) of `cols` (default all), in float64;
+ * q is row-major with `n` columns and `m` rows.
+ */
+function gramError(q: Float32Array, m: number, n: number, cols?: number[]): number {
+  const cs = cols ?? Array.from({ length: n }, (_, j) => j);
+  let err = 0;
+  for (let x = 0; x < cs.length; x++) {
+    for (let y = x; y < cs.length; y++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += q[i * n + cs[x]] * q[i * n + cs[y]];
+      err = Math.max(err, Math.abs(s - (x === y ? 1 : 0)));
+    }
+  }
+  return err;
+}
+
+/** The n×m row-major transpose of a row-major m×n matrix. */
+function transposed(a: Float32Array, m: number, n: number): Float32Array {
+  const r = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) r[j * m + i] = a[i * n + j];
+  return r;
+}
+
+/**
+ * R = Qᵀ·A (float64) for row-major q and a (m×n): its largest |R[i][j]| below the diagonal relative
+ * to the largest |R[j][j]|, and its smallest diagonal element relative to the same.
+ */
+function triangularity(q: Float32Array, a: Float32Array, m: number, n: number): { lower: number; minDiag: number } {
+  let lower = 0, maxDiag = 0, minDiag = Infinity;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c <= r; c++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += q[i * n + r] * a[i * n + c];
+      if (r === c) {
+        maxDiag = Math.max(maxDiag, Math.abs(s));
+        minDiag = Math.min(minDiag, s);
+      } else {
+        lower = Math.max(lower, Math.abs(s));
+      }
+    }
+  }
+  return { lower: lower / maxDiag, minDiag: minDiag / maxDiag };
+}
+
+const maxAbsDiff = (x: Float32Array, y: Float32Array): number => {
+  let d = 0;
+  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
+  return d;
+};
+
+t.test("orthonormalize: orthonormal columns (rows when transposed) on every ISA", { skip }, async (t) => {
+  for (const isa of nativeIsas) {
+    for (const [m, n] of [[1, 1], [5, 1], [7, 3], [64, 64], [300, 257], [129, 33]]) {
+      const a = gaussian(m, n, m + n);
+      const q = ortho(a, m, n, { isa });
+      t.ok(gramError(q, m, n) <= 1e-5, `${isa} ${m}×${n}: ‖QᵀQ − I‖ ≤ 1e-5`);
+      // wide n×m (n <= m) through the transpose: the n×m result has orthonormal rows
+      const w = ortho(a, m, n, { isa, transpose: true });
+      t.ok(same(w, transposed(q, m, n)), `${isa} ${m}×${n}: the transposed write is the transpose, bit for bit`);
+      t.ok(gramError(transposed(w, n, m), m, n) <= 1e-5, `${isa} ${n}×${m}: rows orthonormal`);
+    }
+    const m = 1000, n = 1000;
+    const q = ortho(gaussian(m, n, 3), m, n, { isa });
+    const cols = [0, 1, 2, 127, 128, 129, 255, 256, 511, 512, 640, 998, 999, ...Array.from({ length: 40 }, (_, i) => 13 + 24 * i)];
+    t.ok(gramError(q, m, n, cols) <= 1e-5, `${isa} 1000×1000: ‖QᵀQ − I‖ ≤ 1e-5 over ${cols.length} columns`);
+  }
+  // negative control: a perturbed Q fails the check
+  const q = ortho(gaussian(64, 64, 1), 64, 64);
+  q[5 * 64 + 7] += 1e-4;
+  t.ok(gramError(q, 64, 64) > 1e-5, "a perturbed element is detected");
+});
+
+t.test("orthonormalize: Qᵀ·A is upper triangular with a positive diagonal (A = Q·R, Haar sign)", { skip }, async (t) => {
+  for (const isa of nativeIsas) {
+    for (const [m, n, seed] of [[7, 3, 1], [50, 20, 2], [64, 64, 3], [300, 257, 4]]) {
+      const a = gaussian(m, n, seed);
+      const q = ortho(a, m, n, { isa });
+      const r = triangularity(q, a, m, n);
+      t.ok(r.lower <= 1e-5, `${isa} ${m}×${n}: below-diagonal of QᵀA ≤ 1e-5 relative (${r.lower.toExponential(1)})`);
+      t.ok(r.minDiag > 1e-4, `${isa} ${m}×${n}: diagonal of QᵀA positive (${r.minDiag.toExponential(1)})`);
+    }
+  }
+  // negative control: Q without the sign correction of one column
+  const a = gaussian(50, 20, 2);
+  const q = ortho(a, 50, 20);
+  for (let i = 0; i < 50; i++) q[i * 20 + 4] = -q[i * 20 + 4];
+  t.ok(triangularity(q, a, 50, 20).minDiag < 0, "a negated column shows as a negative diagonal");
+  // gain: f32(gain·q), i.e. gain times the gain-1 result to float32 precision
+  const q1 = ortho(a, 50, 20);
+  const q3 = ortho(a, 50, 20, { gain: -3 });
+  t.ok(q1.every((v, i) => Math.abs(q3[i] + 3 * v) <= 3 * Math.abs(v) * 2 ** -22), "gain -3 scales Q by -3");
+  t.ok(ortho(a, 50, 20, { gain: 0 }).every((v) => v === 0), "gain 0 gives zeros");
+});
+
+t.test("orthonormalize: native agrees with the TS Householder reference to 1e-5", { skip }, async (t) => {
+  for (const [m, n, seed] of [[1, 1, 9], [6, 1, 8], [7, 3, 1], [64, 64, 2], [130, 129, 3], [300, 257, 4], [257, 17, 5]]) {
+    const a = gaussian(m, n, seed);
+    for (const transpose of [false, true]) {
+      const ref = a.slice();
+      jsBackend.orthonormalize(ref, m, n, 1.5, transpose, 0);
+      for (const isa of nativeIsas) {
+        const q = ortho(a, m, n, { isa, gain: 1.5, transpose });
+        t.ok(maxAbsDiff(q, ref) <= 1e-5, `${isa} ${m}×${n} seed ${seed}${transpose ? " transposed" : ""}: max |native − TS| ≤ 1e-5`);
+      }
+    }
+  }
+  // negative control: a different seed is far from the reference
+  const ref = gaussian(64, 64, 2);
+  jsBackend.orthonormalize(ref, 64, 64, 1.5, false, 0);
+  t.ok(maxAbsDiff(ortho(gaussian(64, 64, 3), 64, 64, { gain: 1.5 }), ref) > 0.1, "another input disagrees");
+});
+
+t.test("orthonormalize: the result is bit-identical for every thread count", { skip }, async (t) => {
+  for (const isa of nativeIsas) {
+    for (const [m, n] of [[700, 520], [1100, 300]]) {
+      const a = gaussian(m, n, 11);
+      const ref = ortho(a, m, n, { isa, threads: 1 });
+      for (const threads of [2, 3, 7]) t.ok(same(ortho(a, m, n, { isa, threads }), ref), `${isa} ${m}×${n}: threads ${threads} = threads 1`);
+      const async = a.slice();
+      await b.orthonormalizeAsync(async, m, n, 1, false, 3, isa);
+      t.ok(same(async, ref), `${isa} ${m}×${n}: async (3 threads) = sync`);
+    }
+  }
+  const be = nativeBackendFor(nativeIsas[0]);
+  const a = gaussian(90, 40, 5);
+  const viaBackend = a.slice();
+  await be.orthonormalizeAsync(viaBackend, 90, 40, 2, true, 0);
+  t.ok(same(viaBackend, ortho(a, 90, 40, { gain: 2, transpose: true, isa: nativeIsas[0] })), "Backend.orthonormalizeAsync = the binding's sync result");
+});
+
+t.test("orthonormalize: every bad argument throws and writes nothing", { skip }, async (t) => {
+  const a = new Float32Array(12).fill(7);
+  const good = [a, 4, 3, 1, false, 1] as const;
+  const call = (...args: unknown[]) => () => (b.orthonormalize as (...x: unknown[]) => void)(...args);
+  const replace = (i: number, v: unknown) => call(...good.slice(0, i), v, ...good.slice(i + 1));
+  const cases: [string, () => unknown, new (...x: never[]) => Error][] = [
+    ["no arguments", call(), RangeError],
+    ["too many arguments", call(...good, "scalar", 1), RangeError],
+    ["a a Float64Array", replace(0, new Float64Array(12)), TypeError],
+    ["a an array", replace(0, [1, 2, 3]), TypeError],
+    ["m not an integer", replace(1, 4.5), RangeError],
+    ["m zero", replace(1, 0), RangeError],
+    ["m a string", replace(1, "4"), TypeError],
+    ["n zero", replace(2, 0), RangeError],
+    ["n NaN", replace(2, NaN), RangeError],
+    ["m < n", call(a, 3, 4, 1, false, 1), RangeError],
+    ["a shorter than m·n", call(a, 5, 3, 1, false, 1), RangeError],
+    ["huge m·n", call(a, 2 ** 40, 2 ** 20, 1, false, 1), RangeError],
+    ["gain NaN", replace(3, NaN), RangeError],
+    ["gain infinite", replace(3, -Infinity), RangeError],
+    ["gain a string", replace(3, "1"), TypeError],
+    ["transpose a number", replace(4, 1), TypeError],
+    ["threads negative", replace(5, -1), RangeError],
+    ["threads > 1024", replace(5, 1025), RangeError],
+    ["isa unknown", call(...good, "sse9"), RangeError],
+  ];
+  for (const [name, fn, ctor] of cases) {
+    t.throws(fn, ctor, name);
+    t.ok(a.every((v) => v === 7), `${name}: a untouched`);
+  }
+  t.throws(() => b.orthonormalizeAsync(a, 3, 4, 1, false, 1), RangeError, "async: m < n throws synchronously");
+  t.throws(() => (b.orthonormalizeAsync as (...x: unknown[]) => unknown)(a, 4, 3, 1, "no", 1), TypeError, "async: bad transpose");
+  t.throws(call(a, 5, 3, 1, false, 1), { code: "ERR_OUT_OF_RANGE", message: /The "a" argument must be of length >= m\*n = 15/ });
+  t.throws(call(a, 3, 4, 1, false, 1), { message: /The "n" argument must be an integer in \[1, m\] \(m is 3\)/ });
+  await t.rejects(nativeBackendFor(nativeIsas[0]).orthonormalizeAsync(a, 4, 3, NaN, false, 0), RangeError, "Backend async rejects");
+  t.ok(a.every((v) => v === 7));
+  // a subarray: only its first m·n elements are written
+  const whole = new Float32Array(30).fill(-1);
+  const view = whole.subarray(2, 28);
+  view.set(gaussian(4, 3, 1));
+  b.orthonormalize(view, 4, 3, 1, false, 1);
+  t.ok(same(view.subarray(0, 12), ortho(gaussian(4, 3, 1), 4, 3)), "the matrix is written in place");
+  t.ok(view.subarray(12).every((v) => v === -1) && whole[0] === -1 && whole[29] === -1, "nothing past m·n");
+});
+
+t.test("orthonormalizeAsync: a transferred buffer rejects and is never written", { skip }, async (t) => {
+  const m = 600, n = 600;
+  const a = gaussian(m, n, 1);
+  const copy = a.slice();
+  const p = b.orthonormalizeAsync(a, m, n, 1, false, 2);
+  const buffer = a.buffer as ArrayBuffer;
+  const moved = new Float32Array(structuredClone(buffer, { transfer: [buffer] }));
+  t.equal(a.length, 0, "a is detached");
+  await t.rejects(p, { name: "RangeError", code: "ERR_INVALID_STATE" });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(same(moved, copy), "the transferred copy still holds the input");
+  // many concurrent calls settle with the sync results
+  const jobs = Array.from({ length: 12 }, (_, i) => {
+    const mm = 40 + 37 * i, nn = 10 + 23 * i;
+    const x = gaussian(mm, nn, i);
+    const out = x.slice();
+    return { out, ref: ortho(x, mm, nn, { threads: 1 }), p: b.orthonormalizeAsync(out, mm, nn, 1, false, 1 + (i % 3)) };
+  });
+  await Promise.all(jobs.map((j) => j.p));
+  t.ok(jobs.every((j) => same(j.out, j.ref)), "12 concurrent async calls equal their sync results");
 });

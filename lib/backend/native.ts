@@ -8,7 +8,6 @@ import { join } from "node:path";
 import type { FillPlan } from "../plan/plan.js";
 import { DTYPES, type OutArray } from "../plan/validate.js";
 import { KERNELS } from "./jsKernels.js";
-import { orthonormalizeJs, orthonormalizeJsAsync } from "./js.js";
 import type { Backend } from "./select.js";
 
 /** What the binding's info() reports. */
@@ -33,6 +32,10 @@ export interface NativeBinding {
     offset: number, threads: number, isa?: string): Promise<void>;
   fillConstant(out: OutArray, dtype: number, value: number, threads: number, isa?: string): void;
   fillConstantAsync(out: OutArray, dtype: number, value: number, threads: number, isa?: string): Promise<void>;
+  /** gain·Q of a's m×n row-major matrix, over `a` (Qᵀ when transpose); Backend.orthonormalize. */
+  orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number, isa?: string): void;
+  orthonormalizeAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number,
+    isa?: string): Promise<void>;
   /** A constant fill with streaming stores on all threads: the bench's "physical limit" row. */
   streamFill(out: Float32Array, value: number, threads: number): void;
   /** Default threads of this environment (1..1024; 0 restores the hardware count). */
@@ -42,7 +45,8 @@ export interface NativeBinding {
   info(): NativeInfo;
 }
 
-const FUNCTIONS = ["fill", "fillAsync", "fillConstant", "fillConstantAsync", "streamFill", "setThreads", "setIsa", "info"] as const;
+const FUNCTIONS = ["fill", "fillAsync", "fillConstant", "fillConstantAsync", "orthonormalize", "orthonormalizeAsync",
+  "streamFill", "setThreads", "setIsa", "info"] as const;
 
 /** The package root: this file is lib/backend/native.ts or dist/backend/native.js. */
 export const PACKAGE_ROOT = join(__dirname, "..", "..");
@@ -93,12 +97,19 @@ export function createNativeBackend(binding: NativeBinding, isa?: string): Backe
         return Promise.reject(err);
       }
     },
+    orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): void {
+      binding.orthonormalize(a, m, n, gain, transpose, threads, isa);
+    },
+    orthonormalizeAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): Promise<void> {
+      try {
+        return binding.orthonormalizeAsync(a, m, n, gain, transpose, threads, isa);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
     setThreads(n: number): void {
       binding.setThreads(n);
       info.threads = binding.info().threads;
     },
-    // TEMPORARY: replaced by the native binding (the blocked native QR, issue #5).
-    orthonormalize: orthonormalizeJs,
-    orthonormalizeAsync: orthonormalizeJsAsync,
   };
 }

@@ -2,6 +2,8 @@
 //   fill(out, dtype, kernel, params, keyHi, keyLo, offset, threads[, isa])          -> undefined
 //   fillAsync(same)                                                                   -> Promise<void>
 //   fillConstant(out, dtype, value, threads[, isa]) / fillConstantAsync(same)
+//   orthonormalize(a, m, n, gain, transpose, threads[, isa]) / orthonormalizeAsync(same)
+//                                                     gain·Q of a's m×n matrix (native/linalg/qr.h)
 //   streamFill(out: Float32Array, value, threads)   streaming-store constant fill (bench baseline)
 //   setThreads(n)  (0: hardware default)   setIsa(id)   info() -> {isa, isas, compiled, threads, hardwareThreads}
 // dtype/kernel codes follow DTYPES (lib/plan/validate.ts) and KERNELS (lib/backend/jsKernels.ts).
@@ -16,6 +18,7 @@
 #include "env_state.h"
 #include "errors.h"
 #include "fill_async.h"
+#include "orthonormalize.h"
 
 namespace nninit {
 
@@ -108,6 +111,8 @@ Napi::Object init_module(Napi::Env env, Napi::Object exports) {
   exports.Set("fillAsync", Napi::Function::New(env, FillAsync, "fillAsync"));
   exports.Set("fillConstant", Napi::Function::New(env, FillConstant, "fillConstant"));
   exports.Set("fillConstantAsync", Napi::Function::New(env, FillConstantAsync, "fillConstantAsync"));
+  exports.Set("orthonormalize", Napi::Function::New(env, Orthonormalize, "orthonormalize"));
+  exports.Set("orthonormalizeAsync", Napi::Function::New(env, OrthonormalizeAsync, "orthonormalizeAsync"));
   exports.Set("streamFill", Napi::Function::New(env, StreamFill, "streamFill"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));

@@ -80,6 +80,41 @@ void set_target(FillSpec& s, const OutArg& out, Napi::Env env, int threads) {
 
 }  // namespace
 
+OrthoArgs parse_orthonormalize(const Napi::CallbackInfo& info, const char* fn) {
+  Napi::Env env = info.Env();
+  check_count(info, 6, 7, fn);
+  OrthoArgs r;
+  const Napi::Value& v = info[0];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw_type(env, "a", "a Float32Array", v);
+  }
+  r.a = get_out(env, v, DType::kFloat32);
+  const double m = get_integer(env, info[1], "m", 1, kMaxSafe);
+  const double n = get_integer(env, info[2], "n", 1, kMaxSafe);
+  if (n > m) throw_range(env, "n", "an integer in [1, m] (m is " + std::to_string(static_cast<uint64_t>(m)) + ")", info[2]);
+  const double gain = get_number(env, info[3], "gain");
+  if (!std::isfinite(gain)) throw_range(env, "gain", "a finite number", info[3]);
+  if (!info[4].IsBoolean()) throw_type(env, "transpose", "of type boolean", info[4]);
+  const int threads = parse_threads(env, info[5], "threads");
+  r.spec.impl = impl_arg(info, 6);
+  void* data = nullptr;
+  size_t length = 0;
+  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, r.a.array, nullptr, &length, &data, nullptr, nullptr), OrthoArgs());
+  // m*n <= length <= 2^53 - 1 (a double product that large is exact enough to compare)
+  if (m * n > static_cast<double>(length)) {
+    char buf[128];
+    snprintf(buf, sizeof buf, "of length >= m*n = %.0f", m * n);
+    throw_range(env, "a", std::string(buf) + " (its length is " + std::to_string(length) + ")", v);
+  }
+  r.spec.m = static_cast<size_t>(m);
+  r.spec.n = static_cast<size_t>(n);
+  r.spec.gain = gain;
+  r.spec.transpose = info[4].As<Napi::Boolean>().Value();
+  r.spec.threads = threads == 0 ? env_state(env).threads : threads;
+  r.data = static_cast<float*>(data);
+  return r;
+}
+
 int parse_threads(Napi::Env env, const Napi::Value& v, const char* name) {
   return static_cast<int>(get_integer(env, v, name, 0, kMaxThreads));
 }

@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include "../core/fill.h"
+#include "../linalg/qr.h"
 
 namespace nninit {
 
@@ -23,6 +24,14 @@ FillSpec parse_random(const Napi::CallbackInfo& info, OutArg& out);
 FillSpec parse_constant(const Napi::CallbackInfo& info, OutArg& out);
 // streamFill(out: Float32Array, value, threads)
 FillSpec parse_stream(const Napi::CallbackInfo& info, OutArg& out);
+// orthonormalize / orthonormalizeAsync(a: Float32Array, m, n, gain, transpose, threads[, isa]):
+// m >= n >= 1 integers with m*n <= a.length, gain finite, transpose boolean. `a` is the checked array.
+struct OrthoArgs {
+  OrthoSpec spec;
+  OutArg a;
+  float* data = nullptr;
+};
+OrthoArgs parse_orthonormalize(const Napi::CallbackInfo& info, const char* fn);
 // The ISA named by a JS value (a supported ISA id), for setIsa and the optional isa arguments.
 const Impl* parse_isa(Napi::Env env, const Napi::Value& v, const char* name);
 // A thread count in [0, 1024] (0: the environment's default).

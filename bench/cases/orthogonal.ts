@@ -1,0 +1,70 @@
+/**
+ * The orthogonal rows: an n×n orthogonal matrix as the method computes it natively, i.e. the
+ * N(0, 1) draw (nn.normal) plus the binding's orthonormalize (native/linalg/: blocked Householder
+ * QR in float64, forming Q, sign correction), on 1 thread and on all threads, at 256², 1024² and
+ * (full mode) 4096²; and tfjs's tf.initializers.orthogonal at 256² (full mode only: ~15 s a call).
+ * Timed as best and median of a few calls (no warm-up beyond the first size). The rows go to
+ * BenchResult.orthogonal and, with the ratio to tfjs, to the report's notes.
+ */
+import type * as Nn from "../../dist/index.js";
+import { now } from "../harness.js";
+import type { Config, OrthoRow } from "../types.js";
+import type { Log } from "./baselines.js";
+import { loadTfjs } from "./tfjs.js";
+
+export type Orthonormalize = (a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number) => void;
+
+/** best/median seconds of `samples` calls of fn. */
+function time(fn: () => void, samples: number): { bestS: number; medianS: number } {
+  const t: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = now();
+    fn();
+    t.push(now() - t0);
+  }
+  t.sort((x, y) => x - y);
+  return { bestS: t[0], medianS: t[Math.floor(t.length / 2)] };
+}
+
+const ms = (s: number): string => `${(s * 1e3).toFixed(s < 0.1 ? 2 : 0)} ms`;
+
+export function orthogonalRows(nn: typeof Nn, orthonormalize: Orthonormalize, threads: number, cfg: Config, log: Log): OrthoRow[] {
+  const rows: OrthoRow[] = [];
+  const sizes = cfg.quick ? [256, 1024] : [256, 1024, 4096];
+  for (const n of sizes) {
+    const a = new Float32Array(n * n);
+    for (const [impl, th] of [["native-1t", 1], ["native-nt", threads]] as const) {
+      const samples = n >= 4096 ? 3 : n >= 1024 ? 5 : 9;
+      const t = time(() => {
+        nn.normal(a, { seed: 1 });
+        orthonormalize(a, n, n, 1, false, th);
+      }, samples);
+      rows.push({ n, impl, threads: th, samples, ...t });
+      log(`orthogonal ${n}×${n} ${impl}: best ${ms(t.bestS)}, median ${ms(t.medianS)}`);
+    }
+  }
+  return rows;
+}
+
+/** tfjs's orthogonal initializer at n×n (one call), or why it could not run. */
+export async function tfjsOrthogonalRow(n: number, log: Log): Promise<OrthoRow | string> {
+  const loaded = await loadTfjs();
+  if ("error" in loaded) return loaded.error;
+  const tf = loaded.tf;
+  const t = time(() => {
+    const x = tf.initializers.orthogonal({ gain: 1, seed: 1 }).apply([n, n], "float32");
+    x.dataSync();
+    x.dispose();
+  }, 1);
+  log(`orthogonal ${n}×${n} tfjs: ${ms(t.bestS)}`);
+  return { n, impl: "tfjs", threads: 1, samples: 1, ...t };
+}
+
+/** Report lines: each native row's best time, and its ratio to tfjs at the same size. */
+export function orthogonalNotes(rows: OrthoRow[]): string[] {
+  return rows.filter((r) => r.impl !== "tfjs").map((r) => {
+    const tf = rows.find((x) => x.impl === "tfjs" && x.n === r.n);
+    const ratio = tf === undefined ? "" : `, ${Math.round(tf.bestS / r.bestS)}× tfjs (${ms(tf.bestS)})`;
+    return `orthogonal ${r.n}×${r.n} (draw + QR + Q, ${r.threads} thread${r.threads === 1 ? "" : "s"}): best ${ms(r.bestS)}, median ${ms(r.medianS)}${ratio}`;
+  });
+}
