@@ -18,7 +18,8 @@
  *   model shards reassemble to initModel's tensor; computeFans/calculateGain match their formulas;
  * - the raw binding, called with random argument vectors, throws only TypeError/RangeError and
  *   never writes outside `out`.
- * METHODS is the one table to extend for new methods (matrix methods: one entry each).
+ * METHODS is the one table to extend for new methods (matrix methods: one entry each, with
+ * `offsets: false` if they fill whole tensors only and `dtypes` if they write fewer dtypes).
  */
 import t from "tap";
 import fc from "fast-check";
@@ -69,6 +70,10 @@ interface Method {
   constraints: fc.Arbitrary<[Record<string, unknown>, string]>;
   /** Takes a stream key (seed/generator options). */
   random: boolean;
+  /** false: the method fills whole tensors only (no `offset` shards; e.g. a matrix method). */
+  offsets?: boolean;
+  /** The dtypes it writes (default: all four). */
+  dtypes?: readonly DType[];
 }
 
 const small = fc.double({ min: -10, max: 10, noNaN: true });
@@ -187,11 +192,12 @@ const keyArb: fc.Arbitrary<Key> = fc.oneof(
 const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...METHODS).chain((method) => {
   const geometry = method.kind === "fan"
     ? fc.constantFrom<"torch" | "keras">("torch", "keras").chain((layout) =>
-      shapeArb(layout).chain((shape) => rangeIn(sizeOf(shape)).map(([offset, length]) => ({ shape, layout, offset, length }))))
+      shapeArb(layout).chain((shape) => (method.offsets === false ? fc.constant<[number | undefined, number]>([undefined, sizeOf(shape)]) : rangeIn(sizeOf(shape)))
+        .map(([offset, length]) => ({ shape, layout, offset, length }))))
     : unboundedRange.map(([offset, length]) => ({ shape: undefined, layout: undefined, offset, length }));
   return fc.record({
     geometry,
-    dtype: fc.constantFrom(...DTYPES),
+    dtype: fc.constantFrom(...(method.dtypes ?? DTYPES)),
     explicitDtype: fc.boolean(),
     key: keyArb,
     threads: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
@@ -426,7 +432,7 @@ function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
   // offsets: bad values, and offsets past the end of the logical tensor
   list.push(badIntegerArb(0, MAX).map(([v, type]) => mutation(`offset = ${String(v)}`, setOption("offset", v), type, [q("offset")])));
   const size = c.shape === undefined ? MAX : sizeOf(c.shape);
-  if (c.length <= size) {
+  if (c.length <= size && m.offsets !== false) {
     list.push(fc.integer({ min: size - c.length + 1, max: size - c.length + 5000 }).map((v) =>
       mutation(`offset ${v} past the end (${size} elements)`, setOption("offset", v), RangeError, [q("offset")])));
   }
@@ -664,7 +670,7 @@ t.test("Generators: look-alikes are rejected, subclasses cannot run code between
 
 // ---- shard splits, Generator replay, model shards ---------------------------------------------
 /** A whole-tensor case (offset undefined), seeded: the base of the shard property. */
-const wholeArb = caseArb.map((c): Case => {
+const wholeArb = caseArb.filter((c) => c.method.offsets !== false).map((c): Case => {
   const length = c.shape === undefined ? Math.min(c.length, 3 * B + 9) : sizeOf(c.shape);
   return { ...c, offset: undefined, length, pad: 0, frozen: false, key: c.key.mode === "seed" ? c.key : { mode: "seed", seed: c.key.seed } };
 });
