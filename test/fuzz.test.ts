@@ -770,6 +770,12 @@ t.test("nninit/model: every rank's shard reassembles to initModel's tensor", asy
   t.same(failures.slice(0, 3), [], `${counts.models} model specs sharded`);
 });
 
+t.test("nninit/model: a zero-length shard is validated like the whole tensor (spec errors surface at defineModel)", async (t) => {
+  const spec: model.TensorSpec[] = [{ name: "w", shape: [3, 4], init: "xavierUniform", options: { gain: 3e38 } }];
+  t.throws(() => model.defineModel(spec), { name: "RangeError", message: /Tensor "w".*"gain" option/ }, "the dry run (a zero-length fill) rejects the overflowing gain");
+  t.throws(() => nn.xavierUniform(new Float32Array(0), [3, 4], { seed: 1, offset: 12, gain: 3e38 }), { name: "RangeError", message: /"gain" option/ }, "so does an empty shard at the end");
+});
+
 // ---- computeFans and calculateGain -------------------------------------------------------------
 t.test("computeFans and calculateGain match their formulas; bad input throws naming the argument", async (t) => {
   const prod = (a: number[]) => a.reduce((x, y) => x * y, 1);
