@@ -47,15 +47,24 @@ export function prepare<T extends OutArray>(out: T, bag: Record<string, unknown>
     throw valueError(opt("generator"), 'cannot be combined with "seed": pass one of them', bag.generator);
   }
   const seed = bag.seed === undefined ? undefined : checkSeed(opt("seed"), bag.seed);
-  if (bag.generator !== undefined && !(bag.generator instanceof Generator)) {
+  if (bag.generator !== undefined && !Generator.isGenerator(bag.generator)) {
     throw typeError(opt("generator"), "an instance of nninit's Generator", bag.generator);
   }
   return { out, dtype, offset, threads, seed, generator: (bag.generator as Generator | undefined) ?? defaultGenerator };
 }
 
-/** Draws the key (only now: a failed call never advances a generator) and runs the kernel. */
+/**
+ * The call's stream key: the seed, or the generator's next key. Taken only once every check has
+ * passed (a failed call never advances a generator), and exactly once per successful call, whatever
+ * out.length is (a zero-length shard on one rank must not shift the keys of the calls after it).
+ */
+export function takeKey(p: Prepared<OutArray>): bigint {
+  return p.seed ?? Generator.takeKey(p.generator);
+}
+
+/** Takes the key and runs the kernel. */
 export function runRandom<T extends OutArray>(p: Prepared<T>, kernel: KernelId, params: readonly number[]): T {
-  const key = p.seed ?? p.generator.nextKey();
+  const key = takeKey(p);
   execute({ kind: "random", kernel, params: Float32Array.from(params), key, offset: p.offset, dtype: p.dtype, threads: p.threads }, p.out);
   return p.out;
 }

@@ -64,8 +64,25 @@ export class Generator {
 
   /** Takes the next 64-bit stream key (one SplitMix64 step). */
   nextKey(): bigint {
-    const [state, key] = splitmixNextBig(this.#state);
-    this.#state = state;
+    return Generator.takeKey(this);
+  }
+
+  /**
+   * Whether `value` is a real Generator (constructed by this class or a subclass), not merely an
+   * object whose prototype chain includes Generator.prototype (such an object has no state).
+   */
+  static isGenerator(value: unknown): value is Generator {
+    return typeof value === "object" && value !== null && #state in value;
+  }
+
+  /**
+   * The key-taking step the fills use (lib/api/common.ts): always this class's SplitMix64 step,
+   * so a subclass overriding nextKey() cannot run code between validation and the fill (it could
+   * detach or resize `out` there, or return a key that is not a u64) (issue #8).
+   */
+  static takeKey(g: Generator): bigint {
+    const [state, key] = splitmixNextBig(g.#state);
+    g.#state = state;
     return key;
   }
 }

@@ -11,7 +11,7 @@ import { rangeError } from "../plan/errors.js";
 import { fansOf, LAYOUTS, type Fans, type Layout } from "../plan/fans.js";
 import { calculateGain, NONLINEARITIES, type Nonlinearity } from "../plan/gain.js";
 import { checkEnum, checkFloat, checkNonNegative, checkShape, F32_MAX, opt, shapeSize, type OutArray } from "../plan/validate.js";
-import { COMMON_KEYS, num, prepare, readOptions, runRandom, type CommonOptions } from "./common.js";
+import { COMMON_KEYS, num, prepare, readOptions, runRandom, takeKey, type CommonOptions, type Prepared } from "./common.js";
 import { normalParams } from "./normal.js";
 import { truncNormalParams } from "./truncNormal.js";
 import { uniformParams } from "./uniform.js";
@@ -64,20 +64,27 @@ function setup<T extends OutArray>(out: T, shape: unknown, options: unknown, ext
   const bag = readOptions(options, [...extra, ...FAN_KEYS]);
   const dims = checkShape(shape);
   const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
-  const prep = prepare(out, bag, shapeSize(dims));
+  const size = shapeSize(dims);
+  const prep = prepare(out, bag, size);
   const fans: Fans = fansOf(dims, layout);
   if (bag.fanIn !== undefined) fans.fanIn = checkNonNegative(opt("fanIn"), bag.fanIn, true);
   if (bag.fanOut !== undefined) fans.fanOut = checkNonNegative(opt("fanOut"), bag.fanOut, true);
-  return { bag, prep, fans };
+  return { bag, prep, fans, size };
 }
 
 /**
  * Fills with the distribution of the given std (normal, or truncated at ±2 std) or uniform bound.
  * When the derived spread does not fit float32, the error names the option that caused it: the
- * first of `causes` the caller set (else the shape).
+ * first of `causes` the caller set (else the shape). A zero-element tensor (whose fans may be 0)
+ * writes nothing but still takes its key; a zero-length shard of a non-empty tensor is checked
+ * and keyed like any other shard (validity and keys never depend on out.length, issue #8).
  */
-function fillDist<T extends OutArray>(prep: ReturnType<typeof prepare<T>>, dist: Distribution, spread: number, bag: Record<string, unknown>, causes: readonly string[]): T {
-  if (prep.out.length === 0) return prep.out;
+function fillDist<T extends OutArray>(setup: { prep: Prepared<T>; bag: Record<string, unknown>; size: number }, dist: Distribution, spread: number, causes: readonly string[]): T {
+  const { prep, bag } = setup;
+  if (setup.size === 0) {
+    takeKey(prep);
+    return prep.out;
+  }
   const limit = dist === "uniform" ? F32_MAX / 2 : dist === "truncatedNormal" ? F32_MAX / 4 : F32_MAX;
   if (!(spread <= limit)) {
     const cause = causes.find((c) => bag[c] !== undefined);
@@ -91,21 +98,22 @@ function fillDist<T extends OutArray>(prep: ReturnType<typeof prepare<T>>, dist:
 
 /** Keras VarianceScaling: std (or limit) from scale / max(1, fan). Returns `out`. */
 export function varianceScaling<T extends OutArray>(out: T, shape: readonly number[], options?: VarianceScalingOptions): T {
-  const { bag, prep, fans } = setup(out, shape, options, ["scale", "mode", "distribution"]);
+  const s = setup(out, shape, options, ["scale", "mode", "distribution"]);
+  const { bag, fans } = s;
   const scale = checkNonNegative(opt("scale"), num(bag, "scale", 1), true);
   const mode = bag.mode === undefined ? "fanIn" : checkEnum(opt("mode"), bag.mode, MODES);
   const dist = bag.distribution === undefined ? "truncatedNormal" : checkEnum(opt("distribution"), bag.distribution, DISTRIBUTIONS);
   const fan = mode === "fanIn" ? fans.fanIn : mode === "fanOut" ? fans.fanOut : (fans.fanIn + fans.fanOut) / 2;
-  const s = scale / Math.max(1, fan);
-  const spread = dist === "uniform" ? Math.sqrt(3 * s) : dist === "truncatedNormal" ? Math.sqrt(s) / TRUNCATED_STD : Math.sqrt(s);
-  return fillDist(prep, dist, spread, bag, ["scale", "fanIn", "fanOut"]);
+  const v = scale / Math.max(1, fan);
+  const spread = dist === "uniform" ? Math.sqrt(3 * v) : dist === "truncatedNormal" ? Math.sqrt(v) / TRUNCATED_STD : Math.sqrt(v);
+  return fillDist(s, dist, spread, ["scale", "fanIn", "fanOut"]);
 }
 
 function xavier<T extends OutArray>(out: T, shape: readonly number[], options: XavierOptions | undefined, dist: Distribution): T {
-  const { bag, prep, fans } = setup(out, shape, options, ["gain"]);
-  const gain = checkNonNegative(opt("gain"), num(bag, "gain", 1));
-  const std = gain * Math.sqrt(2 / (fans.fanIn + fans.fanOut));
-  return fillDist(prep, dist, dist === "uniform" ? Math.sqrt(3) * std : std, bag, ["gain", "fanIn", "fanOut"]);
+  const s = setup(out, shape, options, ["gain"]);
+  const gain = checkNonNegative(opt("gain"), num(s.bag, "gain", 1));
+  const std = gain * Math.sqrt(2 / (s.fans.fanIn + s.fans.fanOut));
+  return fillDist(s, dist, dist === "uniform" ? Math.sqrt(3) * std : std, ["gain", "fanIn", "fanOut"]);
 }
 
 /** Glorot/Xavier uniform (PyTorch `xavier_uniform_`): U(-a, a), a = gain*sqrt(6/(fanIn+fanOut)). */
@@ -119,12 +127,13 @@ export function xavierNormal<T extends OutArray>(out: T, shape: readonly number[
 }
 
 function kaiming<T extends OutArray>(out: T, shape: readonly number[], options: KaimingOptions | undefined, dist: Distribution): T {
-  const { bag, prep, fans } = setup(out, shape, options, ["a", "mode", "nonlinearity"]);
+  const s = setup(out, shape, options, ["a", "mode", "nonlinearity"]);
+  const { bag, fans } = s;
   const a = checkFloat(opt("a"), num(bag, "a", 0));
   const mode = bag.mode === undefined ? "fanIn" : checkEnum(opt("mode"), bag.mode, ["fanIn", "fanOut"] as const);
   const nl = bag.nonlinearity === undefined ? "leaky_relu" : checkEnum(opt("nonlinearity"), bag.nonlinearity, NONLINEARITIES);
   const std = calculateGain(nl, a) / Math.sqrt(mode === "fanIn" ? fans.fanIn : fans.fanOut);
-  return fillDist(prep, dist, dist === "uniform" ? Math.sqrt(3) * std : std, bag, ["fanIn", "fanOut", "a"]);
+  return fillDist(s, dist, dist === "uniform" ? Math.sqrt(3) * std : std, ["fanIn", "fanOut", "a"]);
 }
 
 /** He/Kaiming uniform (PyTorch `kaiming_uniform_`): U(-b, b), b = gain*sqrt(3/fan). */

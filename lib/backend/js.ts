@@ -79,3 +79,22 @@ export function orthonormalizeJsAsync(a: Float32Array, m: number, n: number, gai
     a.set(copy);
   });
 }
+
+/**
+ * The JS backend's async fill: the same fill on a later microtask, with the native backend's
+ * semantics (native/binding/fill_async.cc). It fills exactly the elements `out` had when the call
+ * was made, even if a length-tracking view has grown since; an ordinary buffer that was detached
+ * or resized in between makes it reject (ERR_INVALID_STATE) and nothing is written. Shared
+ * buffers cannot shrink or detach: they are filled in place.
+ */
+export function fillJsAsync(plan: FillPlan, out: OutArray): Promise<void> {
+  const n = out.length;
+  const shared = typeof SharedArrayBuffer !== "undefined" && out.buffer instanceof SharedArrayBuffer;
+  return Promise.resolve().then(() => {
+    if (!shared && out.length !== n) {
+      const err = new RangeError('The "out" argument was detached, transferred or resized while the async fill ran; nothing was written');
+      throw Object.assign(err, { code: "ERR_INVALID_STATE" });
+    }
+    fillJs(plan, out.length === n ? out : out.subarray(0, n));
+  });
+}

@@ -9,7 +9,7 @@
  */
 import type { FillPlan } from "../plan/plan.js";
 import type { OutArray } from "../plan/validate.js";
-import { fillJs, orthonormalizeJs, orthonormalizeJsAsync } from "./js.js";
+import { fillJs, fillJsAsync, orthonormalizeJs, orthonormalizeJsAsync } from "./js.js";
 import { createNativeBackend, loadBinding, type NativeBinding } from "./native.js";
 
 /** What `nninit.backend` reports. */
@@ -51,7 +51,7 @@ function makeJsBackend(loadError?: string): Backend {
   return {
     info: loadError === undefined ? { name: "js", isa: null, threads: 1 } : { name: "js", isa: null, threads: 1, loadError },
     fill: fillJs,
-    fillAsync: (plan, out) => Promise.resolve().then(() => fillJs(plan, out)),
+    fillAsync: fillJsAsync,
     setThreads: () => {},
     orthonormalize: orthonormalizeJs,
     orthonormalizeAsync: orthonormalizeJsAsync,

@@ -1,0 +1,859 @@
+/**
+ * Property-based tests (fast-check) over the public API (issue #8). Fixed seeds and run counts in
+ * CI; NNINIT_FUZZ_RUNS=<k> multiplies every run count for a longer local run, NNINIT_FUZZ_SEED=<n>
+ * shifts the seeds (another sample). A failure lists the case; fast-check's seed/path replay it.
+ *
+ * - valid calls: random methods, dtypes, shapes (zero-size dims too), seeds (numbers, bigints up
+ *   to 2^64 - 1, Generators), shard offsets, threads 1..8, frozen options, outputs with canaries
+ *   around them (subarrays of ordinary or shared buffers). The public sync call (active backend),
+ *   every native ISA and nninit/promises must give exactly the bytes of the pure-TS reference
+ *   (lib/backend/js.ts) run on the captured plan, and a call takes exactly one Generator key;
+ * - invalid calls: one argument made bad (wrong type, NaN/±Infinity, beyond float32, negative or
+ *   fractional sizes, shape/length mismatch, offsets past the end, unknown keys and enum values,
+ *   seeds out of range, detached outputs, getters that throw or detach `out` mid-call, look-alike
+ *   Generators) must throw a TypeError/RangeError with Node's code whose message names the
+ *   argument (a getter's own error propagates as is), promises must reject instead, and `out`
+ *   (with its canaries) and the Generator must stay unchanged;
+ * - shard splits concatenate to the whole fill; Generator sequences replay after manualSeed;
+ *   model shards reassemble to initModel's tensor; computeFans/calculateGain match their formulas;
+ * - the raw binding, called with random argument vectors, throws only TypeError/RangeError and
+ *   never writes outside `out`.
+ * METHODS is the one table to extend for new methods (matrix methods: one entry each, with
+ * `offsets: false` if they fill whole tensors only and `dtypes` if they write fewer dtypes).
+ */
+import t from "tap";
+import fc from "fast-check";
+import * as nn from "../lib/index.js";
+import * as promises from "../lib/promises.js";
+import * as model from "../lib/model/index.js";
+import { capturePlan } from "../lib/api/execute.js";
+import { jsBackend, nativeBackendFor, nativeBinding, nativeIsas } from "../lib/backend/select.js";
+import { NONLINEARITIES } from "../lib/plan/gain.js";
+import { DTYPES, F32_MAX, type DType, type OutArray } from "../lib/plan/validate.js";
+import type { FillPlan } from "../lib/plan/plan.js";
+
+// ---- run counts -----------------------------------------------------------------------------
+const SCALE = (() => {
+  const v = process.env.NNINIT_FUZZ_RUNS;
+  if (v === undefined || v === "") return 1;
+  if (!/^[1-9]\d*$/.test(v)) throw new Error(`NNINIT_FUZZ_RUNS must be a positive integer. Received "${v}"`);
+  return Number(v);
+})();
+/** NNINIT_FUZZ_SEED=<n> shifts every seed (a different sample for a long local run). */
+const SEED_SHIFT = (() => {
+  const v = process.env.NNINIT_FUZZ_SEED;
+  if (v === undefined || v === "") return 0;
+  if (!/^\d+$/.test(v)) throw new Error(`NNINIT_FUZZ_SEED must be a non-negative integer. Received "${v}"`);
+  return Number(v);
+})();
+const runs = (seed: number, numRuns: number) => ({ seed: (seed + SEED_SHIFT) | 0, numRuns: numRuns * SCALE, endOnFailure: true });
+
+// ---- the method table -------------------------------------------------------------------------
+type Fns = Record<string, (...args: unknown[]) => unknown>;
+const SYNC = nn as unknown as Fns;
+const ASYNC = promises as unknown as Fns;
+const B = nn.BLOCK_SIZE;
+const GAMMA = 0x9e3779b97f4a7c15n;
+const U64 = (1n << 64n) - 1n;
+
+type Kind = "elementwise" | "fan" | "constant";
+interface Method {
+  name: string;
+  kind: Kind;
+  /** Valid method-specific options (a constant's value travels as options.value here). */
+  options: fc.Arbitrary<Record<string, unknown>>;
+  /** Number-valued options (NaN, ±Infinity, > FLT_MAX and wrong types are tried on each). */
+  numbers: readonly string[];
+  /** Enum-valued options and their valid values. */
+  enums: Readonly<Record<string, readonly string[]>>;
+  /** Valid-typed values that break a constraint: [options to merge, the name the error must show]. */
+  constraints: fc.Arbitrary<[Record<string, unknown>, string]>;
+  /** Takes a stream key (seed/generator options). */
+  random: boolean;
+  /** false: the method fills whole tensors only (no `offset` shards; e.g. a matrix method). */
+  offsets?: boolean;
+  /** The dtypes it writes (default: all four). */
+  dtypes?: readonly DType[];
+}
+
+const small = fc.double({ min: -10, max: 10, noNaN: true });
+const wide = fc.oneof(small, fc.double({ min: -1e37, max: 1e37, noNaN: true }), fc.constantFrom(0, -0, 1e-45, -3e-39, 65504, 65520));
+const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true });
+const none = fc.constant({} as Record<string, unknown>);
+const noConstraint = fc.constant<[Record<string, unknown>, string]>([{ low: 1, high: 0 }, '"high"']);
+const fanOverrides = fc.record({ fanIn: positive(0.5, 1e5), fanOut: positive(0.5, 1e5) }, { requiredKeys: [] });
+const withFans = (a: fc.Arbitrary<Record<string, unknown>>) => fc.tuple(a, fanOverrides).map(([x, y]) => ({ ...x, ...y }));
+const fanConstraints = (extra: fc.Arbitrary<[Record<string, unknown>, string]>[] = []) =>
+  fc.oneof(
+    positive(-1e6, 0).map((v): [Record<string, unknown>, string] => [{ fanIn: v }, '"fanIn"']),
+    positive(-1e6, 0).map((v): [Record<string, unknown>, string] => [{ fanOut: v }, '"fanOut"']),
+    ...extra,
+  );
+
+const elementwise = (name: string, options: fc.Arbitrary<Record<string, unknown>>, numbers: string[], constraints: Method["constraints"]): Method =>
+  ({ name, kind: "elementwise", options, numbers, enums: {}, constraints, random: true });
+const fan = (name: string, options: fc.Arbitrary<Record<string, unknown>>, numbers: string[], enums: Method["enums"], constraints: Method["constraints"]): Method =>
+  ({ name, kind: "fan", options: withFans(options), numbers: [...numbers, "fanIn", "fanOut"], enums, constraints, random: true });
+const constantLike = (name: string, options: fc.Arbitrary<Record<string, unknown>>): Method =>
+  ({ name, kind: "constant", options, numbers: name === "constant" ? ["value"] : [], enums: {}, constraints: noConstraint, random: false });
+
+const KAIMING_MODES = ["fanIn", "fanOut"];
+const kaimingOpts = fc.record({ a: positive(-5, 5), mode: fc.constantFrom(...KAIMING_MODES), nonlinearity: fc.constantFrom(...NONLINEARITIES) }, { requiredKeys: [] });
+const kaimingEnums = { mode: KAIMING_MODES, nonlinearity: NONLINEARITIES as readonly string[] };
+const gainOpts = fc.record({ gain: positive(0, 10) }, { requiredKeys: [] });
+const badGain = positive(-1e6, -1e-300).map((v): [Record<string, unknown>, string] => [{ gain: v }, '"gain"']);
+
+export const METHODS: readonly Method[] = [
+  elementwise("uniform", fc.oneof(none, fc.tuple(wide, wide).map(([x, y]) => ({ low: Math.min(x, y), high: Math.max(x, y) }))), ["low", "high"],
+    fc.tuple(wide, positive(1e-3, 1e6)).map(([low, d]): [Record<string, unknown>, string] => [{ low, high: low - d - Math.abs(low) * 1e-3 }, '"high"'])),
+  elementwise("normal", fc.record({ mean: wide, std: positive(0, 1e30) }, { requiredKeys: [] }), ["mean", "std"],
+    positive(-1e30, -1e-300).map((std): [Record<string, unknown>, string] => [{ std }, '"std"'])),
+  elementwise("truncNormal",
+    fc.oneof(none, fc.record({ mean: positive(-100, 100), std: positive(1e-3, 100) }),
+      fc.tuple(positive(-100, 100), positive(1e-3, 100), positive(-12, 12), positive(-12, 12))
+        .map(([mean, std, za, zb]) => ({ mean, std, a: mean + Math.min(za, zb) * std, b: mean + Math.max(za, zb) * std }))
+        .filter((o) => o.a < o.b)),
+    ["mean", "std", "a", "b"],
+    fc.oneof(
+      positive(-1e6, 0).map((std): [Record<string, unknown>, string] => [{ std }, '"std"']),
+      fc.tuple(small, positive(0, 5)).map(([a, d]): [Record<string, unknown>, string] => [{ a, b: a - d }, '"b"']),
+    )),
+  fan("xavierUniform", gainOpts, ["gain"], {}, fanConstraints([badGain])),
+  fan("xavierNormal", gainOpts, ["gain"], {}, fanConstraints([badGain])),
+  fan("kaimingUniform", kaimingOpts, ["a"], kaimingEnums, fanConstraints()),
+  fan("kaimingNormal", kaimingOpts, ["a"], kaimingEnums, fanConstraints()),
+  fan("lecunUniform", none, [], {}, fanConstraints()),
+  fan("lecunNormal", none, [], {}, fanConstraints()),
+  fan("varianceScaling",
+    fc.record({ scale: positive(1e-3, 100), mode: fc.constantFrom("fanIn", "fanOut", "fanAvg"), distribution: fc.constantFrom("truncatedNormal", "untruncatedNormal", "uniform") }, { requiredKeys: [] }),
+    ["scale"], { mode: ["fanIn", "fanOut", "fanAvg"], distribution: ["truncatedNormal", "untruncatedNormal", "uniform"] },
+    fanConstraints([positive(-1e6, 0).map((v): [Record<string, unknown>, string] => [{ scale: v }, '"scale"'])])),
+  constantLike("constant", fc.record({ value: wide })),
+  constantLike("zeros", none),
+  constantLike("ones", none),
+];
+
+// ---- cases ------------------------------------------------------------------------------------
+type Key = { mode: "seed"; seed: number | bigint } | { mode: "generator"; seed: bigint };
+interface Case {
+  method: Method;
+  dtype: DType;
+  /** Whether dtype is passed explicitly (it must be for Uint16Array). */
+  explicitDtype: boolean;
+  shape: number[] | undefined;
+  layout: "torch" | "keras" | undefined;
+  offset: number | undefined;
+  length: number;
+  key: Key;
+  threads: number | undefined;
+  extra: Record<string, unknown>;
+  frozen: boolean;
+  shared: boolean;
+  /** Canary elements on each side of `out`. */
+  pad: number;
+  /** Index into nativeIsas (mod its length). */
+  isa: number;
+}
+
+const MAX = Number.MAX_SAFE_INTEGER;
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+const shapeArb = (layout: "torch" | "keras") =>
+  fc.oneof(
+    fc.array(fc.integer({ min: 0, max: 160 }), { minLength: 2, maxLength: 2 }),
+    fc.array(fc.integer({ min: 0, max: 14 }), { minLength: layout === "torch" ? 2 : 0, maxLength: 4 }),
+    fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 5000 })),
+    fc.tuple(fc.integer({ min: 64, max: 300 }), fc.integer({ min: 256, max: 900 })), // above the inline thresholds
+  ).map((s) => [...s]).filter((s) => sizeOf(s) <= 3 * B + 500 || (s.length === 2 && s[0] >= 64 && s[1] >= 256));
+/** [offset or undefined (the whole tensor), length] inside a tensor of `size` elements. */
+const rangeIn = (size: number) =>
+  fc.oneof(
+    fc.constant<[number | undefined, number]>([undefined, size]),
+    fc.tuple(fc.integer({ min: 0, max: size }), fc.integer({ min: 0, max: size })).map(([a, b]): [number | undefined, number] => [Math.min(a, b), Math.abs(a - b)]),
+  );
+// (lengths above the native inline thresholds, 64 Ki / 256 Ki elements, make `threads` matter)
+const lengthArb = fc.oneof(
+  { arbitrary: fc.integer({ min: 0, max: 40 }), weight: 6 },
+  { arbitrary: fc.integer({ min: 0, max: 3 * B + 9 }), weight: 6 },
+  { arbitrary: fc.constantFrom(B - 1, B, B + 1, 2 * B), weight: 3 },
+  { arbitrary: fc.integer({ min: 65_536, max: 270_000 }), weight: 1 },
+);
+const unboundedRange = lengthArb.chain((n) =>
+  fc.tuple(fc.oneof(
+    fc.constant(undefined),
+    fc.integer({ min: 0, max: 3 * B }),
+    fc.integer({ min: 0, max: MAX - n }),
+    fc.integer({ min: 0, max: 3 * B }).map((d) => Math.max(0, MAX - n - d)),
+  ), fc.constant(n)));
+const keyArb: fc.Arbitrary<Key> = fc.oneof(
+  fc.oneof(fc.maxSafeNat(), fc.bigInt({ min: 0n, max: U64 }), fc.constantFrom<number | bigint>(0, 0n, U64, 1n << 63n, MAX)).map((seed): Key => ({ mode: "seed", seed })),
+  fc.bigInt({ min: 0n, max: U64 }).map((seed): Key => ({ mode: "generator", seed })),
+);
+
+const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...METHODS).chain((method) => {
+  const geometry = method.kind === "fan"
+    ? fc.constantFrom<"torch" | "keras">("torch", "keras").chain((layout) =>
+      shapeArb(layout).chain((shape) => (method.offsets === false ? fc.constant<[number | undefined, number]>([undefined, sizeOf(shape)]) : rangeIn(sizeOf(shape)))
+        .map(([offset, length]) => ({ shape, layout, offset, length }))))
+    : unboundedRange.map(([offset, length]) => ({ shape: undefined, layout: undefined, offset, length }));
+  return fc.record({
+    geometry,
+    dtype: fc.constantFrom(...(method.dtypes ?? DTYPES)),
+    explicitDtype: fc.boolean(),
+    key: keyArb,
+    threads: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+    extra: method.options,
+    frozen: fc.boolean(),
+    shared: fc.boolean(),
+    pad: fc.integer({ min: 0, max: 9 }),
+    isa: fc.nat(7),
+  }).map((r) => ({
+    method, dtype: r.dtype, explicitDtype: r.explicitDtype || r.dtype === "bfloat16" || r.dtype === "float16",
+    shape: r.geometry.shape, layout: r.geometry.layout, offset: r.geometry.offset, length: r.geometry.length,
+    key: r.key, threads: r.threads, extra: r.extra, frozen: r.frozen, shared: r.shared, pad: r.pad, isa: r.isa,
+  }));
+});
+
+// ---- building and running calls --------------------------------------------------------------
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Uint16ArrayConstructor;
+const CTOR: Record<DType, Ctor> = { float32: Float32Array, float64: Float64Array, bfloat16: Uint16Array, float16: Uint16Array };
+const CANARY = 0xa5;
+
+/** One call's arguments, built fresh (new buffers, new Generator) for every invocation. */
+interface Args {
+  out: unknown;
+  /** The whole buffer (out plus canaries), for the unchanged-bytes checks. */
+  whole: Uint8Array;
+  shape: unknown;
+  value: unknown;
+  options: unknown;
+  generator: nn.Generator | undefined;
+  /** Where a detaching mutation moved out's buffer. */
+  moved?: ArrayBuffer;
+}
+
+function build(c: Case): Args {
+  const ctor = CTOR[c.dtype];
+  const bytes = (c.length + 2 * c.pad) * ctor.BYTES_PER_ELEMENT;
+  const buffer = c.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const whole = new Uint8Array(buffer);
+  whole.fill(CANARY);
+  const out = new ctor(buffer as ArrayBuffer, c.pad * ctor.BYTES_PER_ELEMENT, c.length);
+  const { value, ...extra } = c.method.kind === "constant" ? { value: c.method.name === "constant" ? c.extra.value : undefined, ...c.extra } : { value: undefined, ...c.extra };
+  const options: Record<string, unknown> = { ...extra };
+  if (c.method.kind === "fan" && c.layout === "keras") options.layout = "keras";
+  const generator = c.method.random && c.key.mode === "generator" ? new nn.Generator(c.key.seed) : undefined;
+  if (c.method.random) {
+    if (generator !== undefined) options.generator = generator;
+    else options.seed = (c.key as { seed: number | bigint }).seed;
+  }
+  if (c.offset !== undefined) options.offset = c.offset;
+  if (c.explicitDtype) options.dtype = c.dtype;
+  if (c.threads !== undefined) options.threads = c.threads;
+  const shape = c.shape === undefined ? undefined : [...c.shape];
+  if (c.frozen) {
+    Object.freeze(options);
+    if (shape !== undefined) Object.freeze(shape);
+  }
+  return { out, whole, shape, value, options, generator };
+}
+
+function invoke(fns: Fns, m: Method, a: Args): unknown {
+  if (m.kind === "fan") return fns[m.name](a.out, a.shape, a.options);
+  if (m.name === "constant") return fns.constant(a.out, a.value, a.options);
+  return fns[m.name](a.out, a.options);
+}
+
+const hex = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString("hex");
+const view = (a: OutArray): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+/** The canaries on both sides of `out` are intact. */
+function canariesIntact(a: Args, c: Case): boolean {
+  const es = CTOR[c.dtype].BYTES_PER_ELEMENT;
+  const before = a.whole.subarray(0, c.pad * es);
+  const after = a.whole.subarray((c.pad + c.length) * es);
+  return before.every((x) => x === CANARY) && after.every((x) => x === CANARY);
+}
+const stepped = (seed: bigint, n: number): bigint => (seed + BigInt(n) * GAMMA) & U64;
+
+/** Checks one valid case; returns the list of problems (empty when all is well). */
+async function checkValid(c: Case): Promise<string[]> {
+  const problems: string[] = [];
+  const m = c.method;
+  // the reference: the plan the public call makes, run by the pure-TS backend
+  const ref = build(c);
+  const job = capturePlan(() => invoke(SYNC, m, ref));
+  let plan: FillPlan | null = null;
+  if (job !== null) {
+    plan = job.plan;
+    if (job.out !== ref.out) problems.push("the plan targets another array");
+    jsBackend.fill(plan, job.out);
+    if (plan.kind === "random") {
+      const want = c.key.mode === "seed" ? BigInt(c.key.seed) : new nn.Generator(c.key.seed).nextKey();
+      if (plan.key !== want) problems.push(`key ${plan.key} != ${want}`);
+      if (plan.offset !== (c.offset ?? 0)) problems.push(`plan offset ${plan.offset}`);
+    }
+  } else if (c.length !== 0) problems.push("no plan for a non-empty fill");
+  const expected = hex(ref.whole);
+  const check = (what: string, a: Args) => {
+    if (hex(a.whole) !== expected) problems.push(`${what}: bytes differ from the JS reference${canariesIntact(a, c) ? "" : " (canaries overwritten)"}`);
+    if (m.random && a.generator !== undefined && c.key.mode === "generator" && a.generator.state !== stepped(c.key.seed, 1)) {
+      problems.push(`${what}: the call took ${a.generator.state === c.key.seed ? "no key" : "more than one key"}`);
+    }
+  };
+  if (!canariesIntact(ref, c)) problems.push("the JS reference wrote outside out");
+  // the public sync call (active backend)
+  const s = build(c);
+  if (invoke(SYNC, m, s) !== s.out) problems.push("sync call did not return out");
+  check("sync", s);
+  // an explicit native ISA on the same plan
+  if (nativeBinding !== null && plan !== null) {
+    const isa = nativeIsas[c.isa % nativeIsas.length];
+    const n = build(c);
+    nativeBackendFor(isa).fill(plan, n.out as OutArray);
+    if (hex(n.whole) !== expected) problems.push(`native ${isa}: bytes differ from the JS reference`);
+  }
+  // nninit/promises
+  const p = build(c);
+  const result = await invoke(ASYNC, m, p);
+  if (result !== p.out) problems.push("promise did not resolve with out");
+  check("promises", p);
+  return problems;
+}
+
+const describeCase = (c: Case): string =>
+  `${c.method.name} ${c.dtype}${c.shape ? ` shape [${c.shape}] ${c.layout}` : ""} offset ${c.offset} length ${c.length} ` +
+  `${c.key.mode} ${c.key.seed} threads ${c.threads} ${JSON.stringify(c.extra)}${c.frozen ? " frozen" : ""}${c.shared ? " shared" : ""}`;
+
+// ---- valid calls ------------------------------------------------------------------------------
+const counts = { valid: 0, invalid: 0, binding: 0, shards: 0, sequences: 0, models: 0 };
+
+t.test("valid calls: sync, every native ISA and promises equal the JS reference, bit for bit", async (t) => {
+  const failures: string[] = [];
+  await fc.assert(
+    fc.asyncProperty(caseArb, async (c) => {
+      counts.valid++;
+      const problems = await checkValid(c);
+      if (problems.length > 0) failures.push(`${describeCase(c)}: ${problems.join("; ")}`);
+      return problems.length === 0;
+    }),
+    runs(0x5eed01, 1000),
+  ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  t.same(failures.slice(0, 3), [], `${counts.valid} valid cases`);
+});
+
+t.test("the harness can tell: a changed parameter or a lost key is caught", async (t) => {
+  const sampled = fc.sample(caseArb.filter((x) => x.method.name === "normal" && x.length > 0 && x.key.mode === "seed"), { seed: 7, numRuns: 1 })[0];
+  const c: Case = { ...sampled, extra: {} }; // N(0, 1): every key gives other values
+  const ref = build(c);
+  SYNC.normal(ref.out, ref.options);
+  const other = build({ ...c, key: { mode: "seed", seed: BigInt((c.key as { seed: number | bigint }).seed) ^ 1n } });
+  SYNC.normal(other.out, other.options);
+  t.ok(hex(ref.whole) !== hex(other.whole), "another key gives other bytes");
+  const g = new nn.Generator(5n);
+  nn.uniform(new Float32Array(3), { generator: g });
+  t.equal(g.state, stepped(5n, 1), "one call, one key");
+  t.not(stepped(5n, 0), stepped(5n, 1));
+});
+
+// ---- invalid calls ----------------------------------------------------------------------------
+type ErrorClass = typeof TypeError | typeof RangeError;
+interface Mutation {
+  label: string;
+  /** Makes the fresh, valid `a` invalid. */
+  apply: (a: Args, c: Case) => void;
+  /** The expected class and the names its message must contain; or the exact error that must propagate. */
+  type?: ErrorClass;
+  names?: string[];
+  error?: unknown;
+}
+
+const setOption = (name: string, v: unknown) => (a: Args) => {
+  a.options = { ...(a.options as object), [name]: v };
+};
+const badNumberArb: fc.Arbitrary<[unknown, ErrorClass]> = fc.oneof(
+  fc.constantFrom<[unknown, ErrorClass]>([NaN, RangeError], [Infinity, RangeError], [-Infinity, RangeError], [F32_MAX * 1.0000001, RangeError], [-1e39, RangeError]),
+  fc.double({ min: 3.5e38, max: 1.7e308, noNaN: true }).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  fc.oneof(fc.string({ maxLength: 5 }), fc.bigInt(), fc.constantFrom(null, true, false), fc.object({ maxDepth: 0 }), fc.array(fc.integer(), { maxLength: 2 }))
+    .map((v): [unknown, ErrorClass] => [v, TypeError]),
+);
+const badIntegerArb = (min: number, max: number): fc.Arbitrary<[unknown, ErrorClass]> => fc.oneof(
+  fc.integer({ min: -1e9, max: min - 1 }).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  fc.double({ min: min + 1e-6, max: Math.min(max, 1e9), noNaN: true }).filter((v) => !Number.isInteger(v)).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  fc.constantFrom<[unknown, ErrorClass]>([NaN, RangeError], [Infinity, RangeError], [-Infinity, RangeError], [2 ** 53, RangeError], [-0.5, RangeError]),
+  fc.oneof(fc.string({ maxLength: 4 }), fc.bigInt({ min: 0n, max: 10n }), fc.constantFrom(null, true)).map((v): [unknown, ErrorClass] => [v, TypeError]),
+  ...(max < MAX ? [fc.integer({ min: max + 1, max: max + 1e6 }).map((v): [unknown, ErrorClass] => [v, RangeError])] : []),
+);
+const badSeedArb: fc.Arbitrary<[unknown, ErrorClass]> = fc.oneof(
+  fc.integer({ min: -1e9, max: -1 }).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  fc.double({ min: 2 ** 53, max: 1e300, noNaN: true }).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  fc.double({ min: 0, max: 1e6, noNaN: true }).filter((v) => !Number.isInteger(v)).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  fc.bigInt({ min: -(1n << 70n), max: -1n }).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  fc.bigInt({ min: 1n << 64n, max: 1n << 80n }).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  fc.constantFrom<[unknown, ErrorClass]>([NaN, RangeError], [Infinity, RangeError], [-Infinity, RangeError], ["1", TypeError], [true, TypeError], [{}, TypeError], [[1], TypeError]),
+);
+const unknownEnumArb = (valid: readonly string[]): fc.Arbitrary<[unknown, ErrorClass]> => fc.oneof(
+  fc.string({ maxLength: 12 }).filter((s) => !valid.includes(s)).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  fc.constantFrom<[unknown, ErrorClass]>(["fan_in", RangeError], ["FANIN", RangeError], [1, TypeError], [null, TypeError], [true, TypeError], [Symbol("x"), TypeError]),
+);
+const KNOWN_OPTIONS = ["seed", "generator", "offset", "dtype", "threads", "low", "high", "mean", "std", "a", "b", "layout", "fanIn", "fanOut", "gain", "mode", "nonlinearity", "scale", "distribution", "value"];
+const mutation = (label: string, apply: Mutation["apply"], type: ErrorClass, names: string[]): Mutation => ({ label, apply, type, names });
+
+/** Every mutation that applies to case `c`. */
+function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
+  const m = c.method;
+  const list: fc.Arbitrary<Mutation>[] = [];
+  const q = (s: string) => `"${s}"`;
+  for (const name of m.numbers) {
+    list.push(badNumberArb.map(([v, type]) => mutation(`${name} = ${String(v)}`,
+      name === "value" ? (a) => { a.value = v; } : setOption(name, v), type, [q(name)])));
+  }
+  if (m.name === "constant") list.push(fc.constant(mutation("value = undefined", (a) => { a.value = undefined; }, TypeError, [q("value")])));
+  if (m.random) {
+    list.push(m.constraints.map(([o, name]) => mutation(`constraint on ${name}: ${JSON.stringify(o)}`, (a) => { a.options = { ...(a.options as object), ...o }; }, RangeError, [name])));
+    list.push(badSeedArb.map(([v, type]) => mutation(`seed = ${typeof v === "bigint" ? `${v}n` : String(v)}`, (a) => {
+      const { generator: _g, ...rest } = a.options as Record<string, unknown>;
+      a.options = { ...rest, seed: v };
+    }, type, [q("seed")])));
+    list.push(fc.constant(mutation("seed and generator", (a) => {
+      a.options = { ...(a.options as object), seed: 1, generator: new nn.Generator(1) };
+    }, RangeError, [q("generator"), q("seed")])));
+    list.push(fc.constantFrom<unknown>({}, { nextKey: () => 1n }, 5, 1n, Object.create(nn.Generator.prototype), new (class extends Object {})())
+      .map((g) => mutation(`generator = ${String(g)}`, (a) => {
+        const { seed: _s, ...rest } = a.options as Record<string, unknown>;
+        a.options = { ...rest, generator: g };
+      }, TypeError, [q("generator")])));
+  }
+  for (const [name, valid] of Object.entries(m.enums)) {
+    list.push(unknownEnumArb(valid).map(([v, type]) => mutation(`${name} = ${String(v)}`, setOption(name, v), type, [q(name)])));
+  }
+  if (m.kind === "fan") {
+    list.push(unknownEnumArb(["torch", "keras"]).map(([v, type]) => mutation(`layout = ${String(v)}`, setOption("layout", v), type, [q("layout")])));
+  }
+  list.push(badIntegerArb(1, 1024).map(([v, type]) => mutation(`threads = ${String(v)}`, setOption("threads", v), type, [q("threads")])));
+  // offsets: bad values, and offsets past the end of the logical tensor
+  list.push(badIntegerArb(0, MAX).map(([v, type]) => mutation(`offset = ${String(v)}`, setOption("offset", v), type, [q("offset")])));
+  const size = c.shape === undefined ? MAX : sizeOf(c.shape);
+  if (c.length <= size && m.offsets !== false) {
+    list.push(fc.integer({ min: size - c.length + 1, max: size - c.length + 5000 }).map((v) =>
+      mutation(`offset ${v} past the end (${size} elements)`, setOption("offset", v), RangeError, [q("offset")])));
+  }
+  // dtype
+  const natural = c.dtype === "float32" || c.dtype === "float64" ? c.dtype : undefined;
+  list.push(fc.oneof(
+    fc.string({ maxLength: 10 }).filter((s) => !(DTYPES as readonly string[]).includes(s)).map((v): [unknown, ErrorClass] => [v, RangeError]),
+    fc.constantFrom<[unknown, ErrorClass]>([32, TypeError], [null, TypeError], [Float32Array, TypeError]),
+    fc.constantFrom(...DTYPES.filter((d) => natural !== undefined ? d !== natural : d === "float32" || d === "float64")).map((v): [unknown, ErrorClass] => [v, RangeError]),
+  ).map(([v, type]) => mutation(`dtype = ${String(v)}`, setOption("dtype", v), type, [q("dtype")])));
+  if (natural === undefined) {
+    list.push(fc.constant(mutation("Uint16Array without dtype", (a) => {
+      const { dtype: _d, ...rest } = a.options as Record<string, unknown>;
+      a.options = rest;
+    }, RangeError, [q("dtype")])));
+  }
+  // unknown option keys, options that are not objects
+  list.push(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !KNOWN_OPTIONS.includes(k) && k !== "__proto__")
+    .map((k) => mutation(`unknown option = ${JSON.stringify(k)}`, setOption(k, 1), RangeError, [q("options"), k])));
+  list.push(fc.constantFrom<unknown>(5, "seed", true, [1, 2], () => 1, 1n, Symbol("o"))
+    .map((v) => mutation(`options = ${String(v)}`, (a) => { a.options = v; }, TypeError, [q("options")])));
+  // out
+  list.push(fc.constantFrom<unknown>([1, 2, 3], new Int32Array(4), new Uint8Array(8), new BigInt64Array(2), new DataView(new ArrayBuffer(8)), new ArrayBuffer(8), null, undefined, 3, "out")
+    .map((o) => mutation(`out = ${Object.prototype.toString.call(o)}`, (a) => { a.out = o; }, TypeError, [q("out")])));
+  list.push(fc.constant(mutation("out detached", (a) => {
+    const o = a.out as OutArray;
+    if (o.buffer instanceof ArrayBuffer) detach(a, o);
+    else {
+      a.out = new (o.constructor as Ctor)(1);
+      structuredClone((a.out as OutArray).buffer, { transfer: [(a.out as OutArray).buffer as ArrayBuffer] });
+    }
+  }, RangeError, [q("out"), "detached"])));
+  // getters: a throwing one propagates its own error; one that detaches out is caught afterwards
+  const boom = new Error("boom from a getter");
+  const keys = Object.keys(build(c).options as object);
+  if (keys.length > 0) {
+    list.push(fc.constantFrom(...keys).map((k) => ({
+      label: `getter on "${k}" throws`,
+      apply: (a: Args) => {
+        const o = { ...(a.options as object) };
+        Object.defineProperty(o, k, { enumerable: true, get: () => { throw boom; } });
+        a.options = o;
+      },
+      error: boom,
+    })));
+  }
+  if (!c.shared) {
+    list.push(fc.constantFrom("dtype", "threads", "offset", ...(m.random ? ["seed"] : [])).map((k) => mutation(`getter on "${k}" detaches out`, (a) => {
+      const o = { ...(a.options as Record<string, unknown>) };
+      const v = o[k];
+      const target = a.out as OutArray;
+      Object.defineProperty(o, k, { enumerable: true, get: () => { detach(a, target); return v; } });
+      if (k === "seed") delete o.generator;
+      a.options = o;
+    }, RangeError, [q("out"), "detached"])));
+    if (m.kind === "fan" && (c.shape?.length ?? 0) > 0) {
+      list.push(fc.constant(mutation("a shape element's getter detaches out", (a) => {
+        const shape = [...(a.shape as number[])];
+        const d = shape[0];
+        const target = a.out as OutArray;
+        Object.defineProperty(shape, 0, { enumerable: true, get: () => { detach(a, target); return d; } });
+        a.shape = shape;
+      }, RangeError, [q("out"), "detached"])));
+    }
+  }
+  // shape
+  if (m.kind === "fan") {
+    list.push(fc.oneof(
+      fc.constantFrom<[unknown, ErrorClass]>(["3x4", TypeError], [12, TypeError], [null, TypeError], [{ length: 2, 0: 3, 1: 4 }, TypeError], [new Int32Array([3, 4]), TypeError]),
+      fc.tuple(fc.array(fc.nat(5), { minLength: 1, maxLength: 3 }), fc.constantFrom<[unknown, ErrorClass]>([-1, RangeError], [1.5, RangeError], [NaN, RangeError], [Infinity, RangeError], ["3", TypeError], [3n, TypeError], [null, TypeError]))
+        .map(([dims, [bad, type]]): [unknown, ErrorClass] => [[...dims, bad], type]),
+      fc.constant<[unknown, ErrorClass]>([[2 ** 27, 2 ** 27, 2 ** 27], RangeError]),
+    ).map(([v, type]) => mutation(`shape = ${String(v)}`, (a) => { a.shape = v; }, type, [q("shape")])));
+    if (c.offset === undefined) {
+      list.push(fc.integer({ min: 1, max: 50 }).map((d) => mutation(`out longer than the shape by ${d}`, (a) => {
+        const o = a.out as OutArray;
+        a.out = new (o.constructor as Ctor)(o.length + d);
+      }, RangeError, [q("out")])));
+    }
+  }
+  return list;
+}
+
+// (no fill happens: large outputs would only cost snapshot time)
+const invalidArb = caseArb.filter((c) => c.length <= 20_000).chain((c) => fc.oneof(...mutationsFor(c)).map((mu) => ({ c, mu })));
+
+/** Runs `call`; returns the problems with what it threw, given what `mu` expects. */
+function judge(mu: Mutation, threw: boolean, err: unknown): string[] {
+  if (!threw) return ["did not throw"];
+  if (mu.error !== undefined) return err === mu.error ? [] : [`threw ${String(err)} instead of the getter's own error`];
+  const e = err as { name?: string; code?: string; message?: string };
+  const problems: string[] = [];
+  if (!(err instanceof mu.type!)) problems.push(`threw ${e?.name}: ${e?.message}; want ${mu.type!.name}`);
+  const codes = mu.type === TypeError ? ["ERR_INVALID_ARG_TYPE"] : ["ERR_OUT_OF_RANGE", "ERR_INVALID_ARG_VALUE"];
+  if (!codes.includes(String(e?.code))) problems.push(`code ${e?.code}`);
+  for (const n of mu.names ?? []) if (!String(e?.message).includes(n)) problems.push(`message "${e?.message}" does not name ${n}`);
+  return problems;
+}
+
+/** The bytes of out and its canaries, or of the buffer a detaching getter moved them to. */
+function snapshot(a: Args): string {
+  if (a.whole.byteLength > 0 || a.moved === undefined) return hex(a.whole);
+  return hex(new Uint8Array(a.moved));
+}
+/** Transfers (detaches) the buffer of `a.out`, keeping the moved bytes in `a.moved`. */
+function detach(a: Args, target: OutArray): void {
+  try {
+    a.moved = structuredClone(target.buffer as ArrayBuffer, { transfer: [target.buffer as ArrayBuffer] });
+  } catch {
+    // already detached (a getter read twice): nothing more to do
+  }
+}
+
+async function checkInvalid(c: Case, mu: Mutation): Promise<string[]> {
+  const problems: string[] = [];
+  for (const mode of ["sync", "promises"] as const) {
+    const a = build(c);
+    const before = snapshot(a);
+    const keyBefore = a.generator?.state;
+    mu.apply(a, c);
+    let threw = false;
+    let err: unknown;
+    let result: unknown;
+    try {
+      result = invoke(mode === "sync" ? SYNC : ASYNC, c.method, a);
+    } catch (e) {
+      threw = true;
+      err = e;
+      if (mode === "promises") problems.push("promises: threw synchronously instead of rejecting");
+    }
+    if (mode === "promises" && !threw) {
+      if (!(result instanceof Promise)) problems.push("promises: did not return a Promise");
+      else await result.then(() => {}, (e: unknown) => { threw = true; err = e; });
+    }
+    problems.push(...judge(mu, threw, err).map((p) => `${mode}: ${p}`));
+    if (snapshot(a) !== before) problems.push(`${mode}: out or its canaries changed`);
+    if (keyBefore !== undefined && a.generator !== undefined && a.generator.state !== keyBefore) problems.push(`${mode}: the generator advanced`);
+  }
+  return problems;
+}
+
+t.test("invalid calls: a TypeError/RangeError naming the argument, out and the Generator unchanged; promises reject", async (t) => {
+  const failures: string[] = [];
+  const labels = new Set<string>();
+  await fc.assert(
+    fc.asyncProperty(invalidArb, async ({ c, mu }) => {
+      counts.invalid++;
+      labels.add(mu.label.replace(/ = .*|: .*| \d+.*/g, ""));
+      const problems = await checkInvalid(c, mu);
+      if (problems.length > 0) failures.push(`${describeCase(c)} | ${mu.label}: ${problems.join("; ")}`);
+      return problems.length === 0;
+    }),
+    runs(0x5eed02, 3000),
+  ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  t.same(failures.slice(0, 3), [], `${counts.invalid} invalid inputs (${labels.size} kinds of mutation)`);
+  t.ok(labels.size >= 20, `mutation kinds tried: ${[...labels].sort().join(", ")}`);
+});
+
+/** Runs a synchronous fc.assert; a counterexample report lands in `failures`. */
+function assertCollect(failures: string[], run: () => void): void {
+  try {
+    run();
+  } catch (err) {
+    failures.push(String((err as Error).message).split("\n").slice(0, 2).join(" "));
+  }
+}
+
+// ---- resizable buffers, look-alike and subclassed Generators ----------------------------------
+type Resizable = ArrayBuffer & { resize(n: number): void };
+const resizable = (bytes: number, max: number): Resizable => new (ArrayBuffer as unknown as new (n: number, o: object) => Resizable)(bytes, { maxByteLength: max });
+
+t.test("resizable ArrayBuffers: shrinking before or during validation never writes out of bounds", async (t) => {
+  // a length-tracking view shrunk by a getter: the call sees the shorter array (checked as a whole)
+  const rab = resizable(400, 4000);
+  const tracking = new Float32Array(rab);
+  nn.normal(tracking, { seed: 1, get std() { rab.resize(40); return 1; } });
+  t.equal(tracking.length, 10);
+  t.same(Array.from(tracking), Array.from(nn.normal(new Float32Array(10), { seed: 1 })), "the 10 remaining elements hold the reference values");
+  rab.resize(400);
+  t.ok(new Float32Array(rab, 40).every((v) => v === 0), "nothing was written past the shrunk end");
+  // a fan-based whole-tensor fill whose out shrinks in a getter: the shape no longer fits
+  const rab1 = resizable(400, 4000);
+  const w = new Float32Array(rab1);
+  t.throws(() => nn.xavierUniform(w, [10, 10], { seed: 1, get gain() { rab1.resize(200); return 1; } }), { name: "RangeError", message: /"out" argument/ });
+  rab1.resize(400);
+  t.ok(new Float32Array(rab1).every((v) => v === 0), "out unchanged");
+  // a fixed-length view pushed out of bounds: length 0
+  const rab2 = resizable(400, 4000);
+  const fixed = new Float32Array(rab2, 0, 100);
+  rab2.resize(40);
+  t.equal(fixed.length, 0);
+  t.throws(() => nn.kaimingNormal(fixed, [10, 10], { seed: 1 }), { name: "RangeError", message: /"out" argument must be of length 100/ });
+  t.doesNotThrow(() => nn.uniform(fixed, { seed: 1 }), "an elementwise fill of the (now empty) view is a no-op");
+  rab2.resize(400);
+  t.ok(new Float32Array(rab2).every((v) => v === 0), "nothing written");
+  // a growable SharedArrayBuffer: filled in place, sync and async
+  const gsab = new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer)(4 * 70_000, { maxByteLength: 4 * 140_000 });
+  const g = new Float32Array(gsab);
+  const p = promises.truncNormal(g, { seed: 9, offset: 5 });
+  (gsab as unknown as { grow(n: number): void }).grow(4 * 140_000);
+  await p;
+  t.ok(view(g.subarray(0, 70_000)).equals(view(nn.truncNormal(new Float32Array(70_000), { seed: 9, offset: 5 }))), "async fill of a growable SharedArrayBuffer");
+  t.ok(g.subarray(70_000).every((v) => v === 0), "the grown part is untouched");
+  // an async fill whose ordinary, resizable buffer shrinks while it runs: rejects, writes nothing
+  const rab3 = resizable(4 * 300_000, 4 * 300_000);
+  const big = new Float32Array(rab3);
+  const q = promises.normal(big, { seed: 3 });
+  rab3.resize(4 * 1000);
+  await t.rejects(q, { name: "RangeError", code: "ERR_INVALID_STATE" }, "the promise rejects");
+  t.ok(big.every((v) => v === 0), "nothing was written");
+});
+
+t.test("Generators: look-alikes are rejected, subclasses cannot run code between validation and the fill", async (t) => {
+  const fake = Object.create(nn.Generator.prototype) as nn.Generator;
+  t.throws(() => nn.uniform(new Float32Array(4), { generator: fake }), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE", message: /"generator" option/ });
+  let calls = 0;
+  class Sneaky extends nn.Generator {
+    target: Float32Array | null = null;
+    override nextKey(): bigint {
+      calls++;
+      if (this.target) structuredClone(this.target.buffer, { transfer: [this.target.buffer as ArrayBuffer] });
+      return "not a key" as unknown as bigint;
+    }
+  }
+  const g = new Sneaky(11n);
+  const out = new Float32Array(5000);
+  g.target = out;
+  nn.normal(out, { generator: g });
+  t.equal(calls, 0, "the override was not called by the fill");
+  t.equal(out.length, 5000, "out is still attached");
+  t.ok(view(out).equals(view(nn.normal(new Float32Array(5000), { generator: new nn.Generator(11n) }))), "the fill used the Generator's own key");
+  t.equal(g.state, stepped(11n, 1), "and took exactly one");
+  t.equal(new nn.Generator(11n).nextKey(), new nn.Generator(11n).nextKey(), "nextKey() itself still works");
+});
+
+// ---- shard splits, Generator replay, model shards ---------------------------------------------
+/** A whole-tensor case (offset undefined), seeded: the base of the shard property. */
+const wholeArb = caseArb.filter((c) => c.method.offsets !== false).map((c): Case => {
+  const length = c.shape === undefined ? Math.min(c.length, 3 * B + 9) : sizeOf(c.shape);
+  return { ...c, offset: undefined, length, pad: 0, frozen: false, key: c.key.mode === "seed" ? c.key : { mode: "seed", seed: c.key.seed } };
+});
+
+t.test("any shard split of a fill concatenates to the whole fill", async (t) => {
+  const failures: string[] = [];
+  assertCollect(failures, () => fc.assert(
+    fc.property(wholeArb.chain((c) => fc.tuple(fc.constant(c), fc.array(fc.integer({ min: 0, max: c.length }), { maxLength: 6 }))), ([c, cuts]) => {
+      counts.shards++;
+      const whole = build(c);
+      invoke(SYNC, c.method, whole);
+      const points = [0, ...cuts.sort((x, y) => x - y), c.length];
+      const joined = new Uint8Array(whole.whole.length);
+      const es = CTOR[c.dtype].BYTES_PER_ELEMENT;
+      for (let i = 0; i + 1 < points.length; i++) {
+        const piece = build({ ...c, offset: points[i], length: points[i + 1] - points[i] });
+        invoke(SYNC, c.method, piece);
+        joined.set(piece.whole, points[i] * es);
+      }
+      const ok = hex(joined) === hex(whole.whole);
+      if (!ok) failures.push(`${describeCase(c)} cuts [${points}]`);
+      return ok;
+    }),
+    runs(0x5eed03, 200),
+  ));
+  t.same(failures.slice(0, 3), [], `${counts.shards} shard splits`);
+});
+
+t.test("Generator sequences replay after manualSeed, one key per successful call", async (t) => {
+  const failures: string[] = [];
+  const callArb = fc.tuple(caseArb.filter((c) => c.method.random), fc.boolean());
+  assertCollect(failures, () => fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: U64 }), fc.array(callArb, { minLength: 1, maxLength: 6 }), fc.boolean(), (seed, calls, useDefault) => {
+      counts.sequences++;
+      const g = useDefault ? nn.manualSeed(seed) : new nn.Generator(seed);
+      const run = (): string[] => calls.map(([c, failing]) => {
+        const a = build({ ...c, key: { mode: "seed", seed: 0 } });
+        const options = { ...(a.options as Record<string, unknown>) };
+        delete options.seed;
+        if (!useDefault) options.generator = g;
+        if (failing) options.threads = 0; // a failed call between the fills takes no key
+        a.options = options;
+        try {
+          invoke(SYNC, c.method, a);
+        } catch (e) {
+          return failing && e instanceof RangeError ? "failed" : `unexpected ${String(e)}`;
+        }
+        return hex(a.whole);
+      });
+      const first = run();
+      const taken = first.filter((x) => x !== "failed").length;
+      const stateOk = g.state === stepped(seed, taken);
+      g.manualSeed(seed);
+      const again = run();
+      const ok = stateOk && first.every((x, i) => x === again[i]) && !first.some((x) => x.startsWith("unexpected"));
+      if (!ok) failures.push(`seed ${seed}${useDefault ? " (default generator)" : ""}: ${calls.map(([c, f]) => `${describeCase(c)}${f ? " failing" : ""}`).join(" / ")}${stateOk ? "" : `: state ${g.state}, want ${stepped(seed, taken)} after ${taken} keys`}`);
+      return ok;
+    }),
+    runs(0x5eed04, 100),
+  ));
+  t.same(failures.slice(0, 3), [], `${counts.sequences} call sequences replayed`);
+});
+
+t.test("nninit/model: every rank's shard reassembles to initModel's tensor", async (t) => {
+  const inits = ["normal", "uniform", "truncNormal", "xavierUniform", "kaimingNormal", "lecunNormal", "zeros", "constant"] as const;
+  const specArb = fc.record({
+    rows: fc.integer({ min: 1, max: 90 }),
+    cols: fc.integer({ min: 1, max: 200 }),
+    init: fc.constantFrom(...inits),
+    dtype: fc.constantFrom<"float32" | "bfloat16" | "float64" | "float16">("float32", "bfloat16", "float64", "float16"),
+    seed: fc.oneof(fc.maxSafeNat(), fc.bigInt({ min: 0n, max: U64 })),
+    worldSize: fc.integer({ min: 1, max: 5 }),
+    dim: fc.constantFrom<0 | 1 | "flat">(0, 1, "flat"),
+  });
+  const failures: string[] = [];
+  assertCollect(failures, () => fc.assert(
+    fc.property(specArb, (s) => {
+      counts.models++;
+      const spec: model.TensorSpec[] = [
+        { name: "emb", shape: [s.rows, s.cols], init: s.init, dtype: s.dtype, ...(s.init === "constant" ? { options: { value: 0.5 } } : {}) },
+        { name: "bias", shape: [s.cols], init: "normal" as const, options: { std: 0.1 } },
+      ];
+      const whole = model.initModel(spec, { seed: s.seed }).get("emb") as OutArray;
+      const got = new (whole.constructor as Ctor)(whole.length);
+      for (let rank = 0; rank < s.worldSize; rank++) {
+        const sh = model.initShard(spec, "emb", { seed: s.seed, rank, worldSize: s.worldSize, dim: s.dim });
+        const w = sh.cols[1] - sh.cols[0];
+        if (s.dim === "flat") got.set(sh.data as never, sh.rows[0]);
+        else for (let r = sh.rows[0]; r < sh.rows[1]; r++) got.set(sh.data.subarray((r - sh.rows[0]) * w, (r - sh.rows[0] + 1) * w) as never, r * s.cols + sh.cols[0]);
+      }
+      const ok = view(got).equals(view(whole));
+      if (!ok) failures.push(JSON.stringify({ ...s, seed: String(s.seed) }));
+      return ok;
+    }),
+    runs(0x5eed05, 60),
+  ));
+  t.same(failures.slice(0, 3), [], `${counts.models} model specs sharded`);
+});
+
+t.test("nninit/model: a zero-length shard is validated like the whole tensor (spec errors surface at defineModel)", async (t) => {
+  const spec: model.TensorSpec[] = [{ name: "w", shape: [3, 4], init: "xavierUniform", options: { gain: 3e38 } }];
+  t.throws(() => model.defineModel(spec), { name: "RangeError", message: /Tensor "w".*"gain" option/ }, "the dry run (a zero-length fill) rejects the overflowing gain");
+  t.throws(() => nn.xavierUniform(new Float32Array(0), [3, 4], { seed: 1, offset: 12, gain: 3e38 }), { name: "RangeError", message: /"gain" option/ }, "so does an empty shard at the end");
+});
+
+// ---- computeFans and calculateGain -------------------------------------------------------------
+t.test("computeFans and calculateGain match their formulas; bad input throws naming the argument", async (t) => {
+  const prod = (a: number[]) => a.reduce((x, y) => x * y, 1);
+  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 5 }), fc.constantFrom<"torch" | "keras">("torch", "keras"), (shape, layout) => {
+    const n = shape.length;
+    if (layout === "torch" && n < 2) {
+      try { nn.computeFans(shape, layout); return false; } catch (e) { return e instanceof RangeError && /"shape"/.test(e.message); }
+    }
+    const want = layout === "torch"
+      ? { fanIn: shape[1] * prod(shape.slice(2)), fanOut: shape[0] * prod(shape.slice(2)) }
+      : n === 0 ? { fanIn: 1, fanOut: 1 } : n === 1 ? { fanIn: shape[0], fanOut: shape[0] }
+        : { fanIn: shape[n - 2] * prod(shape.slice(0, -2)), fanOut: shape[n - 1] * prod(shape.slice(0, -2)) };
+    const got = nn.computeFans(shape, layout);
+    return got.fanIn === want.fanIn && got.fanOut === want.fanOut;
+  }), runs(0x5eed06, 200));
+  fc.assert(fc.property(fc.double({ min: -1e150, max: 1e150, noNaN: true }), (slope) =>
+    nn.calculateGain("leaky_relu", slope) === Math.sqrt(2 / (1 + slope * slope))), runs(0x5eed07, 200));
+  fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.constant(null)), (bad) => {
+    if ((NONLINEARITIES as readonly unknown[]).includes(bad)) return true;
+    try { nn.calculateGain(bad as nn.Nonlinearity); return false; } catch (e) {
+      return (e instanceof RangeError || e instanceof TypeError) && /"nonlinearity"/.test((e as Error).message);
+    }
+  }), runs(0x5eed08, 200));
+  t.pass("600 computeFans / calculateGain cases");
+});
+
+// ---- the raw binding ---------------------------------------------------------------------------
+t.test("raw binding: random argument vectors throw only TypeError/RangeError and never write outside out", { skip: nativeBinding === null ? "native backend not loaded" : false }, async (t) => {
+  const b = nativeBinding!;
+  const junk = fc.oneof(fc.anything({ maxDepth: 1 }), fc.double(), fc.integer({ min: -5, max: 2 ** 33 }), fc.constantFrom(undefined, -0, 2 ** 53, NaN));
+  const PARAMS = [Float32Array.from([0, 1]), Float32Array.from([0, 1]), Float32Array.from([0, 1, 0.02275, 0.9545, 1, -2, 2])];
+  const argsArb = fc.record({
+    async: fc.boolean(),
+    constant: fc.boolean(),
+    dtype: fc.integer({ min: 0, max: 3 }),
+    length: fc.integer({ min: 0, max: 3 * B }),
+    pad: fc.integer({ min: 1, max: 8 }),
+    kernel: fc.integer({ min: 0, max: 2 }),
+    /** Which arguments to replace with junk (bit i: argument i). */
+    mask: fc.integer({ min: 0, max: 511 }),
+    junks: fc.array(junk, { minLength: 9, maxLength: 9 }),
+    count: fc.integer({ min: 0, max: 10 }),
+    offset: fc.oneof(fc.maxSafeNat(), fc.integer({ min: 0, max: 5 * B })),
+  });
+  const failures: string[] = [];
+  await fc.assert(fc.asyncProperty(argsArb, async (r) => {
+    counts.binding++;
+    const ctor = [Float32Array, Float64Array, Uint16Array, Uint16Array][r.dtype] as Ctor;
+    const whole = new ctor(r.length + 2 * r.pad);
+    const bytes = new Uint8Array(whole.buffer);
+    bytes.fill(CANARY);
+    const out = whole.subarray(r.pad, r.pad + r.length);
+    const good: unknown[] = r.constant ? [out, r.dtype, 0.5, 2] : [out, r.dtype, r.kernel, PARAMS[r.kernel], 1, 2, Math.min(r.offset, MAX - r.length), 2];
+    let args = good.map((v, i) => ((r.mask >> i) & 1 ? r.junks[i] : v));
+    if (r.count < args.length && r.mask % 7 === 0) args = args.slice(0, r.count);
+    const before = hex(bytes);
+    const fn = (r.constant ? (r.async ? b.fillConstantAsync : b.fillConstant) : (r.async ? b.fillAsync : b.fill)) as (...a: unknown[]) => unknown;
+    let err: unknown;
+    try {
+      const p = fn(...args);
+      if (r.async) await (p as Promise<unknown>).catch((e: unknown) => { err = e; });
+    } catch (e) {
+      err = e;
+    }
+    const problems: string[] = [];
+    if (err !== undefined && !(err instanceof TypeError || err instanceof RangeError)) problems.push(`threw ${String(err)}`);
+    if (err !== undefined && hex(bytes) !== before) problems.push("threw but wrote");
+    const head = bytes.subarray(0, r.pad * ctor.BYTES_PER_ELEMENT);
+    const tail = bytes.subarray((r.pad + r.length) * ctor.BYTES_PER_ELEMENT);
+    if (!head.every((x) => x === CANARY) || !tail.every((x) => x === CANARY)) problems.push("wrote outside out");
+    if (problems.length > 0) failures.push(`${JSON.stringify({ ...r, junks: undefined })}: ${problems.join("; ")}`);
+    return problems.length === 0;
+  }), runs(0x5eed09, 1000)).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  t.same(failures.slice(0, 3), [], `${counts.binding} raw binding calls`);
+});
+
+t.teardown(() => {
+  // one line for the CI log: how much was fuzzed in this run
+  console.log(`# fuzz: ${counts.valid} valid cases, ${counts.invalid} invalid inputs, ${counts.shards} shard splits, ` +
+    `${counts.sequences} generator sequences, ${counts.models} model specs, ${counts.binding} raw binding calls (NNINIT_FUZZ_RUNS=${SCALE})`);
+});
