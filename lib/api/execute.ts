@@ -15,6 +15,8 @@ import type { OutArray } from "../plan/validate.js";
 /** Validated work on `out`. */
 export interface Job {
   out: OutArray;
+  /** The FillPlan of an element-wise fill (absent for matrix jobs): tests run it on the reference backend. */
+  plan?: FillPlan;
   /** Runs on `backend` now, on the calling thread. */
   run(backend: Backend): void;
   /** Runs with the backend's async primitives (native: off the event loop); `out` is written by settlement. */
@@ -25,6 +27,7 @@ export interface Job {
 export function fillJob(plan: FillPlan, out: OutArray): Job {
   return {
     out,
+    plan,
     run: (backend) => backend.fill(plan, out),
     runAsync: (backend) => backend.fillAsync(plan, out),
   };
@@ -62,4 +65,10 @@ export function captureJob(fn: () => unknown): Job | null {
     capture = previous;
   }
   return job;
+}
+
+/** captureJob for element-wise fills: the captured FillPlan and its array, or null (no fill, or a matrix job). */
+export function capturePlan(fn: () => unknown): { plan: FillPlan; out: OutArray } | null {
+  const job = captureJob(fn);
+  return job === null || job.plan === undefined ? null : { plan: job.plan, out: job.out };
 }
