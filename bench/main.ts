@@ -14,7 +14,7 @@ import * as path from "node:path";
 import * as nn from "../dist/index.js";
 import { fillBaseline, streamBaseline } from "./cases/baselines.js";
 import { nninitRows } from "./cases/nninit.js";
-import { orthogonalNotes, orthogonalRows, tfjsOrthogonalRow } from "./cases/orthogonal.js";
+import { orthogonalRows, orthogonalScenarios, tfjsOrthogonalRow } from "./cases/orthogonal.js";
 import { sweepRows } from "./cases/sweep.js";
 import { chartSvg } from "./chart.js";
 import { scenarioIds } from "./cases/scenarios.js";
@@ -72,14 +72,13 @@ async function run(cfg: Config): Promise<BenchResult> {
   if (tfjs !== null) notes.push(`tfjs runs up to ${cfg.tfjsMaxSize / MI} Mi elements only (it is slow); larger rows compare with that size (†)`);
   const sweep = native ? sweepRows(nn, hooks.streamFill, threads, buf, cfg.sweepSize, cfg, log) : [];
   baselines.push(...fillBaseline("fill-last", buf, cfg.sizes, cfg, log));
-  const orthogonal = hooks.orthonormalize === null ? [] : orthogonalRows(nn, hooks.orthonormalize, threads, cfg, log);
-  if (hooks.orthonormalize !== null && !cfg.quick) {
+  const orthogonal = native ? orthogonalRows(nn, threads, cfg, log) : [];
+  if (native && !cfg.quick) {
     const tf = await tfjsOrthogonalRow(256, log);
     if (typeof tf === "string") notes.push(`no tfjs orthogonal row: ${tf}`);
     else orthogonal.push(tf);
   }
-  notes.push(...orthogonalNotes(orthogonal));
-  const scenarios: Scenario[] = [];
+  const scenarios: Scenario[] = orthogonalScenarios(orthogonal, cfg.quick);
   for (const id of scenarioIds(cfg)) {
     const child = await runChild(id, cfg);
     scenarios.push(...(child.scenarios ?? []));

@@ -94,7 +94,7 @@ export interface Scenario {
   nninit: { label: string; seconds: number };
   peer: { label: string; seconds: number } | null;
   ratio: number | null;
-  /** What the ratio means, printed after it ("× faster than tfjs"). */
+  /** What the ratio means, printed after it ("faster than tfjs"). */
   ratioLabel: string;
   target: string;
   met: boolean | null;

@@ -1,18 +1,16 @@
 /**
- * The orthogonal rows: an n×n orthogonal matrix as the method computes it natively, i.e. the
- * N(0, 1) draw (nn.normal) plus the binding's orthonormalize (native/linalg/: blocked Householder
- * QR in float64, forming Q, sign correction), on 1 thread and on all threads, at 256², 1024² and
- * (full mode) 4096²; and tfjs's tf.initializers.orthogonal at 256² (full mode only: ~15 s a call).
- * Timed as best and median of a few calls (no warm-up beyond the first size). The rows go to
- * BenchResult.orthogonal and, with the ratio to tfjs, to the report's notes.
+ * The orthogonal rows: the public `orthogonal(out, [n, n], {seed, threads})` (the N(0, 1) draw plus
+ * the native orthonormalize: native/linalg/, blocked Householder QR in float64, forming Q, sign
+ * correction), on 1 thread and on all threads, at 256², 1024² and (full mode) 4096²; and tfjs's
+ * tf.initializers.orthogonal at 256² (full mode only: ~15 s a call). Timed as best and median of a
+ * few calls (no warm-up beyond the first size). The rows go to BenchResult.orthogonal, and the
+ * issue's targets (1024² ≤ 150 ms, 4096² ≤ 5 s, ≥ 1000× tfjs at 256²) to its scenarios.
  */
 import type * as Nn from "../../dist/index.js";
 import { now } from "../harness.js";
-import type { Config, OrthoRow } from "../types.js";
+import type { Config, OrthoRow, Scenario } from "../types.js";
 import type { Log } from "./baselines.js";
 import { loadTfjs } from "./tfjs.js";
-
-export type Orthonormalize = (a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number) => void;
 
 /** best/median seconds of `samples` calls of fn. */
 function time(fn: () => void, samples: number): { bestS: number; medianS: number } {
@@ -28,17 +26,14 @@ function time(fn: () => void, samples: number): { bestS: number; medianS: number
 
 const ms = (s: number): string => `${(s * 1e3).toFixed(s < 0.1 ? 2 : 0)} ms`;
 
-export function orthogonalRows(nn: typeof Nn, orthonormalize: Orthonormalize, threads: number, cfg: Config, log: Log): OrthoRow[] {
+export function orthogonalRows(nn: typeof Nn, threads: number, cfg: Config, log: Log): OrthoRow[] {
   const rows: OrthoRow[] = [];
   const sizes = cfg.quick ? [256, 1024] : [256, 1024, 4096];
   for (const n of sizes) {
     const a = new Float32Array(n * n);
     for (const [impl, th] of [["native-1t", 1], ["native-nt", threads]] as const) {
       const samples = n >= 4096 ? 3 : n >= 1024 ? 5 : 9;
-      const t = time(() => {
-        nn.normal(a, { seed: 1 });
-        orthonormalize(a, n, n, 1, false, th);
-      }, samples);
+      const t = time(() => nn.orthogonal(a, [n, n], { seed: 1, threads: th }), samples);
       rows.push({ n, impl, threads: th, samples, ...t });
       log(`orthogonal ${n}×${n} ${impl}: best ${ms(t.bestS)}, median ${ms(t.medianS)}`);
     }
@@ -67,4 +62,34 @@ export function orthogonalNotes(rows: OrthoRow[]): string[] {
     const ratio = tf === undefined ? "" : `, ${Math.round(tf.bestS / r.bestS)}× tfjs (${ms(tf.bestS)})`;
     return `orthogonal ${r.n}×${r.n} (draw + QR + Q, ${r.threads} thread${r.threads === 1 ? "" : "s"}): best ${ms(r.bestS)}, median ${ms(r.medianS)}${ratio}`;
   });
+}
+
+/** The issue's targets as scenarios (all threads; "met" judged on the median). */
+export function orthogonalScenarios(rows: OrthoRow[], quick: boolean): Scenario[] {
+  const nt = (n: number): OrthoRow | undefined => rows.find((r) => r.impl === "native-nt" && r.n === n);
+  const out: Scenario[] = [];
+  const within = (n: number, limitS: number): void => {
+    const r = nt(n);
+    if (r === undefined) return;
+    out.push({
+      id: `orthogonal-${n}`, label: `orthogonal ${n}×${n} (draw + QR + Q)`,
+      nninit: { label: `native, ${r.threads} threads (median; best ${ms(r.bestS)})`, seconds: r.medianS },
+      peer: null, ratio: null, ratioLabel: "", target: `≤ ${limitS >= 1 ? `${limitS} s` : `${limitS * 1e3} ms`}`,
+      met: quick ? null : r.medianS <= limitS, details: `${r.samples} calls; 1 thread: ${ms(rows.find((x) => x.impl === "native-1t" && x.n === n)?.medianS ?? NaN)} median`,
+    });
+  };
+  const r = nt(256);
+  const tf = rows.find((x) => x.impl === "tfjs" && x.n === 256);
+  if (r !== undefined && tf !== undefined) {
+    out.push({
+      id: "orthogonal-256-tfjs", label: "orthogonal 256×256 vs tfjs",
+      nninit: { label: `native, ${r.threads} threads (median)`, seconds: r.medianS },
+      peer: { label: "tf.initializers.orthogonal (1 call)", seconds: tf.bestS },
+      ratio: tf.bestS / r.medianS, ratioLabel: "faster than tfjs", target: "≥ 1000×", met: quick ? null : tf.bestS / r.medianS >= 1000,
+      details: "tfjs warns above 2000 elements and is timed once (it takes seconds)",
+    });
+  }
+  within(1024, 0.15);
+  within(4096, 5);
+  return out;
 }
