@@ -11,6 +11,7 @@
         "native/core/dispatch.cc",
         "native/core/fill.cc",
         "native/core/pool.cc",
+        "native/core/sparse.cc",
         "native/kernels/scalar/kernels.cc",
         "native/kernels/avx2/kernels.cc",
         "native/kernels/avx512/kernels.cc",

@@ -22,6 +22,7 @@ import * as promises from "../lib/promises.js";
 import { jsBackend, nativeBackend } from "../lib/backend/select.js";
 import { symmetricEigen } from "../lib/linalg/symmetricEigen.js";
 import { sparseRows } from "../lib/stream/sparseRows.js";
+import { captureJob } from "../lib/api/execute.js";
 import { KS_LAMBDA_CRIT, Z_CRIT, ksStatistic } from "./fixtures/stats.js";
 
 const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
@@ -315,6 +316,41 @@ t.test("sparse: exact zeros per column, other values = the normal stream, std, u
   let calls = 0;
   sparseRows(1n, 6, 4, 6, () => calls++);
   t.equal(calls, 24, "sparseRows visits zeros × cols positions (full shuffle when zeros = rows)");
+});
+
+t.test("sparse: the native backend writes the JS backend's bytes (sync and async, every dtype, threads)", { skip: nativeBackend === null }, async (t) => {
+  const shapes: [number, number, number][] = [[1, 1, 0.5], [1, 7, 0], [9, 1, 0.9], [13, 17, 0.3], [61, 130, 0.99], [3000, 700, 0.9]];
+  const make = (dtype: string, n: number) => (dtype === "float32" ? new Float32Array(n) : dtype === "float64" ? new Float64Array(n) : new Uint16Array(n));
+  for (const [rows, cols, sparsity] of shapes) {
+    const bad: string[] = [];
+    for (const dtype of ["float32", "float64", "bfloat16", "float16"] as const) {
+      for (const seed of rows * cols > 1e5 ? [7n] : [7n, 2n ** 64n - 1n, 123456789n]) {
+        const opts = { sparsity, std: 0.5, seed, dtype };
+        const ref = make(dtype, rows * cols);
+        captureJob(() => nn.sparse(ref, [rows, cols], opts))!.run(jsBackend);
+        for (const threads of [1, 2, 3, 7]) {
+          const out = make(dtype, rows * cols);
+          captureJob(() => nn.sparse(out, [rows, cols], { ...opts, threads }))!.run(nativeBackend!);
+          const later = make(dtype, rows * cols);
+          await captureJob(() => nn.sparse(later, [rows, cols], { ...opts, threads }))!.runAsync(nativeBackend!);
+          if (!bytes(out).equals(bytes(ref)) || !bytes(later).equals(bytes(ref))) bad.push(`${dtype} seed ${seed} threads ${threads}`);
+        }
+        if (dtype === "float32" && seed === 7n) {
+          const zeros = Math.ceil(sparsity * rows);
+          t.equal(ref.filter((v) => Object.is(v, 0)).length, zeros * cols, `${rows}×${cols}: the JS reference has ${zeros}·${cols} +0`);
+        }
+      }
+    }
+    t.same(bad, [], `${rows}×${cols} sparsity ${sparsity}: native sync and async bytes = JS bytes`);
+  }
+  // the async zeroing runs over the filled elements even if a growable shared buffer grows meanwhile
+  const gsab = new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer)(4 * 40, { maxByteLength: 4 * 80 });
+  const grow = new Float32Array(gsab);
+  const p = promises.sparse(grow, [8, 5], { sparsity: 0.5, seed: 3 });
+  (gsab as unknown as { grow(n: number): void }).grow(4 * 80);
+  await p;
+  t.ok(bytes(grow.subarray(0, 40)).equals(bytes(nn.sparse(new Float32Array(40), [8, 5], { sparsity: 0.5, seed: 3 }))), "grown view: the first rows·cols elements are sparse's");
+  t.ok(grow.subarray(40).every((v) => v === 0) && grow.subarray(0, 40).some((v) => v !== 0), "nothing written past rows·cols");
 });
 
 // --- zca and the eigensolver --------------------------------------------------------------------

@@ -6,6 +6,9 @@
  * orthonormalize (native/linalg/): orthonormality, Qᵀ·A upper triangular with a positive diagonal,
  * agreement with the TS Householder reference, bit-identical results for every thread count,
  * argument checks, and the async variant's detach hazard.
+ * sparseZeros (native/core/sparse.cc): byte-identical to lib/stream/sparseRows.ts (the spec's
+ * executable form, itself pinned by the Python vectors in stream.test.ts) for every dtype, shape
+ * edge, seed, thread count and ISA argument; argument checks that throw and write nothing.
  */
 import t from "tap";
 import { Worker } from "node:worker_threads";
@@ -13,6 +16,8 @@ import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas, ISA_IDS
 import { PACKAGE_ROOT, type NativeBinding } from "../lib/backend/native.js";
 import type { RandomPlan } from "../lib/plan/plan.js";
 import { normal } from "../lib/api/normal.js";
+import { sparseRows } from "../lib/stream/sparseRows.js";
+import { DTYPES } from "../lib/plan/validate.js";
 
 const skip = nativeBinding === null ? `native backend not loaded: ${jsBackend.info.loadError}` : false;
 const b = nativeBinding as NativeBinding;
@@ -463,4 +468,121 @@ t.test("orthonormalizeAsync: a transferred buffer rejects and is never written",
   });
   await Promise.all(jobs.map((j) => j.p));
   t.ok(jobs.every((j) => same(j.out, j.ref)), "12 concurrent async calls equal their sync results");
+});
+
+// ---- sparseZeros ----
+
+type Out = Float32Array | Float64Array | Uint16Array;
+/** rows·cols elements of dtype code d, none of them zero (so every written +0 shows). */
+function prefilled(d: number, n: number): Out {
+  const out = d === 0 ? new Float32Array(n) : d === 1 ? new Float64Array(n) : new Uint16Array(n);
+  for (let i = 0; i < n; i++) out[i] = d >= 2 ? (i * 7919) % 65535 + 1 : (i % 251) + 0.5;
+  return out;
+}
+/** The expected output: `prefilled` with +0 at sparseRows' positions. */
+function expected(d: number, key: bigint, rows: number, cols: number, zeros: number): Out {
+  const out = prefilled(d, rows * cols);
+  sparseRows(key, rows, cols, zeros, (r, c) => {
+    out[r * cols + c] = 0;
+  });
+  return out;
+}
+const hiLo = (key: bigint): [number, number] => [Number(key >> 32n), Number(key & 0xffffffffn)];
+
+t.test("sparseZeros: byte-identical to sparseRows for every dtype, shape edge, seed, thread count, ISA", { skip }, async (t) => {
+  const KEYS = [0n, 1n, 2n ** 64n - 1n, 0x9e3779b97f4a7c15n, 0x7370617273652e7an]; // the last: K ^ SPARSE_SALT = 0
+  const SHAPES: [number, number, number][] = [
+    [1, 1, 0], [1, 1, 1], [1, 9, 1], [9, 1, 8], [5, 3, 0], [13, 17, 12], [13, 17, 13], [37, 129, 10],
+    [100, 3, 99], [2, 40_000, 1], [300, 1000, 150], [0, 4, 0], [5, 0, 3], [3000, 700, 2700],
+  ];
+  for (const [rows, cols, zeros] of SHAPES) {
+    const keys = rows * cols > 100_000 ? KEYS.slice(1, 3) : KEYS;
+    const bad: string[] = [];
+    let calls = 0;
+    for (const key of keys) {
+      const [hi, lo] = hiLo(key);
+      for (let d = 0; d < 4; d++) {
+        const want = expected(d, key, rows, cols, zeros);
+        for (const threads of [1, 2, 3, 7]) {
+          for (const isa of [undefined, ...nativeIsas]) {
+            const out = prefilled(d, rows * cols);
+            b.sparseZeros(out, d, hi, lo, rows, cols, zeros, threads, isa);
+            calls++;
+            if (!same(out, want)) bad.push(`key ${key} ${DTYPES[d]} threads ${threads} isa ${isa}`);
+          }
+        }
+      }
+    }
+    t.same(bad, [], `${rows}×${cols}, ${zeros} zeros: ${calls} calls equal the reference`);
+  }
+  // the check can fail: another key, or one zero fewer, gives other bytes
+  const [hi, lo] = hiLo(1n);
+  const out = prefilled(0, 13 * 17);
+  b.sparseZeros(out, 0, hi, lo + 1, 13, 17, 12, 1);
+  t.notOk(same(out, expected(0, 1n, 13, 17, 12)), "negative control: key 2 ≠ key 1's positions");
+  const fewer = prefilled(0, 13 * 17);
+  b.sparseZeros(fewer, 0, hi, lo, 13, 17, 11, 1);
+  t.notOk(same(fewer, expected(0, 1n, 13, 17, 12)), "negative control: 11 zeros ≠ 12 zeros");
+  t.equal(Array.from(fewer).filter((v) => v === 0).length, 11 * 17, "exactly zeros·cols +0");
+  // the Backend method (bigint key, dtype names) on every ISA = the JS backend's
+  for (const isa of nativeIsas) {
+    for (const dtype of DTYPES) {
+      const d = DTYPES.indexOf(dtype);
+      const x = prefilled(d, 257 * 65), y = prefilled(d, 257 * 65);
+      nativeBackendFor(isa).sparseZeros(x, dtype, 0xfedcba9876543210n, 257, 65, 200, 0);
+      jsBackend.sparseZeros(y, dtype, 0xfedcba9876543210n, 257, 65, 200, 0);
+      t.ok(same(x, y) && !same(x, prefilled(d, 257 * 65)), `Backend.sparseZeros ${isa} ${dtype} = the JS backend`);
+    }
+  }
+});
+
+t.test("sparseZeros: every bad argument throws and writes nothing", { skip }, async (t) => {
+  const out = new Float32Array(12).fill(7);
+  const good = [out, 0, 0, 5, 4, 3, 2, 1] as const;
+  const call = (...args: unknown[]) => () => (b.sparseZeros as (...x: unknown[]) => void)(...args);
+  const replace = (i: number, v: unknown) => call(...good.slice(0, i), v, ...good.slice(i + 1));
+  const cases: [string, () => unknown, new (...x: never[]) => Error][] = [
+    ["no arguments", call(), RangeError],
+    ["too many arguments", call(...good, "scalar", 1), RangeError],
+    ["out an array", replace(0, [1, 2, 3]), TypeError],
+    ["out a Float64Array for float32", replace(0, new Float64Array(12)), TypeError],
+    ["out a Float32Array for bfloat16", replace(1, 2), TypeError],
+    ["dtype 4", replace(1, 4), RangeError],
+    ["dtype a string", replace(1, "float32"), TypeError],
+    ["keyHi 2^32", replace(2, 2 ** 32), RangeError],
+    ["keyLo negative", replace(3, -1), RangeError],
+    ["keyLo a bigint", replace(3, 5n), TypeError],
+    ["rows 4.5", replace(4, 4.5), RangeError],
+    ["rows NaN", replace(4, NaN), RangeError],
+    ["rows 2^32", call(new Float32Array(0), 0, 0, 5, 2 ** 32, 0, 0, 1), RangeError],
+    ["rows a string", replace(4, "4"), TypeError],
+    ["cols negative", replace(5, -3), RangeError],
+    ["length < rows·cols", replace(5, 4), RangeError],
+    ["length > rows·cols", replace(5, 2), RangeError],
+    ["rows·cols overflowing", call(out, 0, 0, 5, 2 ** 32 - 1, 2 ** 52, 1, 1), RangeError],
+    ["zeros > rows", replace(6, 5), RangeError],
+    ["zeros negative", replace(6, -1), RangeError],
+    ["zeros undefined", replace(6, undefined), TypeError],
+    ["threads > 1024", replace(7, 1025), RangeError],
+    ["isa unknown", call(...good, "sse9"), RangeError],
+  ];
+  for (const [name, fn, ctor] of cases) {
+    t.throws(fn, ctor, name);
+    t.ok(out.every((v) => v === 7), `${name}: out untouched`);
+  }
+  t.throws(replace(6, 5), { code: "ERR_OUT_OF_RANGE", message: /The "zeros" argument must be an integer in \[0, rows\] \(rows is 4\)/ });
+  t.throws(replace(5, 4), { code: "ERR_OUT_OF_RANGE", message: /The "out" argument must be of length rows\*cols \(rows 4, cols 4; its length is 12\)/ });
+  // a detached buffer: length 0 ≠ rows·cols
+  const gone = new Float32Array(12);
+  structuredClone(gone.buffer, { transfer: [gone.buffer as ArrayBuffer] });
+  t.throws(() => b.sparseZeros(gone, 0, 0, 5, 4, 3, 2, 1), RangeError, "a detached out throws");
+  // empty shapes are valid and write nothing; rows up to 2^32 − 1 are accepted (cols 0)
+  t.doesNotThrow(() => b.sparseZeros(new Float32Array(0), 0, 0, 5, 2 ** 32 - 1, 0, 2 ** 32 - 1, 1), "rows 2^32 − 1, cols 0");
+  t.doesNotThrow(() => b.sparseZeros(new Float32Array(0), 0, 0, 5, 0, 9, 0, 1), "rows 0");
+  // a subarray: only its rows·cols elements are written
+  const whole = new Uint16Array(40).fill(9);
+  const view = whole.subarray(3, 3 + 6 * 5);
+  b.sparseZeros(view, 3, 0, 5, 6, 5, 6, 2);
+  t.ok(view.every((v) => v === 0), "zeros = rows: the whole view is +0 (float16 bits)");
+  t.ok(whole.subarray(0, 3).every((v) => v === 9) && whole.subarray(33).every((v) => v === 9), "nothing outside the view");
 });

@@ -2,14 +2,14 @@
  * sparse: a 2-D weight with exactly ceil(sparsity·rows) zeros in every column and N(0, std²)
  * elsewhere (PyTorch `sparse_`, Martens 2010), fully determined by the stream key: the values are
  * the normal stream of the key (docs/stream.md §6, element i = i-th value of `normal(out, {std})`)
- * and the zero rows of each column come from the key's positions stream (§13,
- * lib/stream/sparseRows.ts). PyTorch draws the permutation from the global generator, ignoring
+ * and the zero rows of each column come from the key's positions stream (§13; the backend's
+ * `sparseZeros`: lib/stream/sparseRows.ts or native/core/sparse.cc). PyTorch draws the permutation from the global generator, ignoring
  * `generator=`; here one key decides everything.
  */
+import type { Backend } from "../backend/select.js";
 import { rangeError } from "../plan/errors.js";
 import type { RandomPlan } from "../plan/plan.js";
 import { arg, checkFloat, checkNonNegative, checkShape, opt, readOptions, shapeSize, type OutArray } from "../plan/validate.js";
-import { sparseRows } from "../stream/sparseRows.js";
 import { prepare, type CommonOptions } from "./common.js";
 import { submit, type Job } from "./execute.js";
 import { normalParams } from "./normal.js";
@@ -22,20 +22,25 @@ export interface SparseOptions extends Omit<CommonOptions, "offset"> {
   std?: number;
 }
 
-/** The job: the normal fill, then +0 at each column's zero rows. */
+/**
+ * The job: the normal fill, then +0 at each column's zero rows (Backend.sparseZeros, synchronous:
+ * the async form zeroes on the main thread once the async fill resolved, over the rows·cols
+ * elements that fill wrote even if a length-tracking view has grown since).
+ */
 function sparseJob(out: OutArray, plan: RandomPlan, rows: number, cols: number, zeros: number): Job {
-  const clear = (): void => sparseRows(plan.key, rows, cols, zeros, (r, c) => {
-    out[r * cols + c] = 0;
-  });
+  const n = rows * cols;
+  const clear = (backend: Backend): void => {
+    backend.sparseZeros(out.length === n ? out : out.subarray(0, n), plan.dtype, plan.key, rows, cols, zeros, plan.threads);
+  };
   return {
     out,
     run(backend): void {
       backend.fill(plan, out);
-      clear();
+      clear(backend);
     },
     async runAsync(backend): Promise<void> {
       await backend.fillAsync(plan, out);
-      clear();
+      clear(backend);
     },
   };
 }

@@ -3,12 +3,14 @@
  * Whole blocks of a float32 output are generated in place; partial blocks (an offset fill that
  * starts or ends mid-block) and other dtypes go through a one-block scratch buffer.
  * The matrix primitive `orthonormalize` (Backend contract, lib/backend/select.ts) is the float64
- * Householder QR of lib/linalg/householder.ts, on the calling thread.
+ * Householder QR of lib/linalg/householder.ts, on the calling thread; sparse's zero positions are
+ * lib/stream/sparseRows.ts.
  */
 import { bf16FromBits, f16FromBits } from "../math/halfFloat.js";
 import type { ConstantPlan, FillPlan, RandomPlan } from "../plan/plan.js";
-import type { OutArray } from "../plan/validate.js";
+import type { DType, OutArray } from "../plan/validate.js";
 import { seedBlock } from "../stream/blocks.js";
+import { sparseRows } from "../stream/sparseRows.js";
 import { BLOCK_SIZE } from "../stream/version.js";
 import { BLOCK_KERNELS } from "./jsKernels.js";
 import { orthonormalize } from "../linalg/householder.js";
@@ -77,6 +79,16 @@ export function orthonormalizeJsAsync(a: Float32Array, m: number, n: number, gai
   return Promise.resolve().then(() => {
     orthonormalizeJs(copy, m, n, gain, transpose, threads);
     a.set(copy);
+  });
+}
+
+/**
+ * Backend.sparseZeros on the calling thread: +0 at each column's zero rows (every dtype's +0 is
+ * the element value 0 of its array type). `dtype` and `threads` do not change the result.
+ */
+export function sparseZerosJs(out: OutArray, _dtype: DType, key: bigint, rows: number, cols: number, zeros: number, _threads: number): void {
+  sparseRows(key, rows, cols, zeros, (r, c) => {
+    out[r * cols + c] = 0;
   });
 }
 

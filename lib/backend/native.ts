@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { FillPlan } from "../plan/plan.js";
-import { DTYPES, type OutArray } from "../plan/validate.js";
+import { DTYPES, type DType, type OutArray } from "../plan/validate.js";
 import { KERNELS } from "./jsKernels.js";
 import type { Backend } from "./select.js";
 
@@ -36,6 +36,9 @@ export interface NativeBinding {
   orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number, isa?: string): void;
   orthonormalizeAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number,
     isa?: string): Promise<void>;
+  /** +0 at sparse's zero positions in the rows×cols `out` (Backend.sparseZeros; native/core/sparse.h). */
+  sparseZeros(out: OutArray, dtype: number, keyHi: number, keyLo: number, rows: number, cols: number, zeros: number,
+    threads: number, isa?: string): void;
   /** A constant fill with streaming stores on all threads: the bench's "physical limit" row. */
   streamFill(out: Float32Array, value: number, threads: number): void;
   /** Default threads of this environment (1..1024; 0 restores the hardware count). */
@@ -46,7 +49,7 @@ export interface NativeBinding {
 }
 
 const FUNCTIONS = ["fill", "fillAsync", "fillConstant", "fillConstantAsync", "orthonormalize", "orthonormalizeAsync",
-  "streamFill", "setThreads", "setIsa", "info"] as const;
+  "sparseZeros", "streamFill", "setThreads", "setIsa", "info"] as const;
 
 /** The package root: this file is lib/backend/native.ts or dist/backend/native.js. */
 export const PACKAGE_ROOT = join(__dirname, "..", "..");
@@ -106,6 +109,10 @@ export function createNativeBackend(binding: NativeBinding, isa?: string): Backe
       } catch (err) {
         return Promise.reject(err);
       }
+    },
+    sparseZeros(out: OutArray, dtype: DType, key: bigint, rows: number, cols: number, zeros: number, threads: number): void {
+      const keyHi = Number((key >> 32n) & MASK32);
+      binding.sparseZeros(out, DTYPES.indexOf(dtype), keyHi, Number(key & MASK32), rows, cols, zeros, threads, isa);
     },
     setThreads(n: number): void {
       binding.setThreads(n);

@@ -8,8 +8,8 @@
  * An unknown or unsupported value throws at import and lists the valid ones.
  */
 import type { FillPlan } from "../plan/plan.js";
-import type { OutArray } from "../plan/validate.js";
-import { fillJs, fillJsAsync, orthonormalizeJs, orthonormalizeJsAsync } from "./js.js";
+import type { DType, OutArray } from "../plan/validate.js";
+import { fillJs, fillJsAsync, orthonormalizeJs, orthonormalizeJsAsync, sparseZerosJs } from "./js.js";
 import { createNativeBackend, loadBinding, type NativeBinding } from "./native.js";
 
 /** What `nninit.backend` reports. */
@@ -41,6 +41,15 @@ export interface Backend {
   orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): void;
   /** The same off the event loop; `a` is read before this returns and written when the Promise resolves. */
   orthonormalizeAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): Promise<void>;
+  /**
+   * sparse's zero positions (docs/stream.md §13, lib/stream/sparseRows.ts): +0 (in `dtype`'s
+   * encoding) at the first `zeros` rows of each column's shuffle, for the call key `key`, in the
+   * row-major rows×cols `out` (out.length === rows·cols, rows < 2^32, 0 <= zeros <= rows); nothing
+   * else is written. Synchronous on both backends (native: parallel over fixed column ranges, the
+   * result never depends on `threads`; 0 = the backend's default); sparse's async form calls it
+   * after the async fill resolved.
+   */
+  sparseZeros(out: OutArray, dtype: DType, key: bigint, rows: number, cols: number, zeros: number, threads: number): void;
 }
 
 /** Every ISA id nninit knows (STYLE.md); which ones a machine runs: `nativeIsas`. */
@@ -55,6 +64,7 @@ function makeJsBackend(loadError?: string): Backend {
     setThreads: () => {},
     orthonormalize: orthonormalizeJs,
     orthonormalizeAsync: orthonormalizeJsAsync,
+    sparseZeros: sparseZerosJs,
   };
 }
 

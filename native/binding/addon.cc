@@ -4,6 +4,8 @@
 //   fillConstant(out, dtype, value, threads[, isa]) / fillConstantAsync(same)
 //   orthonormalize(a, m, n, gain, transpose, threads[, isa]) / orthonormalizeAsync(same)
 //                                                     gain·Q of a's m×n matrix (native/linalg/qr.h)
+//   sparseZeros(out, dtype, keyHi, keyLo, rows, cols, zeros, threads[, isa])
+//                                                     +0 at sparse's zero positions (native/core/sparse.h)
 //   streamFill(out: Float32Array, value, threads)   streaming-store constant fill (bench baseline)
 //   setThreads(n)  (0: hardware default)   setIsa(id)   info() -> {isa, isas, compiled, threads, hardwareThreads}
 // dtype/kernel codes follow DTYPES (lib/plan/validate.ts) and KERNELS (lib/backend/jsKernels.ts).
@@ -14,6 +16,7 @@
 #include <thread>
 
 #include "../core/fill.h"
+#include "../core/sparse.h"
 #include "args.h"
 #include "env_state.h"
 #include "errors.h"
@@ -58,6 +61,13 @@ Napi::Value FillConstantAsync(const Napi::CallbackInfo& info) {
     OutArg out;
     FillSpec spec = parse_constant(info, out);
     return start_async(info.Env(), spec, out);
+  });
+}
+
+Napi::Value SparseZeros(const Napi::CallbackInfo& info) {
+  return guard(info.Env(), [&] {
+    sparse_zeros(parse_sparse(info));
+    return info.Env().Undefined();
   });
 }
 
@@ -113,6 +123,7 @@ Napi::Object init_module(Napi::Env env, Napi::Object exports) {
   exports.Set("fillConstantAsync", Napi::Function::New(env, FillConstantAsync, "fillConstantAsync"));
   exports.Set("orthonormalize", Napi::Function::New(env, Orthonormalize, "orthonormalize"));
   exports.Set("orthonormalizeAsync", Napi::Function::New(env, OrthonormalizeAsync, "orthonormalizeAsync"));
+  exports.Set("sparseZeros", Napi::Function::New(env, SparseZeros, "sparseZeros"));
   exports.Set("streamFill", Napi::Function::New(env, StreamFill, "streamFill"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));

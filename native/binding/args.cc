@@ -163,6 +163,34 @@ FillSpec parse_random(const Napi::CallbackInfo& info, OutArg& out) {
   return s;
 }
 
+SparseSpec parse_sparse(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  check_count(info, 8, 9, "sparseZeros");
+  SparseSpec s;
+  s.dtype = get_dtype(env, info[1]);
+  OutArg out = get_out(env, info[0], s.dtype);
+  const double hi = get_integer(env, info[2], "keyHi", 0, 4294967295.0);
+  const double lo = get_integer(env, info[3], "keyLo", 0, 4294967295.0);
+  s.key = (static_cast<uint64_t>(hi) << 32) | static_cast<uint64_t>(lo);
+  s.rows = static_cast<uint64_t>(get_integer(env, info[4], "rows", 0, 4294967295.0));
+  s.cols = static_cast<uint64_t>(get_integer(env, info[5], "cols", 0, kMaxSafe));
+  s.zeros = static_cast<uint64_t>(get_integer(env, info[6], "zeros", 0, kMaxSafe));
+  if (s.zeros > s.rows) throw_range(env, "zeros", "an integer in [0, rows] (rows is " + std::to_string(s.rows) + ")", info[6]);
+  const int threads = parse_threads(env, info[7], "threads");
+  impl_arg(info, 8);
+  FillSpec target;
+  set_target(target, out, env, threads);
+  // rows*cols == length without overflow: rows < 2^32 and length <= 2^53 - 1
+  const bool fits = s.cols == 0 ? target.n == 0 : target.n % s.cols == 0 && target.n / s.cols == s.rows;
+  if (!fits) {
+    throw_range(env, "out", "of length rows*cols (rows " + std::to_string(s.rows) + ", cols " + std::to_string(s.cols) +
+                                "; its length is " + std::to_string(target.n) + ")", info[0]);
+  }
+  s.dst = target.dst;
+  s.threads = target.threads;
+  return s;
+}
+
 FillSpec parse_constant(const Napi::CallbackInfo& info, OutArg& out) {
   Napi::Env env = info.Env();
   check_count(info, 4, 5, "fillConstant");

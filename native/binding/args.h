@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include "../core/fill.h"
+#include "../core/sparse.h"
 #include "../linalg/qr.h"
 
 namespace nninit {
@@ -32,6 +33,10 @@ struct OrthoArgs {
   float* data = nullptr;
 };
 OrthoArgs parse_orthonormalize(const Napi::CallbackInfo& info, const char* fn);
+// sparseZeros(out, dtype, keyHi, keyLo, rows, cols, zeros, threads[, isa]): out of the dtype's array
+// type with out.length == rows*cols, rows < 2^32, 0 <= zeros <= rows. `isa` is checked like every
+// binding's (the zeroing is integer code, the same on every ISA).
+SparseSpec parse_sparse(const Napi::CallbackInfo& info);
 // The ISA named by a JS value (a supported ISA id), for setIsa and the optional isa arguments.
 const Impl* parse_isa(Napi::Env env, const Napi::Value& v, const char* name);
 // A thread count in [0, 1024] (0: the environment's default).
