@@ -9,8 +9,9 @@
  * checking that `out` is still attached (a transferred buffer makes the Promise reject).
  * Matrix methods: `orthogonal` draws and factors off the event loop (Backend.orthonormalizeAsync)
  * into memory of its own and copies into `out` at the end; `sparse` is the async normal fill plus
- * the zeroing on the main thread; `eye`, `dirac` and `zca` compute on the main thread (zca's
- * eigensolver is TypeScript) and resolve with the synchronous result.
+ * the zeroing (Backend.sparseZeros, synchronous) on the main thread; `eye`, `dirac` and `zca`
+ * compute on the main thread (zca's eigensolver is TypeScript) and resolve with the synchronous
+ * result.
  */
 import * as sync from "./index.js";
 import { active } from "./backend/select.js";

@@ -2,9 +2,9 @@
  * sparse: a 2-D weight with exactly ceil(sparsity·rows) zeros in every column and N(0, std²)
  * elsewhere (PyTorch `sparse_`, Martens 2010), fully determined by the stream key: the values are
  * the normal stream of the key (docs/stream.md §6, element i = i-th value of `normal(out, {std})`)
- * and the zero rows of each column come from the key's positions stream (§13; the backend's
- * `sparseZeros`: lib/stream/sparseRows.ts or native/core/sparse.cc). PyTorch draws the permutation from the global generator, ignoring
- * `generator=`; here one key decides everything.
+ * and the zero rows of each column come from the key's positions stream (§13; Backend.sparseZeros:
+ * lib/stream/sparseRows.ts or native/core/sparse.cc). PyTorch draws the permutation from the
+ * global generator, ignoring `generator=`; here one key decides everything.
  */
 import type { Backend } from "../backend/select.js";
 import { rangeError } from "../plan/errors.js";
