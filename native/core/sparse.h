@@ -27,8 +27,9 @@ struct SparseSpec {
 uint64_t sparse_cols_per_task(uint64_t rows);
 
 // Writes +0 (the dtype's zero bits) at each column's zero rows, on the calling thread plus pool
-// threads; nothing else is touched. Allocates its scratch (per participant, a rows-long uint32 index
-// array and uint64 row mask: 12 bytes a row) before writing anything, so std::bad_alloc leaves dst unchanged.
+// threads; nothing else is touched. Allocates its scratch (per participant: a rows-long uint32
+// index array and a per-row bit mask of 1 to 8 bytes by cols, so at most 12 bytes a row) before
+// writing anything, so std::bad_alloc leaves dst unchanged.
 void sparse_zeros(const SparseSpec& spec);
 
 }  // namespace nninit
