@@ -13,7 +13,7 @@ import { rangeError } from "../plan/errors.js";
 import { LAYOUTS, type Layout } from "../plan/fans.js";
 import type { RandomPlan } from "../plan/plan.js";
 import { arg, checkEnum, checkFloat, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
-import { prepare, type CommonOptions } from "./common.js";
+import { prepare, takeKey, type CommonOptions } from "./common.js";
 import { submit, type Job } from "./execute.js";
 import { normalParams } from "./normal.js";
 import { storeF32 } from "./store.js";
@@ -67,7 +67,7 @@ export function orthogonal<T extends OutArray>(out: T, shape: readonly number[],
   const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
   const gain = bag.gain === undefined ? 1 : checkFloat(opt("gain"), bag.gain);
   const prep = prepare(out, bag, shapeSize(dims));
-  const key = prep.seed ?? prep.generator.nextKey();
+  const key = takeKey(prep);
   const [rows, cols] = flatten(dims, layout);
   if (rows > 0 && cols > 0) submit(orthogonalJob(out, prep.dtype, key, rows, cols, gain, prep.threads));
   return out;
