@@ -9,7 +9,7 @@
  * its transpose when rows < cols (orthonormal rows). Float32 outputs are computed in place.
  */
 import type { Backend } from "../backend/select.js";
-import { rangeError } from "../plan/errors.js";
+import { rangeError, stateError } from "../plan/errors.js";
 import { LAYOUTS, type Layout } from "../plan/fans.js";
 import type { RandomPlan } from "../plan/plan.js";
 import { arg, checkEnum, checkFloat, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
@@ -48,8 +48,12 @@ function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, c
     },
     async runAsync(backend: Backend): Promise<void> {
       const g = new Float32Array(m * n); // memory of our own: `out` is written only at the end
+      const length = out.length;
       await backend.fillAsync(plan, g);
       await backend.orthonormalizeAsync(g, m, n, gain, transpose, threads);
+      // as every async fill (lib/backend/js.ts fillJsAsync): an ordinary buffer detached or shrunk
+      // meanwhile rejects with nothing written (a length-tracking view that grew gets m·n elements)
+      if (out.length < length) throw stateError();
       storeF32(g, out, dtype);
     },
   };
