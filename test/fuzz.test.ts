@@ -1055,6 +1055,13 @@ function matrixMutationsFor(c: MatrixCase): fc.Arbitrary<Mutation>[] {
     list.push(fc.tuple(fc.nat(n - 1), fc.constantFrom(NaN, Infinity, -Infinity)).map(([i, v]) => mutation(`data[${i}] = ${v}`, (a) => {
       (a.data as Float32Array)[i] = v;
     }, RangeError, [q("data")])));
+    if ((c.extra.rows as number) >= 2) {
+      list.push(fc.tuple(fc.nat(n - 1), fc.double({ min: 1e200, max: 1.7e308, noNaN: true }), fc.boolean()).map(([i, v, neg]) => mutation(`data[${i}] = ${neg ? -v : v} (the covariance overflows)`, (a) => {
+        const data = Float64Array.from(a.data as Float32Array);
+        data[i] = neg ? -v : v;
+        a.data = data;
+      }, RangeError, [q("data")])));
+    }
     list.push(fc.constant(mutation("data detached", (a) => {
       structuredClone((a.data as Float32Array).buffer, { transfer: [(a.data as Float32Array).buffer as ArrayBuffer] });
     }, RangeError, [q("data")])));

@@ -507,6 +507,7 @@ t.test("validation: RangeError/TypeError naming the argument, nothing written, n
     ["zca", [new Float32Array(9), x, { rows: 3, cols: 2 }], "ERR_OUT_OF_RANGE", /"out" argument must be of length 4/],
     ["zca", [new Float32Array(4), x, { rows: 3, cols: 2, eps: 0 }], "ERR_OUT_OF_RANGE", /"eps" option must be > 0/],
     ["zca", [new Float32Array(4), Float32Array.from([1, 2, NaN, 4, 5, 6]), { rows: 3, cols: 2 }], "ERR_OUT_OF_RANGE", /"data" argument must be finite \(element 2 is not\)/],
+    ["zca", [new Float32Array(4), Float64Array.from([1e200, 1, -1e200, 2]), { rows: 2, cols: 2 }], "ERR_OUT_OF_RANGE", /"data" argument must be of values whose covariance and whitening matrix are finite/],
   ];
   for (const [fn, args, code, message] of cases) {
     const out = args[0];
