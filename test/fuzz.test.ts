@@ -17,9 +17,18 @@
  * - shard splits concatenate to the whole fill; Generator sequences replay after manualSeed;
  *   model shards reassemble to initModel's tensor; computeFans/calculateGain match their formulas;
  * - the raw binding, called with random argument vectors, throws only TypeError/RangeError and
- *   never writes outside `out`.
- * METHODS is the one table to extend for new methods (matrix methods: one entry each, with
- * `offsets: false` if they fill whole tensors only and `dtypes` if they write fewer dtypes).
+ *   never writes outside `out`;
+ * - matrix methods (orthogonal, eye/identity, dirac, sparse, zca; they make no FillPlan): valid
+ *   calls (2-D..5-D shapes, both layouts, gains, groups, sparsities, zca data, every dtype,
+ *   threads) run the captured job on the JS backend, the active backend and a native ISA: sync and
+ *   promises equal the active backend bit for bit, native equals JS bit for bit (orthogonal: within
+ *   1e-5·|gain|, its QR rounding depends on the ISA) and orthogonal is thread-count independent;
+ *   the values are checked independently (eye/dirac index loops, QᵀQ = I, sparse's zeros per
+ *   column and normal-stream values, zca's symmetry and W(C + εI)W = I, every dtype = the float32
+ *   result converted); invalid calls get the shared mutations plus each method's own.
+ * METHODS is the one table to extend for new element-wise methods (`offsets: false` if they fill
+ * whole tensors only, `dtypes` if they write fewer dtypes); a new matrix method needs an entry in
+ * GEOMETRY, MATRIX_ACCEPTS and matrixMutationsFor, and its value checks in checkMatrixValid.
  */
 import t from "tap";
 import fc from "fast-check";
@@ -1106,6 +1115,20 @@ t.test("matrix methods, invalid calls: a TypeError/RangeError naming the argumen
   ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
   t.same(failures.slice(0, 3), [], `${counts.matrixInvalid} invalid matrix calls (${labels.size} kinds of mutation)`);
   t.ok(labels.size >= 25, `mutation kinds tried: ${[...labels].sort().join(", ")}`);
+});
+
+t.test("matrix harness can tell: decoding, the orthonormality measure, the index-loop references", async (t) => {
+  t.same(Array.from(decode(Uint16Array.from([0x3f80, 0xc000, 0x0001]), "bfloat16")), [1, -2, 2 ** -133]);
+  t.same(Array.from(decode(Uint16Array.from([0x3c00, 0x0001, 0x7c00, 0xc200]), "float16")), [1, 2 ** -24, Infinity, -3]);
+  const eye3 = Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  t.equal(orthonormalityError(eye3, 3, 3, 1), 0);
+  t.equal(orthonormalityError(eye3.map((x) => 2 * x), 3, 3, 2), 0, "gain divided out");
+  t.ok(orthonormalityError(eye3.map((x) => 1.001 * x), 3, 3, 1) > 1e-5, "a scaled Q is caught");
+  t.ok(orthonormalityError(Float64Array.from([1, 0, 0, 0.01, 1, 0]), 2, 3, 1) > 1e-5, "non-orthogonal rows of a wide Q are caught");
+  const base = fc.sample(matrixCaseArb, { seed: 1, numRuns: 1 })[0];
+  t.same(Array.from(structuredExpected({ ...base, name: "dirac", dtype: "float32", shape: [2, 2, 3], extra: {} })), [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+  t.same(Array.from(structuredExpected({ ...base, name: "dirac", dtype: "float32", shape: [3, 2, 2], extra: { layout: "keras" } })), [0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0], "[k, in, out]: w[1][d][d] = 1");
+  t.same(Array.from(structuredExpected({ ...base, name: "eye", dtype: "float32", shape: [2, 3], extra: { gain: 0.1 } })), [Math.fround(0.1), 0, 0, 0, Math.fround(0.1), 0]);
 });
 
 t.test("matrix methods: subclassed Generators cannot run code in the call; an async orthogonal whose out is detached rejects", async (t) => {
