@@ -806,11 +806,12 @@ function orthoDims(c: MatrixCase): [number, number] {
 function orthonormalityError(v: Float64Array, rows: number, cols: number, gain: number): number {
   const tall = rows >= cols;
   const [len, k] = tall ? [rows, cols] : [cols, rows]; // k vectors of length len
-  const at = (vec: number, i: number): number => (tall ? v[i * cols + vec] : v[vec * cols + i]) / gain;
+  const q = new Float64Array(k * len); // vector a at q[a·len, (a + 1)·len)
+  for (let a = 0; a < k; a++) for (let i = 0; i < len; i++) q[a * len + i] = (tall ? v[i * cols + a] : v[a * cols + i]) / gain;
   let err = 0;
   for (let a = 0; a < k; a++) for (let b = a; b < k; b++) {
     let d = 0;
-    for (let i = 0; i < len; i++) d += at(a, i) * at(b, i);
+    for (let i = 0, x = a * len, y = b * len; i < len; i++) d += q[x + i] * q[y + i];
     err = Math.max(err, Math.abs(d - (a === b ? 1 : 0)));
   }
   return err;
@@ -989,6 +990,56 @@ t.test("matrix methods, valid calls: sync = promises = the active backend, nativ
     runs(0x5eed0a, 1500),
   ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
   t.same(failures.slice(0, 3), [], `${counts.matrixValid} valid matrix cases`);
+});
+
+// The native QR runs serially below m·n² = 2^25 (native/linalg/qr.cc kSerialWork), so the cases
+// above never exercise its thread pool: these few do (a JS QR of that size takes ~0.15 s).
+t.test("orthogonal at parallel sizes (m·n² >= 2^25): thread counts agree bit for bit, native ≈ JS, orthonormal", { skip: nativeBinding === null ? "native backend not loaded" : false }, async (t) => {
+  const failures: string[] = [];
+  const arb = fc.record({
+    n: fc.integer({ min: 160, max: 256 }),
+    more: fc.integer({ min: 0, max: 64 }),
+    wide: fc.boolean(),
+    keras: fc.boolean(),
+    seed: fc.bigInt({ min: 0n, max: U64 }),
+    threads: fc.integer({ min: 2, max: 8 }),
+    isa: fc.nat(7),
+    gain: fc.option(fc.oneof(positive(0.5, 4), positive(-4, -0.5)), { nil: undefined }),
+    dtype: fc.constantFrom<DType>("float32", "bfloat16"),
+  });
+  await fc.assert(fc.asyncProperty(arb, async (r) => {
+    counts.matrixValid++;
+    const m = Math.ceil(2 ** 25 / (r.n * r.n)) + r.more;
+    const c: MatrixCase = {
+      name: "orthogonal", shape: r.wide ? [r.n, m] : [m, r.n], extra: { ...(r.keras && { layout: "keras" }), ...(r.gain !== undefined && { gain: r.gain }) },
+      dtype: r.dtype, explicitDtype: true, key: { mode: "seed", seed: r.seed }, threads: r.threads, frozen: false, shared: false, pad: 3, isa: r.isa,
+    };
+    const isa = nativeIsas[r.isa % nativeIsas.length];
+    const run = (backend: Backend, threads: number): Args => {
+      const a = buildMatrix({ ...c, threads });
+      const job = captureJob(() => invokeMatrix(SYNC, c, a));
+      job!.run(backend);
+      return a;
+    };
+    const one = run(nativeBackendFor(isa), 1);
+    const many = run(nativeBackendFor(isa), r.threads);
+    const js = run(jsBackend, 1);
+    const problems: string[] = [];
+    if (hex(one.whole) !== hex(many.whole)) problems.push(`native ${isa}: threads 1 and ${r.threads} differ`);
+    if (!canariesIntact(many, { dtype: c.dtype, pad: c.pad, length: m * r.n })) problems.push("wrote outside out");
+    const gain = r.gain ?? 1;
+    const [u, v] = [decode(many.out as OutArray, c.dtype), decode(js.out as OutArray, c.dtype)];
+    const ulp = c.dtype === "bfloat16" ? 2 ** -7 : 0;
+    const far = u.findIndex((x, i) => !(Math.abs(x - v[i]) <= 1e-5 * Math.abs(gain) + ulp * Math.max(Math.abs(x), Math.abs(v[i]))));
+    if (far >= 0) problems.push(`native ${isa} vs js: element ${far}: ${u[far]} vs ${v[far]}`);
+    if (c.dtype === "float32") {
+      const err = orthonormalityError(u, c.shape[0], c.shape[1], gain);
+      if (!(err <= 1e-5)) problems.push(`not orthonormal: ${err}`);
+    }
+    if (problems.length > 0) failures.push(`${describeMatrix(c)}: ${problems.join("; ")}`);
+    return problems.length === 0;
+  }), runs(0x5eed0c, 4)).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  t.same(failures.slice(0, 3), [], `${4 * SCALE} orthogonal fills at parallel sizes`);
 });
 
 // invalid matrix calls: the shared out/dtype/options/getter/key mutations plus each method's own
