@@ -17,17 +17,27 @@
  * - shard splits concatenate to the whole fill; Generator sequences replay after manualSeed;
  *   model shards reassemble to initModel's tensor; computeFans/calculateGain match their formulas;
  * - the raw binding, called with random argument vectors, throws only TypeError/RangeError and
- *   never writes outside `out`.
- * METHODS is the one table to extend for new methods (matrix methods: one entry each, with
- * `offsets: false` if they fill whole tensors only and `dtypes` if they write fewer dtypes).
+ *   never writes outside `out`;
+ * - matrix methods (orthogonal, eye/identity, dirac, sparse, zca; they make no FillPlan): valid
+ *   calls (2-D..5-D shapes, both layouts, gains, groups, sparsities, zca data, every dtype,
+ *   threads) run the captured job on the JS backend, the active backend and a native ISA: sync and
+ *   promises equal the active backend bit for bit, native equals JS bit for bit (orthogonal: within
+ *   1e-5·|gain|, its QR rounding depends on the ISA) and orthogonal is thread-count independent;
+ *   the values are checked independently (eye/dirac index loops, QᵀQ = I, sparse's zeros per
+ *   column and normal-stream values, zca's symmetry and W(C + εI)W = I, every dtype = the float32
+ *   result converted); invalid calls get the shared mutations plus each method's own.
+ * METHODS is the one table to extend for new element-wise methods (`offsets: false` if they fill
+ * whole tensors only, `dtypes` if they write fewer dtypes); a new matrix method needs an entry in
+ * GEOMETRY, MATRIX_ACCEPTS and matrixMutationsFor, and its value checks in checkMatrixValid.
  */
 import t from "tap";
 import fc from "fast-check";
 import * as nn from "../lib/index.js";
 import * as promises from "../lib/promises.js";
 import * as model from "../lib/model/index.js";
-import { capturePlan } from "../lib/api/execute.js";
-import { jsBackend, nativeBackendFor, nativeBinding, nativeIsas } from "../lib/backend/select.js";
+import { captureJob, capturePlan } from "../lib/api/execute.js";
+import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas, type Backend } from "../lib/backend/select.js";
+import { bf16FromBits, f16FromBits } from "../lib/math/halfFloat.js";
 import { NONLINEARITIES } from "../lib/plan/gain.js";
 import { DTYPES, F32_MAX, type DType, type OutArray } from "../lib/plan/validate.js";
 import type { FillPlan } from "../lib/plan/plan.js";
@@ -227,6 +237,8 @@ interface Args {
   value: unknown;
   options: unknown;
   generator: nn.Generator | undefined;
+  /** zca's data argument (matrix cases). */
+  data?: unknown;
   /** Where a detaching mutation moved out's buffer. */
   moved?: ArrayBuffer;
 }
@@ -266,7 +278,7 @@ function invoke(fns: Fns, m: Method, a: Args): unknown {
 const hex = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString("hex");
 const view = (a: OutArray): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 /** The canaries on both sides of `out` are intact. */
-function canariesIntact(a: Args, c: Case): boolean {
+function canariesIntact(a: Args, c: { dtype: DType; pad: number; length: number }): boolean {
   const es = CTOR[c.dtype].BYTES_PER_ELEMENT;
   const before = a.whole.subarray(0, c.pad * es);
   const after = a.whole.subarray((c.pad + c.length) * es);
@@ -324,7 +336,7 @@ const describeCase = (c: Case): string =>
   `${c.key.mode} ${c.key.seed} threads ${c.threads} ${JSON.stringify(c.extra)}${c.frozen ? " frozen" : ""}${c.shared ? " shared" : ""}`;
 
 // ---- valid calls ------------------------------------------------------------------------------
-const counts = { valid: 0, invalid: 0, binding: 0, shards: 0, sequences: 0, models: 0 };
+const counts = { valid: 0, invalid: 0, binding: 0, shards: 0, sequences: 0, models: 0, matrixValid: 0, matrixInvalid: 0 };
 
 t.test("valid calls: sync, every native ISA and promises equal the JS reference, bit for bit", async (t) => {
   const failures: string[] = [];
@@ -359,7 +371,7 @@ type ErrorClass = typeof TypeError | typeof RangeError;
 interface Mutation {
   label: string;
   /** Makes the fresh, valid `a` invalid. */
-  apply: (a: Args, c: Case) => void;
+  apply: (a: Args) => void;
   /** The expected class and the names its message must contain; or the exact error that must propagate. */
   type?: ErrorClass;
   names?: string[];
@@ -397,6 +409,33 @@ const unknownEnumArb = (valid: readonly string[]): fc.Arbitrary<[unknown, ErrorC
 const KNOWN_OPTIONS = ["seed", "generator", "offset", "dtype", "threads", "low", "high", "mean", "std", "a", "b", "layout", "fanIn", "fanOut", "gain", "mode", "nonlinearity", "scale", "distribution", "value"];
 const mutation = (label: string, apply: Mutation["apply"], type: ErrorClass, names: string[]): Mutation => ({ label, apply, type, names });
 
+/** Bad seeds, seed with generator, look-alike Generators (methods that take a stream key). */
+function keyMutations(): fc.Arbitrary<Mutation>[] {
+  const list: fc.Arbitrary<Mutation>[] = [];
+  const q = (s: string) => `"${s}"`;
+  list.push(badSeedArb.map(([v, type]) => mutation(`seed = ${typeof v === "bigint" ? `${v}n` : String(v)}`, (a) => {
+    const { generator: _g, ...rest } = a.options as Record<string, unknown>;
+    a.options = { ...rest, seed: v };
+  }, type, [q("seed")])));
+  list.push(fc.constant(mutation("seed and generator", (a) => {
+    a.options = { ...(a.options as object), seed: 1, generator: new nn.Generator(1) };
+  }, RangeError, [q("generator"), q("seed")])));
+  list.push(fc.constantFrom<unknown>({}, { nextKey: () => 1n }, 5, 1n, Object.create(nn.Generator.prototype), new (class extends Object {})())
+    .map((g) => mutation(`generator = ${String(g)}`, (a) => {
+      const { seed: _s, ...rest } = a.options as Record<string, unknown>;
+      a.options = { ...rest, generator: g };
+    }, TypeError, [q("generator")])));
+  return list;
+}
+
+/** A shape that is no array of non-negative integers, or whose size overflows. */
+const badShapeMutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.constantFrom<[unknown, ErrorClass]>(["3x4", TypeError], [12, TypeError], [null, TypeError], [{ length: 2, 0: 3, 1: 4 }, TypeError], [new Int32Array([3, 4]), TypeError]),
+  fc.tuple(fc.array(fc.nat(5), { minLength: 1, maxLength: 3 }), fc.constantFrom<[unknown, ErrorClass]>([-1, RangeError], [1.5, RangeError], [NaN, RangeError], [Infinity, RangeError], ["3", TypeError], [3n, TypeError], [null, TypeError]))
+    .map(([dims, [bad, type]]): [unknown, ErrorClass] => [[...dims, bad], type]),
+  fc.constant<[unknown, ErrorClass]>([[2 ** 27, 2 ** 27, 2 ** 27], RangeError]),
+).map(([v, type]) => mutation(`shape = ${String(v)}`, (a) => { a.shape = v; }, type, ['"shape"']));
+
 /** Every mutation that applies to case `c`. */
 function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
   const m = c.method;
@@ -409,18 +448,7 @@ function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
   if (m.name === "constant") list.push(fc.constant(mutation("value = undefined", (a) => { a.value = undefined; }, TypeError, [q("value")])));
   if (m.random) {
     list.push(m.constraints.map(([o, name]) => mutation(`constraint on ${name}: ${JSON.stringify(o)}`, (a) => { a.options = { ...(a.options as object), ...o }; }, RangeError, [name])));
-    list.push(badSeedArb.map(([v, type]) => mutation(`seed = ${typeof v === "bigint" ? `${v}n` : String(v)}`, (a) => {
-      const { generator: _g, ...rest } = a.options as Record<string, unknown>;
-      a.options = { ...rest, seed: v };
-    }, type, [q("seed")])));
-    list.push(fc.constant(mutation("seed and generator", (a) => {
-      a.options = { ...(a.options as object), seed: 1, generator: new nn.Generator(1) };
-    }, RangeError, [q("generator"), q("seed")])));
-    list.push(fc.constantFrom<unknown>({}, { nextKey: () => 1n }, 5, 1n, Object.create(nn.Generator.prototype), new (class extends Object {})())
-      .map((g) => mutation(`generator = ${String(g)}`, (a) => {
-        const { seed: _s, ...rest } = a.options as Record<string, unknown>;
-        a.options = { ...rest, generator: g };
-      }, TypeError, [q("generator")])));
+    list.push(...keyMutations());
   }
   for (const [name, valid] of Object.entries(m.enums)) {
     list.push(unknownEnumArb(valid).map(([v, type]) => mutation(`${name} = ${String(v)}`, setOption(name, v), type, [q(name)])));
@@ -436,8 +464,31 @@ function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
     list.push(fc.integer({ min: size - c.length + 1, max: size - c.length + 5000 }).map((v) =>
       mutation(`offset ${v} past the end (${size} elements)`, setOption("offset", v), RangeError, [q("offset")])));
   }
+  list.push(...outMutations(c.dtype, c.shared, Object.keys(build(c).options as object), ["dtype", "threads", "offset", ...(m.random ? ["seed"] : [])], KNOWN_OPTIONS));
+  if (!c.shared && m.kind === "fan" && (c.shape?.length ?? 0) > 0) list.push(shapeGetterDetaches);
+  // shape
+  if (m.kind === "fan") {
+    list.push(badShapeMutation);
+    if (c.offset === undefined) {
+      list.push(fc.integer({ min: 1, max: 50 }).map((d) => mutation(`out longer than the shape by ${d}`, (a) => {
+        const o = a.out as OutArray;
+        a.out = new (o.constructor as Ctor)(o.length + d);
+      }, RangeError, [q("out")])));
+    }
+  }
+  return list;
+}
+
+/**
+ * Mutations of `out`, `dtype`, the options bag and its getters, shared by every method: `keys` are
+ * the valid call's option keys, `detachKeys` the options a getter may detach `out` from (any key
+ * the method accepts), `known` the option names the unknown-key mutation must avoid.
+ */
+function outMutations(dtype: DType, shared: boolean, keys: string[], detachKeys: string[], known: readonly string[]): fc.Arbitrary<Mutation>[] {
+  const list: fc.Arbitrary<Mutation>[] = [];
+  const q = (s: string) => `"${s}"`;
   // dtype
-  const natural = c.dtype === "float32" || c.dtype === "float64" ? c.dtype : undefined;
+  const natural = dtype === "float32" || dtype === "float64" ? dtype : undefined;
   list.push(fc.oneof(
     fc.string({ maxLength: 10 }).filter((s) => !(DTYPES as readonly string[]).includes(s)).map((v): [unknown, ErrorClass] => [v, RangeError]),
     fc.constantFrom<[unknown, ErrorClass]>([32, TypeError], [null, TypeError], [Float32Array, TypeError]),
@@ -450,7 +501,7 @@ function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
     }, RangeError, [q("dtype")])));
   }
   // unknown option keys, options that are not objects
-  list.push(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !KNOWN_OPTIONS.includes(k) && k !== "__proto__")
+  list.push(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !known.includes(k) && k !== "__proto__")
     .map((k) => mutation(`unknown option = ${JSON.stringify(k)}`, setOption(k, 1), RangeError, [q("options"), k])));
   list.push(fc.constantFrom<unknown>(5, "seed", true, [1, 2], () => 1, 1n, Symbol("o"))
     .map((v) => mutation(`options = ${String(v)}`, (a) => { a.options = v; }, TypeError, [q("options")])));
@@ -467,7 +518,6 @@ function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
   }, RangeError, [q("out"), "detached"])));
   // getters: a throwing one propagates its own error; one that detaches out is caught afterwards
   const boom = new Error("boom from a getter");
-  const keys = Object.keys(build(c).options as object);
   if (keys.length > 0) {
     list.push(fc.constantFrom(...keys).map((k) => ({
       label: `getter on "${k}" throws`,
@@ -479,8 +529,8 @@ function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
       error: boom,
     })));
   }
-  if (!c.shared) {
-    list.push(fc.constantFrom("dtype", "threads", "offset", ...(m.random ? ["seed"] : [])).map((k) => mutation(`getter on "${k}" detaches out`, (a) => {
+  if (!shared) {
+    list.push(fc.constantFrom(...detachKeys).map((k) => mutation(`getter on "${k}" detaches out`, (a) => {
       const o = { ...(a.options as Record<string, unknown>) };
       const v = o[k];
       const target = a.out as OutArray;
@@ -488,33 +538,18 @@ function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
       if (k === "seed") delete o.generator;
       a.options = o;
     }, RangeError, [q("out"), "detached"])));
-    if (m.kind === "fan" && (c.shape?.length ?? 0) > 0) {
-      list.push(fc.constant(mutation("a shape element's getter detaches out", (a) => {
-        const shape = [...(a.shape as number[])];
-        const d = shape[0];
-        const target = a.out as OutArray;
-        Object.defineProperty(shape, 0, { enumerable: true, get: () => { detach(a, target); return d; } });
-        a.shape = shape;
-      }, RangeError, [q("out"), "detached"])));
-    }
-  }
-  // shape
-  if (m.kind === "fan") {
-    list.push(fc.oneof(
-      fc.constantFrom<[unknown, ErrorClass]>(["3x4", TypeError], [12, TypeError], [null, TypeError], [{ length: 2, 0: 3, 1: 4 }, TypeError], [new Int32Array([3, 4]), TypeError]),
-      fc.tuple(fc.array(fc.nat(5), { minLength: 1, maxLength: 3 }), fc.constantFrom<[unknown, ErrorClass]>([-1, RangeError], [1.5, RangeError], [NaN, RangeError], [Infinity, RangeError], ["3", TypeError], [3n, TypeError], [null, TypeError]))
-        .map(([dims, [bad, type]]): [unknown, ErrorClass] => [[...dims, bad], type]),
-      fc.constant<[unknown, ErrorClass]>([[2 ** 27, 2 ** 27, 2 ** 27], RangeError]),
-    ).map(([v, type]) => mutation(`shape = ${String(v)}`, (a) => { a.shape = v; }, type, [q("shape")])));
-    if (c.offset === undefined) {
-      list.push(fc.integer({ min: 1, max: 50 }).map((d) => mutation(`out longer than the shape by ${d}`, (a) => {
-        const o = a.out as OutArray;
-        a.out = new (o.constructor as Ctor)(o.length + d);
-      }, RangeError, [q("out")])));
-    }
   }
   return list;
 }
+
+/** A getter on shape[0] detaches out (shape-taking methods; checked before out is). */
+const shapeGetterDetaches: fc.Arbitrary<Mutation> = fc.constant(mutation("a shape element's getter detaches out", (a) => {
+  const shape = [...(a.shape as number[])];
+  const d = shape[0];
+  const target = a.out as OutArray;
+  Object.defineProperty(shape, 0, { enumerable: true, get: () => { detach(a, target); return d; } });
+  a.shape = shape;
+}, RangeError, ['"out"', "detached"]));
 
 // (no fill happens: large outputs would only cost snapshot time)
 const invalidArb = caseArb.filter((c) => c.length <= 20_000).chain((c) => fc.oneof(...mutationsFor(c)).map((mu) => ({ c, mu })));
@@ -547,17 +582,28 @@ function detach(a: Args, target: OutArray): void {
 }
 
 async function checkInvalid(c: Case, mu: Mutation): Promise<string[]> {
+  return checkInvalidCall(() => build(c), (fns, a) => invoke(fns, c.method, a), mu);
+}
+
+/**
+ * Builds fresh arguments with `make`, applies `mu`, calls sync and promises through `call`: each
+ * must fail as `mu` says, leaving out (with its canaries), the call's Generator and the default
+ * Generator unchanged. `after` may adjust the mutated arguments (e.g. freeze them).
+ */
+async function checkInvalidCall(make: () => Args, call: (fns: Fns, a: Args) => unknown, mu: Mutation, after?: (a: Args) => void): Promise<string[]> {
   const problems: string[] = [];
   for (const mode of ["sync", "promises"] as const) {
-    const a = build(c);
+    const a = make();
     const before = snapshot(a);
     const keyBefore = a.generator?.state;
-    mu.apply(a, c);
+    const defaultBefore = nn.defaultGenerator.state;
+    mu.apply(a);
+    after?.(a);
     let threw = false;
     let err: unknown;
     let result: unknown;
     try {
-      result = invoke(mode === "sync" ? SYNC : ASYNC, c.method, a);
+      result = call(mode === "sync" ? SYNC : ASYNC, a);
     } catch (e) {
       threw = true;
       err = e;
@@ -570,6 +616,7 @@ async function checkInvalid(c: Case, mu: Mutation): Promise<string[]> {
     problems.push(...judge(mu, threw, err).map((p) => `${mode}: ${p}`));
     if (snapshot(a) !== before) problems.push(`${mode}: out or its canaries changed`);
     if (keyBefore !== undefined && a.generator !== undefined && a.generator.state !== keyBefore) problems.push(`${mode}: the generator advanced`);
+    if (nn.defaultGenerator.state !== defaultBefore) problems.push(`${mode}: the default generator advanced`);
   }
   return problems;
 }
@@ -599,6 +646,566 @@ function assertCollect(failures: string[], run: () => void): void {
     failures.push(String((err as Error).message).split("\n").slice(0, 2).join(" "));
   }
 }
+
+// ---- matrix methods: orthogonal, eye/identity, dirac, sparse, zca (issue #5) -----------------
+// They make no FillPlan (capturePlan is null for them), so they have their own cases: the job the
+// public call captures runs on the JS backend (the reference), the active backend and a native
+// ISA; sync and promises must match the active backend bit for bit, the native backend must match
+// JS bit for bit (eye, dirac, sparse, zca) or within 1e-5 (orthogonal: the float64 QR's rounding
+// depends on the ISA's GEMM), and orthogonal must not depend on the thread count. Independent
+// checks of the values: eye/dirac against index loops, orthogonal's QᵀQ (or QQᵀ) = I, sparse's
+// zeros per column and its other values = the normal stream of the key, zca symmetric with
+// W(C + εI)W = I (C computed here), and every dtype equal to the float32 result narrowed/widened.
+type MatrixName = "orthogonal" | "eye" | "identity" | "dirac" | "sparse" | "zca";
+const MATRIX_NAMES: readonly MatrixName[] = ["orthogonal", "eye", "identity", "dirac", "sparse", "zca"];
+const takesKey = (name: MatrixName): boolean => name === "orthogonal" || name === "sparse";
+interface MatrixCase {
+  name: MatrixName;
+  /** The shape argument (zca: none is passed; [cols, cols] is out's shape). */
+  shape: number[];
+  /** Method options (gain, layout, groups, sparsity, std, rows, cols, eps). */
+  extra: Record<string, unknown>;
+  /** zca's data, row-major rows × cols, and whether it is a Float64Array. */
+  data?: { values: number[]; f64: boolean };
+  dtype: DType;
+  explicitDtype: boolean;
+  key: Key;
+  threads: number | undefined;
+  frozen: boolean;
+  shared: boolean;
+  pad: number;
+  isa: number;
+}
+interface Geometry { shape: number[]; extra: Record<string, unknown>; data?: MatrixCase["data"] }
+
+const layoutOpt = fc.constantFrom<"torch" | "keras" | undefined>(undefined, "torch", "keras");
+const eyeGeometry = fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 }), fc.option(wide, { nil: undefined }))
+  .map(([r, c, gain]): Geometry => ({ shape: [r, c], extra: gain === undefined ? {} : { gain } }));
+const GEOMETRY: Record<MatrixName, fc.Arbitrary<Geometry>> = {
+  orthogonal: fc.tuple(
+    fc.oneof(
+      { arbitrary: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 2, maxLength: 5 }), weight: 3 },
+      { arbitrary: fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 })).map((s) => [...s]), weight: 3 },
+      // several 32-column panels of the native blocked QR, tall or wide
+      { arbitrary: fc.tuple(fc.integer({ min: 33, max: 80 }), fc.integer({ min: 0, max: 60 }), fc.boolean()).map(([n, d, w]) => (w ? [n, n + d] : [n + d, n])), weight: 1 },
+    ).filter((s) => sizeOf(s) <= 6000),
+    layoutOpt,
+    fc.option(fc.oneof(positive(-10, 10), fc.constantFrom(0, -0, 1, -1, 1e30, -3e-20)), { nil: undefined }),
+  ).map(([shape, layout, gain]) => ({ shape, extra: { ...(layout && { layout }), ...(gain !== undefined && { gain }) } })),
+  eye: eyeGeometry,
+  identity: eyeGeometry,
+  dirac: fc.record({
+    groups: fc.integer({ min: 1, max: 4 }),
+    perGroup: fc.integer({ min: 0, max: 4 }),
+    inC: fc.integer({ min: 0, max: 5 }),
+    spatial: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 3 }),
+    layout: layoutOpt,
+    passGroups: fc.boolean(),
+  }).map((r) => {
+    const o = r.groups * r.perGroup;
+    const shape = r.layout === "keras" ? [...r.spatial, r.inC, o] : [o, r.inC, ...r.spatial];
+    return { shape, extra: { ...(r.layout && { layout: r.layout }), ...((r.groups !== 1 || r.passGroups) && { groups: r.groups }) } };
+  }),
+  sparse: fc.tuple(
+    fc.oneof(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 })), fc.tuple(fc.integer({ min: 64, max: 300 }), fc.integer({ min: 1, max: 12 }))),
+    fc.oneof(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.constantFrom(0, 0.1, 0.5, 0.9, 1 - 2 ** -53)),
+    fc.option(fc.oneof(positive(0, 100), fc.constant(0)), { nil: undefined }),
+  ).map(([[r, c], sparsity, std]) => ({ shape: [r, c], extra: { sparsity, ...(std !== undefined && { std }) } })),
+  zca: fc.record({
+    rows: fc.integer({ min: 1, max: 24 }),
+    cols: fc.integer({ min: 1, max: 8 }),
+    ints: fc.boolean(), // small integers: repeated and constant columns (singular covariances)
+    f64: fc.boolean(),
+    eps: fc.option(fc.oneof(positive(1e-3, 10), fc.constant(1e-6)), { nil: undefined }),
+    seed: fc.integer(),
+  }).chain((r) => fc.array(r.ints ? fc.integer({ min: -2, max: 2 }) : fc.double({ min: -10, max: 10, noNaN: true }), { minLength: r.rows * r.cols, maxLength: r.rows * r.cols })
+    .map((values) => ({ shape: [r.cols, r.cols], extra: { rows: r.rows, cols: r.cols, ...(r.eps !== undefined && { eps: r.eps }) }, data: { values, f64: r.f64 } }))),
+};
+
+/** Case mix: orthogonal (the most code paths) most often; eye and identity are one function. */
+const MATRIX_WEIGHTS: Record<MatrixName, number> = { orthogonal: 4, eye: 1, identity: 1, dirac: 2, sparse: 2, zca: 2 };
+const matrixCaseArb: fc.Arbitrary<MatrixCase> = fc.oneof(...MATRIX_NAMES.map((n) => ({ arbitrary: fc.constant(n), weight: MATRIX_WEIGHTS[n] }))).chain((name) => fc.record({
+  geometry: GEOMETRY[name],
+  dtype: fc.constantFrom(...DTYPES),
+  explicitDtype: fc.boolean(),
+  key: keyArb,
+  threads: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+  frozen: fc.boolean(),
+  shared: fc.boolean(),
+  pad: fc.integer({ min: 0, max: 9 }),
+  isa: fc.nat(7),
+}).map((r): MatrixCase => ({
+  name, shape: r.geometry.shape, extra: r.geometry.extra, data: r.geometry.data, dtype: r.dtype,
+  explicitDtype: r.explicitDtype || r.dtype === "bfloat16" || r.dtype === "float16",
+  key: r.key, threads: takesKey(name) ? r.threads : undefined, frozen: r.frozen, shared: r.shared, pad: r.pad, isa: r.isa,
+})));
+
+const matrixLength = (c: MatrixCase): number => sizeOf(c.shape);
+
+function buildMatrix(c: MatrixCase): Args {
+  const ctor = CTOR[c.dtype];
+  const length = matrixLength(c);
+  const bytes = (length + 2 * c.pad) * ctor.BYTES_PER_ELEMENT;
+  const buffer = c.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const whole = new Uint8Array(buffer);
+  whole.fill(CANARY);
+  const out = new ctor(buffer as ArrayBuffer, c.pad * ctor.BYTES_PER_ELEMENT, length);
+  const options: Record<string, unknown> = { ...c.extra };
+  const generator = takesKey(c.name) && c.key.mode === "generator" ? new nn.Generator(c.key.seed) : undefined;
+  if (takesKey(c.name)) {
+    if (generator !== undefined) options.generator = generator;
+    else options.seed = (c.key as { seed: number | bigint }).seed;
+    if (c.threads !== undefined) options.threads = c.threads;
+  }
+  if (c.explicitDtype) options.dtype = c.dtype;
+  const shape = [...c.shape];
+  if (c.frozen) {
+    Object.freeze(options);
+    Object.freeze(shape);
+  }
+  const data = c.data === undefined ? undefined : (c.data.f64 ? Float64Array : Float32Array).from(c.data.values);
+  return { out, whole, shape, value: undefined, options, generator, data };
+}
+
+function invokeMatrix(fns: Fns, c: MatrixCase, a: Args): unknown {
+  return c.name === "zca" ? fns.zca(a.out, a.data, a.options) : fns[c.name](a.out, a.shape, a.options);
+}
+
+const describeMatrix = (c: MatrixCase): string =>
+  `${c.name} ${c.dtype} shape [${c.shape}] ${JSON.stringify(c.extra)}${c.data ? ` data ${c.data.f64 ? "f64" : "f32"}[${c.data.values.length}]` : ""}` +
+  `${takesKey(c.name) ? ` ${c.key.mode} ${c.key.seed} threads ${c.threads}` : ""}${c.frozen ? " frozen" : ""}${c.shared ? " shared" : ""} pad ${c.pad}`;
+
+/** The values of `out` as numbers (bfloat16/float16 decoded here, independently of lib/math). */
+function decode(out: OutArray, dtype: DType): Float64Array {
+  if (dtype === "float32" || dtype === "float64") return Float64Array.from(out);
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  return Float64Array.from(out, (h) => {
+    if (dtype === "bfloat16") {
+      u32[0] = h << 16;
+      return f32[0];
+    }
+    const sign = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 31;
+    const f = h & 1023;
+    if (e === 0) return sign * f * 2 ** -24;
+    if (e === 31) return f ? NaN : sign * Infinity;
+    return sign * (1 + f / 1024) * 2 ** (e - 15);
+  });
+}
+
+/** rows × cols of an orthogonal weight, from the layout's definition (docs/methods.md §5). */
+function orthoDims(c: MatrixCase): [number, number] {
+  const s = c.shape;
+  const size = sizeOf(s);
+  if (c.extra.layout === "keras") return [s[s.length - 1] === 0 ? 0 : size / s[s.length - 1], s[s.length - 1]];
+  return [s[0], s[0] === 0 ? 0 : size / s[0]];
+}
+
+/** max |QᵀQ − I| (rows >= cols) or |QQᵀ − I| (rows < cols) of Q = out / gain, out rows × cols. */
+function orthonormalityError(v: Float64Array, rows: number, cols: number, gain: number): number {
+  const tall = rows >= cols;
+  const [len, k] = tall ? [rows, cols] : [cols, rows]; // k vectors of length len
+  const q = new Float64Array(k * len); // vector a at q[a·len, (a + 1)·len)
+  for (let a = 0; a < k; a++) for (let i = 0; i < len; i++) q[a * len + i] = (tall ? v[i * cols + a] : v[a * cols + i]) / gain;
+  let err = 0;
+  for (let a = 0; a < k; a++) for (let b = a; b < k; b++) {
+    let d = 0;
+    for (let i = 0, x = a * len, y = b * len; i < len; i++) d += q[x + i] * q[y + i];
+    err = Math.max(err, Math.abs(d - (a === b ? 1 : 0)));
+  }
+  return err;
+}
+
+/** eye / dirac written from PyTorch's definitions (float64 values; the diagonal/one in float32 for float32). */
+function structuredExpected(c: MatrixCase): Float64Array {
+  const e = new Float64Array(matrixLength(c));
+  if (c.name === "eye" || c.name === "identity") {
+    const g = c.extra.gain === undefined ? 1 : (c.extra.gain as number);
+    const [r, k] = c.shape;
+    for (let i = 0; i < Math.min(r, k); i++) e[i * k + i] = c.dtype === "float64" ? g : Math.fround(g);
+    return e;
+  }
+  if (e.length === 0) return e;
+  const groups = (c.extra.groups as number | undefined) ?? 1;
+  const keras = c.extra.layout === "keras";
+  const n = c.shape.length;
+  const [o, inC, spatial] = keras ? [c.shape[n - 1], c.shape[n - 2], c.shape.slice(0, n - 2)] : [c.shape[0], c.shape[1], c.shape.slice(2)];
+  let centre = 0;
+  for (const s of spatial) centre = centre * s + Math.floor(s / 2);
+  const per = o / groups;
+  for (let g = 0; g < groups; g++) for (let d = 0; d < Math.min(per, inC); d++) {
+    const oc = g * per + d;
+    e[keras ? (centre * inC + d) * o + oc : (oc * inC + d) * sizeOf(spatial) + centre] = 1;
+  }
+  return e;
+}
+
+/** Checks one valid matrix case; returns the problems (empty when all is well). */
+async function checkMatrixValid(c: MatrixCase): Promise<string[]> {
+  const problems: string[] = [];
+  const length = matrixLength(c);
+  const geometry = { dtype: c.dtype, pad: c.pad, length };
+  const defaultBefore = nn.defaultGenerator.state;
+  const keyOk = (what: string, a: Args) => {
+    if (a.generator !== undefined && c.key.mode === "generator" && a.generator.state !== stepped(c.key.seed, 1)) {
+      problems.push(`${what}: the call took ${a.generator.state === c.key.seed ? "no key" : "more than one key"}`);
+    }
+  };
+  /** Builds fresh arguments for `cc`, captures the public call's job and runs it on `backend`. */
+  const runOn = (backend: Backend, what: string, cc: MatrixCase = c): Args => {
+    const a = buildMatrix(cc);
+    const job = captureJob(() => {
+      if (invokeMatrix(SYNC, cc, a) !== a.out) problems.push(`${what}: did not return out`);
+    });
+    if (job !== null) {
+      if (job.out !== a.out) problems.push(`${what}: the job targets another array`);
+      job.run(backend);
+    } else if (!(cc.name === "orthogonal" && length === 0)) problems.push(`${what}: no job`);
+    if (!canariesIntact(a, { ...geometry, dtype: cc.dtype })) problems.push(`${what}: wrote outside out`);
+    keyOk(what, a);
+    return a;
+  };
+  const ortho = c.name === "orthogonal";
+  const gain = (c.extra.gain as number | undefined) ?? 1;
+  /** Values of two runs agree: bit for bit, or for orthogonal within 1e-5·|gain| (plus a half-float ulp). */
+  const agree = (what: string, x: Args, y: Args) => {
+    if (hex(x.whole) === hex(y.whole)) return;
+    if (!ortho) return void problems.push(`${what}: bytes differ`);
+    const [u, v] = [decode(x.out as OutArray, c.dtype), decode(y.out as OutArray, c.dtype)];
+    // (half floats: one rounding may flip, relative 2^-7 / 2^-10, or absolute near their subnormals)
+    const [ulp, tiny] = c.dtype === "bfloat16" ? [2 ** -7, 2 ** -133] : c.dtype === "float16" ? [2 ** -10, 2 ** -24] : [0, 2 ** -149];
+    const far = u.findIndex((a, i) => a !== v[i] && !(Math.abs(a - v[i]) <= 1e-5 * Math.abs(gain) + ulp * Math.max(Math.abs(a), Math.abs(v[i])) + tiny));
+    if (far >= 0) problems.push(`${what}: element ${far} differs by more than 1e-5·|gain|: ${u[far]} vs ${v[far]}`);
+  };
+  // the JS reference, the active backend, one native ISA
+  const js = runOn(jsBackend, "js");
+  const act = active === jsBackend ? js : runOn(active, "active");
+  agree(`active (${active.info.name}) vs js`, act, js);
+  if (nativeBinding !== null) {
+    const isa = nativeIsas[c.isa % nativeIsas.length];
+    const backend = nativeBackendFor(isa);
+    const n = runOn(backend, `native ${isa}`);
+    agree(`native ${isa} vs js`, n, js);
+    if (ortho && length > 0) {
+      const one = runOn(backend, `native ${isa} threads 1`, { ...c, threads: 1 });
+      const many = runOn(backend, `native ${isa} threads k`, { ...c, threads: Math.max(2, c.threads ?? 8) });
+      if (hex(one.whole) !== hex(many.whole) || hex(one.whole) !== hex(n.whole)) problems.push(`native ${isa}: the result depends on the thread count`);
+    }
+  }
+  // the public sync call and nninit/promises: the active backend's bytes
+  const s = buildMatrix(c);
+  if (invokeMatrix(SYNC, c, s) !== s.out) problems.push("sync call did not return out");
+  if (hex(s.whole) !== hex(act.whole)) problems.push("sync: bytes differ from the active backend's job");
+  keyOk("sync", s);
+  const p = buildMatrix(c);
+  const pending = invokeMatrix(ASYNC, c, p);
+  if (!(pending instanceof Promise)) problems.push("promises: not a Promise");
+  if ((await pending) !== p.out) problems.push("promise did not resolve with out");
+  if (hex(p.whole) !== hex(s.whole)) problems.push("promises: bytes differ from sync");
+  keyOk("promises", p);
+  if (nn.defaultGenerator.state !== defaultBefore) problems.push("the default generator advanced");
+  // the values (of the JS reference)
+  const v = decode(js.out as OutArray, c.dtype);
+  const wideType = c.dtype === "float32" || c.dtype === "float64";
+  if (c.name === "eye" || c.name === "identity" || c.name === "dirac") {
+    if (wideType) {
+      const e = structuredExpected(c);
+      if (!e.every((x, i) => Object.is(x, v[i]))) problems.push("values differ from the index-loop definition");
+    }
+  } else if (ortho) {
+    const [rows, cols] = orthoDims(c);
+    if (wideType && Math.abs(gain) >= 1e-30 && rows > 0 && cols > 0) { // (smaller gains: float32 subnormals)
+      const err = orthonormalityError(v, rows, cols, gain);
+      if (!(err <= 1e-5)) problems.push(`not orthonormal: max |QᵀQ − I| = ${err}`);
+    }
+  } else if (c.name === "sparse") {
+    const [rows, cols] = c.shape;
+    const key = c.key.mode === "seed" ? c.key.seed : new nn.Generator(c.key.seed).nextKey();
+    const std = (c.extra.std as number | undefined) ?? 0.01;
+    const ref = nn.normal(new (CTOR[c.dtype])(length), { seed: key, std, dtype: c.dtype });
+    const got = js.out as OutArray;
+    const zeros = Math.ceil((c.extra.sparsity as number) * rows);
+    const isZero = (x: number) => Object.is(x, 0); // +0 bits in every dtype
+    const anyZero = (x: number) => (wideType ? x === 0 : (x & 0x7fff) === 0);
+    for (let col = 0; col < cols; col++) {
+      let z = 0;
+      let refNonZero = true;
+      for (let r = 0; r < rows; r++) {
+        const i = r * cols + col;
+        if (isZero(got[i])) z++;
+        else if (!Object.is(got[i], ref[i])) { problems.push(`sparse: element ${i} is neither +0 nor the normal stream's value`); break; }
+        if (anyZero(ref[i])) refNonZero = false;
+      }
+      if (z < zeros || (refNonZero && z !== zeros)) problems.push(`sparse: column ${col} has ${z} zeros, want ${zeros}`);
+      if (problems.length > 0) break;
+    }
+  } else {
+    const n = c.extra.cols as number;
+    if (!v.every((x, i) => Object.is(x, v[(i % n) * n + Math.floor(i / n)]))) problems.push("zca: W is not exactly symmetric");
+    if (c.dtype === "float64") {
+      // C (float64, centred, divided by rows) computed here; W(C + εI)W must be I
+      const rows = c.extra.rows as number;
+      const x = c.data!.f64 ? c.data!.values : c.data!.values.map(Math.fround);
+      const eps = (c.extra.eps as number | undefined) ?? 1e-6;
+      const mean = Array.from({ length: n }, (_, j) => x.filter((_, i) => i % n === j).reduce((s, y) => s + y, 0) / rows);
+      const cov = Array.from({ length: n * n }, (_, ij) => {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += (x[r * n + Math.floor(ij / n)] - mean[Math.floor(ij / n)]) * (x[r * n + (ij % n)] - mean[ij % n]);
+        return s / rows + (Math.floor(ij / n) === ij % n ? eps : 0);
+      });
+      const trace = cov.reduce((s, y, ij) => s + (Math.floor(ij / n) === ij % n ? y : 0), 0);
+      let err = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) for (let l = 0; l < n; l++) s += v[i * n + k] * cov[k * n + l] * v[l * n + j];
+        err = Math.max(err, Math.abs(s - (i === j ? 1 : 0)));
+      }
+      const tol = 1e-11 * n * (trace / eps) + 1e-12;
+      if (!(err <= tol)) problems.push(`zca: max |W(C + εI)W − I| = ${err} > ${tol}`);
+    }
+  }
+  // every dtype is the float32 result converted: fround(float64) = float32 (float64 outputs are
+  // the float32 values widened, except zca's, computed in float64), half = RNE(float32)
+  if (c.dtype !== "float32") {
+    const f = decode(runOn(jsBackend, "js float32", { ...c, dtype: "float32", explicitDtype: false }).out as OutArray, "float32");
+    const got = js.out as OutArray;
+    const conv = c.dtype === "bfloat16" ? bf16FromBits : f16FromBits;
+    const bits = new Int32Array(Float32Array.from(f).buffer);
+    const ok = c.dtype === "float64" ? f.every((y, i) => Object.is(Math.fround(got[i]), y)) : f.every((_, i) => got[i] === conv(bits[i]));
+    if (!ok) problems.push(`${c.dtype} output is not the float32 result converted`);
+  }
+  return problems;
+}
+
+t.test("matrix methods, valid calls: sync = promises = the active backend, native = JS, thread independence, values", async (t) => {
+  const failures: string[] = [];
+  await fc.assert(
+    fc.asyncProperty(matrixCaseArb, async (c) => {
+      counts.matrixValid++;
+      const problems = await checkMatrixValid(c);
+      if (problems.length > 0) failures.push(`${describeMatrix(c)}: ${problems.join("; ")}`);
+      return problems.length === 0;
+    }),
+    runs(0x5eed0a, 1500),
+  ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  t.same(failures.slice(0, 3), [], `${counts.matrixValid} valid matrix cases`);
+});
+
+// The native QR runs serially below m·n² = 2^25 (native/linalg/qr.cc kSerialWork), so the cases
+// above never exercise its thread pool: these few do (a JS QR of that size takes ~0.15 s).
+t.test("orthogonal at parallel sizes (m·n² >= 2^25): thread counts agree bit for bit, native ≈ JS, orthonormal", { skip: nativeBinding === null ? "native backend not loaded" : false }, async (t) => {
+  const failures: string[] = [];
+  const arb = fc.record({
+    n: fc.integer({ min: 160, max: 256 }),
+    more: fc.integer({ min: 0, max: 64 }),
+    wide: fc.boolean(),
+    keras: fc.boolean(),
+    seed: fc.bigInt({ min: 0n, max: U64 }),
+    threads: fc.integer({ min: 2, max: 8 }),
+    isa: fc.nat(7),
+    gain: fc.option(fc.oneof(positive(0.5, 4), positive(-4, -0.5)), { nil: undefined }),
+    dtype: fc.constantFrom<DType>("float32", "bfloat16"),
+  });
+  await fc.assert(fc.asyncProperty(arb, async (r) => {
+    counts.matrixValid++;
+    const m = Math.ceil(2 ** 25 / (r.n * r.n)) + r.more;
+    const c: MatrixCase = {
+      name: "orthogonal", shape: r.wide ? [r.n, m] : [m, r.n], extra: { ...(r.keras && { layout: "keras" }), ...(r.gain !== undefined && { gain: r.gain }) },
+      dtype: r.dtype, explicitDtype: true, key: { mode: "seed", seed: r.seed }, threads: r.threads, frozen: false, shared: false, pad: 3, isa: r.isa,
+    };
+    const isa = nativeIsas[r.isa % nativeIsas.length];
+    const run = (backend: Backend, threads: number): Args => {
+      const a = buildMatrix({ ...c, threads });
+      const job = captureJob(() => invokeMatrix(SYNC, c, a));
+      job!.run(backend);
+      return a;
+    };
+    const one = run(nativeBackendFor(isa), 1);
+    const many = run(nativeBackendFor(isa), r.threads);
+    const js = run(jsBackend, 1);
+    const problems: string[] = [];
+    if (hex(one.whole) !== hex(many.whole)) problems.push(`native ${isa}: threads 1 and ${r.threads} differ`);
+    if (!canariesIntact(many, { dtype: c.dtype, pad: c.pad, length: m * r.n })) problems.push("wrote outside out");
+    const gain = r.gain ?? 1;
+    const [u, v] = [decode(many.out as OutArray, c.dtype), decode(js.out as OutArray, c.dtype)];
+    const ulp = c.dtype === "bfloat16" ? 2 ** -7 : 0;
+    const far = u.findIndex((x, i) => !(Math.abs(x - v[i]) <= 1e-5 * Math.abs(gain) + ulp * Math.max(Math.abs(x), Math.abs(v[i]))));
+    if (far >= 0) problems.push(`native ${isa} vs js: element ${far}: ${u[far]} vs ${v[far]}`);
+    if (c.dtype === "float32") {
+      const err = orthonormalityError(u, c.shape[0], c.shape[1], gain);
+      if (!(err <= 1e-5)) problems.push(`not orthonormal: ${err}`);
+    }
+    if (problems.length > 0) failures.push(`${describeMatrix(c)}: ${problems.join("; ")}`);
+    return problems.length === 0;
+  }), runs(0x5eed0c, 4)).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  t.same(failures.slice(0, 3), [], `${4 * SCALE} orthogonal fills at parallel sizes`);
+});
+
+// invalid matrix calls: the shared out/dtype/options/getter/key mutations plus each method's own
+const MATRIX_OPTIONS = [...KNOWN_OPTIONS, "groups", "sparsity", "rows", "cols", "eps", "data"];
+const MATRIX_ACCEPTS: Record<MatrixName, readonly string[]> = {
+  orthogonal: ["gain", "layout", "seed", "generator", "dtype", "threads"],
+  eye: ["gain", "dtype"],
+  identity: ["gain", "dtype"],
+  dirac: ["groups", "layout", "dtype"],
+  sparse: ["sparsity", "std", "seed", "generator", "dtype", "threads"],
+  zca: ["rows", "cols", "eps", "dtype"],
+};
+/** Valid ranks of the shape argument. */
+const MATRIX_RANKS: Partial<Record<MatrixName, (rank: number) => boolean>> = {
+  orthogonal: (n) => n >= 2, eye: (n) => n === 2, identity: (n) => n === 2, dirac: (n) => n >= 3 && n <= 5, sparse: (n) => n === 2,
+};
+
+function matrixMutationsFor(c: MatrixCase): fc.Arbitrary<Mutation>[] {
+  const q = (s: string) => `"${s}"`;
+  const list: fc.Arbitrary<Mutation>[] = [];
+  const accepts = MATRIX_ACCEPTS[c.name];
+  const numbers = ({ orthogonal: ["gain"], eye: ["gain"], identity: ["gain"], dirac: [], sparse: ["sparsity", "std"], zca: ["eps"] } as Record<MatrixName, string[]>)[c.name];
+  for (const name of numbers) {
+    list.push(badNumberArb.map(([v, type]) => mutation(`${name} = ${String(v)}`, setOption(name, v), type, [q(name)])));
+  }
+  for (const name of c.name === "dirac" ? ["groups"] : c.name === "zca" ? ["rows", "cols"] : []) {
+    list.push(badIntegerArb(1, MAX).map(([v, type]) => mutation(`${name} = ${String(v)}`, setOption(name, v), type, [q(name)])));
+  }
+  if (accepts.includes("layout")) {
+    list.push(unknownEnumArb(["torch", "keras"]).map(([v, type]) => mutation(`layout = ${String(v)}`, setOption("layout", v), type, [q("layout")])));
+  }
+  if (takesKey(c.name)) {
+    list.push(badIntegerArb(1, 1024).map(([v, type]) => mutation(`threads = ${String(v)}`, setOption("threads", v), type, [q("threads")])));
+    list.push(...keyMutations());
+  }
+  // options a method does not take: offset everywhere (matrix methods fill whole tensors), keys and threads for eye/dirac/zca
+  const foreign = ["offset", ...["seed", "generator", "threads", "gain", "layout", "groups", "sparsity", "std", "rows", "cols", "eps"].filter((k) => !accepts.includes(k))];
+  list.push(fc.tuple(fc.constantFrom(...foreign), fc.constantFrom<unknown>(0, 1, 0n, new nn.Generator(1), "x")).map(([k, v]) =>
+    mutation(`foreign option ${k} = ${String(v)}`, setOption(k, v), RangeError, [q("options"), `"${k}"`])));
+  // shapes of the wrong rank, and the method's own constraints
+  const ranks = MATRIX_RANKS[c.name];
+  if (ranks !== undefined) {
+    list.push(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: c.name === "orthogonal" ? 1 : 8 }).filter((s) => !ranks(s.length))
+      .map((s) => mutation(`shape of rank ${s.length}`, (a) => { a.shape = s; }, RangeError, [q("shape")])));
+    list.push(badShapeMutation);
+    if (!c.shared && c.shape.length > 0) list.push(shapeGetterDetaches);
+  }
+  if (c.name === "dirac") {
+    const o = c.extra.layout === "keras" ? c.shape[c.shape.length - 1] : c.shape[0];
+    if (o > 0) {
+      list.push(fc.integer({ min: 2, max: o + 6 }).filter((g) => o % g !== 0)
+        .map((g) => mutation(`groups ${g} not dividing ${o}`, setOption("groups", g), RangeError, [q("groups")])));
+    }
+  }
+  if (c.name === "sparse") {
+    list.push(fc.oneof(fc.constantFrom(1, 1 + 2 ** -52, -(2 ** -1074), -0.5), positive(1, 1e30), positive(-1e30, -1e-300))
+      .map((v) => mutation(`sparsity = ${v} outside [0, 1)`, setOption("sparsity", v), RangeError, [q("sparsity")])));
+    list.push(fc.constant(mutation("sparsity missing", (a) => {
+      const { sparsity: _s, ...rest } = a.options as Record<string, unknown>;
+      a.options = rest;
+    }, TypeError, [q("sparsity")])));
+    list.push(positive(-1e30, -1e-300).map((v) => mutation(`std = ${v}`, setOption("std", v), RangeError, [q("std")])));
+    list.push(fc.integer({ min: 0, max: 3 }).map((d) => mutation(`2^32 + ${d} rows`, (a) => { a.shape = [2 ** 32 + d, 0]; }, RangeError, [q("shape")])));
+  }
+  if (c.name === "zca") {
+    const n = c.data!.values.length;
+    list.push(fc.integer({ min: -Math.min(n, 5), max: 5 }).filter((d) => d !== 0).map((d) => mutation(`data length ${n} + ${d}`, (a) => {
+      const data = a.data as Float32Array | Float64Array;
+      a.data = d < 0 ? data.slice(0, n + d) : Float64Array.from([...data, ...new Array<number>(d).fill(1)]);
+    }, RangeError, [q("data")])));
+    list.push(fc.constantFrom<unknown>([1, 2], new Int32Array(n), new Uint16Array(n), new DataView(new ArrayBuffer(8)), null, undefined, "data")
+      .map((v) => mutation(`data = ${Object.prototype.toString.call(v)}`, (a) => { a.data = v; }, TypeError, [q("data")])));
+    list.push(fc.tuple(fc.nat(n - 1), fc.constantFrom(NaN, Infinity, -Infinity)).map(([i, v]) => mutation(`data[${i}] = ${v}`, (a) => {
+      (a.data as Float32Array)[i] = v;
+    }, RangeError, [q("data")])));
+    if ((c.extra.rows as number) >= 2) {
+      list.push(fc.tuple(fc.nat(n - 1), fc.double({ min: 1e200, max: 1.7e308, noNaN: true }), fc.boolean()).map(([i, v, neg]) => mutation(`data[${i}] = ${neg ? -v : v} (the covariance overflows)`, (a) => {
+        const data = Float64Array.from(a.data as Float32Array);
+        data[i] = neg ? -v : v;
+        a.data = data;
+      }, RangeError, [q("data")])));
+    }
+    list.push(fc.constant(mutation("data detached", (a) => {
+      structuredClone((a.data as Float32Array).buffer, { transfer: [(a.data as Float32Array).buffer as ArrayBuffer] });
+    }, RangeError, [q("data")])));
+    list.push(fc.oneof(fc.constantFrom(0, -0, -(2 ** -1074)), positive(-1e30, -1e-300))
+      .map((v) => mutation(`eps = ${v}`, setOption("eps", v), RangeError, [q("eps")])));
+    list.push(fc.constantFrom("rows", "cols").map((k) => mutation(`${k} missing`, (a) => {
+      const o = { ...(a.options as Record<string, unknown>) };
+      delete o[k];
+      a.options = o;
+    }, TypeError, [q(k)])));
+  }
+  // out of another length than the shape's (cols² for zca)
+  list.push(fc.integer({ min: -Math.min(matrixLength(c), 50), max: 50 }).filter((d) => d !== 0).map((d) => mutation(`out length ${d > 0 ? "+" : ""}${d}`, (a) => {
+    const o = a.out as OutArray;
+    a.out = new (o.constructor as Ctor)(o.length + d);
+  }, RangeError, [q("out")])));
+  const keys = Object.keys(buildMatrix(c).options as object);
+  list.push(...outMutations(c.dtype, c.shared, keys, accepts.filter((k) => k !== "generator"), MATRIX_OPTIONS));
+  return list;
+}
+
+const matrixInvalidArb = matrixCaseArb.chain((c) => fc.oneof(...matrixMutationsFor(c)).map((mu) => ({ c, mu })));
+
+t.test("matrix methods, invalid calls: a TypeError/RangeError naming the argument, out and Generators unchanged; promises reject", async (t) => {
+  const failures: string[] = [];
+  const labels = new Set<string>();
+  /** A frozen case's mutated options and shape are frozen too. */
+  const freeze = (c: MatrixCase) => (a: Args) => {
+    if (!c.frozen) return;
+    if (typeof a.options === "object" && a.options !== null) Object.freeze(a.options);
+    if (Array.isArray(a.shape)) Object.freeze(a.shape);
+  };
+  await fc.assert(
+    fc.asyncProperty(matrixInvalidArb, async ({ c, mu }) => {
+      counts.matrixInvalid++;
+      labels.add(mu.label.replace(/ = .*|: .*/g, "").replace(/\[\d+\]|[-+]?\d[\d.e+-]*/g, "#"));
+      const problems = await checkInvalidCall(() => buildMatrix(c), (fns, a) => invokeMatrix(fns, c, a), mu, freeze(c));
+      if (problems.length > 0) failures.push(`${describeMatrix(c)} | ${mu.label}: ${problems.join("; ")}`);
+      return problems.length === 0;
+    }),
+    runs(0x5eed0b, 4000),
+  ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  t.same(failures.slice(0, 3), [], `${counts.matrixInvalid} invalid matrix calls (${labels.size} kinds of mutation)`);
+  t.ok(labels.size >= 25, `mutation kinds tried: ${[...labels].sort().join(", ")}`);
+});
+
+t.test("matrix harness can tell: decoding, the orthonormality measure, the index-loop references", async (t) => {
+  t.same(Array.from(decode(Uint16Array.from([0x3f80, 0xc000, 0x0001]), "bfloat16")), [1, -2, 2 ** -133]);
+  t.same(Array.from(decode(Uint16Array.from([0x3c00, 0x0001, 0x7c00, 0xc200]), "float16")), [1, 2 ** -24, Infinity, -3]);
+  const eye3 = Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  t.equal(orthonormalityError(eye3, 3, 3, 1), 0);
+  t.equal(orthonormalityError(eye3.map((x) => 2 * x), 3, 3, 2), 0, "gain divided out");
+  t.ok(orthonormalityError(eye3.map((x) => 1.001 * x), 3, 3, 1) > 1e-5, "a scaled Q is caught");
+  t.ok(orthonormalityError(Float64Array.from([1, 0, 0, 0.01, 1, 0]), 2, 3, 1) > 1e-5, "non-orthogonal rows of a wide Q are caught");
+  const base = fc.sample(matrixCaseArb, { seed: 1, numRuns: 1 })[0];
+  t.same(Array.from(structuredExpected({ ...base, name: "dirac", dtype: "float32", shape: [2, 2, 3], extra: {} })), [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+  t.same(Array.from(structuredExpected({ ...base, name: "dirac", dtype: "float32", shape: [3, 2, 2], extra: { layout: "keras" } })), [0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0], "[k, in, out]: w[1][d][d] = 1");
+  t.same(Array.from(structuredExpected({ ...base, name: "eye", dtype: "float32", shape: [2, 3], extra: { gain: 0.1 } })), [Math.fround(0.1), 0, 0, 0, Math.fround(0.1), 0]);
+});
+
+t.test("matrix methods: subclassed Generators cannot run code in the call; an async orthogonal whose out is detached rejects", async (t) => {
+  let calls = 0;
+  class Sneaky extends nn.Generator {
+    override nextKey(): bigint {
+      calls++;
+      return 5n;
+    }
+  }
+  for (const name of ["orthogonal", "sparse"] as const) {
+    const g = new Sneaky(11n);
+    const out = name === "orthogonal" ? nn.orthogonal(new Float32Array(12), [4, 3], { generator: g }) : nn.sparse(new Float32Array(12), [4, 3], { sparsity: 0.5, generator: g });
+    const want = name === "orthogonal" ? nn.orthogonal(new Float32Array(12), [4, 3], { seed: new nn.Generator(11n).nextKey() }) : nn.sparse(new Float32Array(12), [4, 3], { sparsity: 0.5, seed: new nn.Generator(11n).nextKey() });
+    t.equal(calls, 0, `${name}: the nextKey override was not called`);
+    t.ok(view(out).equals(view(want)), `${name}: the Generator's own key was used`);
+    t.equal(g.state, stepped(11n, 1), `${name}: one key taken`);
+  }
+  for (const [dtype, ctor] of [["float32", Float32Array], ["float64", Float64Array], ["bfloat16", Uint16Array], ["float16", Uint16Array]] as const) {
+    const out = new ctor(120 * 80);
+    const pending = promises.orthogonal(out, [120, 80], { seed: 3, dtype });
+    const moved = structuredClone(out.buffer, { transfer: [out.buffer] });
+    await t.rejects(pending, { name: "RangeError", code: "ERR_INVALID_STATE" }, `${dtype}: rejects`);
+    t.ok(new Uint8Array(moved).every((b) => b === 0), `${dtype}: nothing was written`);
+  }
+});
 
 // ---- resizable buffers, look-alike and subclassed Generators ----------------------------------
 type Resizable = ArrayBuffer & { resize(n: number): void };
@@ -855,5 +1462,6 @@ t.test("raw binding: random argument vectors throw only TypeError/RangeError and
 t.teardown(() => {
   // one line for the CI log: how much was fuzzed in this run
   console.log(`# fuzz: ${counts.valid} valid cases, ${counts.invalid} invalid inputs, ${counts.shards} shard splits, ` +
-    `${counts.sequences} generator sequences, ${counts.models} model specs, ${counts.binding} raw binding calls (NNINIT_FUZZ_RUNS=${SCALE})`);
+    `${counts.sequences} generator sequences, ${counts.models} model specs, ${counts.binding} raw binding calls, ` +
+    `${counts.matrixValid} valid and ${counts.matrixInvalid} invalid matrix calls (NNINIT_FUZZ_RUNS=${SCALE})`);
 });

@@ -395,6 +395,12 @@ t.test("symmetricEigen: known spectra", async (t) => {
     check(`H·diag(λ)·H, n = ${size} (repeated λ)`, a, size, lam, 1e-12);
   }
   check("zero matrix", new Float64Array(9), 3, [0, 0, 0], 0);
+  // a subnormal off-diagonal next to a zero diagonal (a constant feature's covariance): the QL
+  // shift (d1 − d0)/(2e) overflowed and every value became NaN before the local deflation test
+  check("[[0, 1e-310], [1e-310, 2]]", new Float64Array([0, 1e-310, 1e-310, 2]), 2, [0, 2], 1e-15);
+  check("3×3 with a subnormal coupling", new Float64Array([0, 0, 0, 0, 0, 8.25e-311, 0, 8.25e-311, 2.7225]), 3, [0, 0, 2.7225], 1e-15);
+  const w = nn.zca(new Float64Array(9), Float64Array.from([-0, 1e-310, 3.3, -0, 0, -5e-324]), { rows: 2, cols: 3, eps: 0.5 });
+  t.ok(w.every(Number.isFinite), "zca of data with subnormal values is finite");
 });
 
 /** Correlated data with a non-zero mean: X = Z·M + μ, Z ~ N(0, 1) from nninit's stream. */
@@ -537,6 +543,7 @@ t.test("validation: RangeError/TypeError naming the argument, nothing written, n
     ["zca", [new Float32Array(9), x, { rows: 3, cols: 2 }], "ERR_OUT_OF_RANGE", /"out" argument must be of length 4/],
     ["zca", [new Float32Array(4), x, { rows: 3, cols: 2, eps: 0 }], "ERR_OUT_OF_RANGE", /"eps" option must be > 0/],
     ["zca", [new Float32Array(4), Float32Array.from([1, 2, NaN, 4, 5, 6]), { rows: 3, cols: 2 }], "ERR_OUT_OF_RANGE", /"data" argument must be finite \(element 2 is not\)/],
+    ["zca", [new Float32Array(4), Float64Array.from([1e200, 1, -1e200, 2]), { rows: 2, cols: 2 }], "ERR_OUT_OF_RANGE", /"data" argument must be of values whose covariance and whitening matrix are finite/],
   ];
   for (const [fn, args, code, message] of cases) {
     const out = args[0];

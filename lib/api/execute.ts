@@ -2,7 +2,7 @@
  * The single exit point of every public function: hands validated work to the active backend.
  *
  * Work is a `Job`: an element-wise fill (a FillPlan, run by Backend.fill/fillAsync) or a matrix
- * job (orthogonal, sparse, eye, dirac, zca: lib/api/matrixJobs.ts) that combines backend
+ * job (orthogonal, sparse, eye, dirac, zca: their files in lib/api/) that combines backend
  * primitives with TypeScript steps. Every job has a synchronous and an asynchronous form.
  * lib/promises.ts reuses the synchronous API functions unchanged by capturing the job here (JS is
  * single-threaded and every API function reaches this point synchronously after validating, so a

@@ -9,11 +9,11 @@
  * its transpose when rows < cols (orthonormal rows). Float32 outputs are computed in place.
  */
 import type { Backend } from "../backend/select.js";
-import { rangeError } from "../plan/errors.js";
+import { rangeError, stateError } from "../plan/errors.js";
 import { LAYOUTS, type Layout } from "../plan/fans.js";
 import type { RandomPlan } from "../plan/plan.js";
 import { arg, checkEnum, checkFloat, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
-import { prepare, type CommonOptions } from "./common.js";
+import { prepare, takeKey, type CommonOptions } from "./common.js";
 import { submit, type Job } from "./execute.js";
 import { normalParams } from "./normal.js";
 import { storeF32 } from "./store.js";
@@ -48,8 +48,12 @@ function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, c
     },
     async runAsync(backend: Backend): Promise<void> {
       const g = new Float32Array(m * n); // memory of our own: `out` is written only at the end
+      const length = out.length;
       await backend.fillAsync(plan, g);
       await backend.orthonormalizeAsync(g, m, n, gain, transpose, threads);
+      // as every async fill (lib/backend/js.ts fillJsAsync): an ordinary buffer detached or shrunk
+      // meanwhile rejects with nothing written (a length-tracking view that grew gets m·n elements)
+      if (out.length < length) throw stateError();
       storeF32(g, out, dtype);
     },
   };
@@ -67,7 +71,7 @@ export function orthogonal<T extends OutArray>(out: T, shape: readonly number[],
   const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
   const gain = bag.gain === undefined ? 1 : checkFloat(opt("gain"), bag.gain);
   const prep = prepare(out, bag, shapeSize(dims));
-  const key = prep.seed ?? prep.generator.nextKey();
+  const key = takeKey(prep);
   const [rows, cols] = flatten(dims, layout);
   if (rows > 0 && cols > 0) submit(orthogonalJob(out, prep.dtype, key, rows, cols, gain, prep.threads));
   return out;

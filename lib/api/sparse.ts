@@ -10,7 +10,7 @@ import type { Backend } from "../backend/select.js";
 import { rangeError } from "../plan/errors.js";
 import type { RandomPlan } from "../plan/plan.js";
 import { arg, checkFloat, checkNonNegative, checkShape, opt, readOptions, shapeSize, type OutArray } from "../plan/validate.js";
-import { prepare, type CommonOptions } from "./common.js";
+import { prepare, takeKey, type CommonOptions } from "./common.js";
 import { submit, type Job } from "./execute.js";
 import { normalParams } from "./normal.js";
 
@@ -59,7 +59,7 @@ export function sparse<T extends OutArray>(out: T, shape: readonly number[], opt
   if (!(sparsity >= 0 && sparsity < 1)) throw rangeError(opt("sparsity"), "in [0, 1)", sparsity);
   const params = normalParams(0, bag.std === undefined ? 0.01 : checkNonNegative(opt("std"), bag.std));
   const prep = prepare(out, bag, shapeSize(dims));
-  const key = prep.seed ?? prep.generator.nextKey();
+  const key = takeKey(prep);
   const [rows, cols] = dims;
   const plan: RandomPlan = { kind: "random", kernel: "normal", params: Float32Array.from(params), key, offset: 0, dtype: prep.dtype, threads: prep.threads };
   submit(sparseJob(out, plan, rows, cols, Math.ceil(sparsity * rows)));

@@ -62,6 +62,12 @@ export function zcaMatrix(cov: Float64Array, n: number, eps: number): Float64Arr
   return w;
 }
 
+function maxAbs(data: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < data.length; i++) m = Math.max(m, Math.abs(data[i]));
+  return m;
+}
+
 /**
  * Fills `out` (cols×cols) with the ZCA whitening matrix of `data` (rows×cols row-major: samples ×
  * features), so that y = W·(x − mean) has covariance ≈ I. Returns `out`.
@@ -79,6 +85,13 @@ export function zca<T extends OutArray>(out: T, data: Float32Array | Float64Arra
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) throw rangeError(arg("data"), `finite (element ${i} is not)`, data[i]);
   }
-  submit(localJob(out, () => storeF64(zcaMatrix(covariance(data, rows, cols), cols, eps), out, dtype)));
+  // computed now (zca is TypeScript on the calling thread either way), so that values too large
+  // for float64 arithmetic (|x| beyond ~1e154: the covariance overflows) reject before the job
+  const cov = covariance(data, rows, cols);
+  const w = cov.every(Number.isFinite) ? zcaMatrix(cov, cols, eps) : null;
+  if (w === null || !w.every(Number.isFinite)) {
+    throw rangeError(arg("data"), "of values whose covariance and whitening matrix are finite in float64 (some |value| is too large)", `max |value| ${maxAbs(data)}`);
+  }
+  submit(localJob(out, () => storeF64(w, out, dtype)));
   return out;
 }

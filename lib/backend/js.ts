@@ -8,6 +8,7 @@
  */
 import { bf16FromBits, f16FromBits } from "../math/halfFloat.js";
 import type { ConstantPlan, FillPlan, RandomPlan } from "../plan/plan.js";
+import { stateError } from "../plan/errors.js";
 import type { DType, OutArray } from "../plan/validate.js";
 import { seedBlock } from "../stream/blocks.js";
 import { sparseRows } from "../stream/sparseRows.js";
@@ -104,8 +105,7 @@ export function fillJsAsync(plan: FillPlan, out: OutArray): Promise<void> {
   const shared = typeof SharedArrayBuffer !== "undefined" && out.buffer instanceof SharedArrayBuffer;
   return Promise.resolve().then(() => {
     if (!shared && out.length !== n) {
-      const err = new RangeError('The "out" argument was detached, transferred or resized while the async fill ran; nothing was written');
-      throw Object.assign(err, { code: "ERR_INVALID_STATE" });
+      throw stateError();
     }
     fillJs(plan, out.length === n ? out : out.subarray(0, n));
   });

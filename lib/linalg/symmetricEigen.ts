@@ -95,6 +95,12 @@ function tred2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): vo
 /**
  * Implicit QL on the tridiagonal (d, e), rotating the eigenvector estimates along. `W` holds Vᵀ
  * (row i = column i of V), so each rotation runs over two contiguous rows.
+ *
+ * An off-diagonal e[i] counts as zero when |e[i]| <= 2^-52·max(tst1, |d[i]| + |d[i+1]|): JAMA's
+ * running norm tst1 plus LAPACK's local test (dsteqr). With tst1 alone, a tiny e[l] next to
+ * d[l] = 0 (e.g. a subnormal covariance of a constant feature, issue #8) passed while
+ * (d[l+1] − d[l]) / (2·e[l]) overflowed, and every eigenvalue became NaN; the local test bounds
+ * that ratio by 2^51.
  */
 function tql2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
@@ -105,7 +111,8 @@ function tql2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): voi
   for (let l = 0; l < n; l++) {
     tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
     let m = l;
-    while (m < n - 1 && Math.abs(e[m]) > eps * tst1) m++;
+    const coupled = (i: number): boolean => Math.abs(e[i]) > eps * Math.max(tst1, Math.abs(d[i]) + Math.abs(d[i + 1]));
+    while (m < n - 1 && coupled(m)) m++;
     if (m > l) {
       for (let iter = 0; ; iter++) {
         if (iter > 60 * n) throw new Error("internal: symmetricEigen did not converge");
@@ -143,7 +150,7 @@ function tql2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): voi
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;
         d[l] = c * p;
-        if (!(Math.abs(e[l]) > eps * tst1)) break;
+        if (!coupled(l)) break;
       }
     }
     d[l] += f;

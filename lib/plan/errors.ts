@@ -3,7 +3,7 @@
  * `The "std" option must be >= 0. Received -1`.
  */
 
-export type ErrorCode = "ERR_INVALID_ARG_TYPE" | "ERR_OUT_OF_RANGE" | "ERR_INVALID_ARG_VALUE";
+export type ErrorCode = "ERR_INVALID_ARG_TYPE" | "ERR_OUT_OF_RANGE" | "ERR_INVALID_ARG_VALUE" | "ERR_INVALID_STATE";
 
 /** An Error subclass carrying Node's `code` property. */
 function withCode<E extends Error>(err: E, code: ErrorCode): E & { code: ErrorCode } {
@@ -43,4 +43,9 @@ export function rangeError(name: string, constraint: string, value: unknown): Ra
 /** An unknown enum value or a bad combination, as a RangeError listing what is valid. */
 export function valueError(name: string, message: string, value: unknown): RangeError {
   return withCode(new RangeError(`The ${name} ${message}. Received ${describe(value)}`), "ERR_INVALID_ARG_VALUE");
+}
+
+/** An async fill's `out` was detached, transferred or shrunk before it could be written (nothing was). */
+export function stateError(): RangeError {
+  return withCode(new RangeError('The "out" argument was detached, transferred or resized while the async fill ran; nothing was written'), "ERR_INVALID_STATE");
 }
