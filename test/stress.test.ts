@@ -297,7 +297,8 @@ function child(script: string, flags: string[] = []): Promise<ChildResult> {
     let stdout = "", stderr = "";
     c.stdout.on("data", (d) => (stdout += d));
     c.stderr.on("data", (d) => (stderr += d));
-    c.on("exit", (code, signal) => resolveC({ code, signal, stdout, stderr }));
+    // "close", not "exit": exit can fire before the stdio pipes are drained (empty stdout under load)
+    c.on("close", (code, signal) => resolveC({ code, signal, stdout, stderr }));
   });
 }
 
