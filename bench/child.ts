@@ -40,7 +40,7 @@ export function runChild(impl: ChildImpl, config: Config): Promise<ChildResult> 
     child.on("message", (m: Message) => {
       result = { rows: m.rows, notes: m.notes, tfjs: m.tfjs, scenarios: m.scenarios };
     });
-    child.on("exit", (code, signal) => {
+    child.on("close", (code, signal) => { // after the IPC channel closed: every message is in
       resolve(result ?? { rows: [], notes: [`the ${impl} rows are missing: their process ended (${signal ?? `exit code ${code}`})`], tfjs: null });
     });
   });
