@@ -7,6 +7,14 @@
  * backed by a SharedArrayBuffer are filled in place; for ordinary ArrayBuffers the native backend
  * computes into memory of its own and copies into `out` on the main thread at the end, after
  * checking that `out` is still attached (a transferred buffer makes the Promise reject).
+ *
+ * Every function takes `signal` (an AbortSignal) in its options. Already aborted: the Promise
+ * rejects with `signal.reason` once the arguments are checked, and nothing is written (no stream
+ * key is drawn either). Aborted while the native backend fills: the pool skips the tasks not yet
+ * started, and the Promise rejects with the reason once no thread writes any more; an ordinary
+ * `out` is then unchanged, a SharedArrayBuffer-backed one may hold some finished blocks (each of
+ * them correct). Aborted after the fill completed: no effect. The JS backend fills in one piece
+ * on the main thread, so it honours an abort that comes before the fill starts.
  */
 import * as sync from "./index.js";
 import { active } from "./backend/select.js";
@@ -19,7 +27,7 @@ function promisify<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) 
     const job = capturePlan(() => {
       result = fn(...args);
     });
-    if (job !== null) await active.fillAsync(job.plan, job.out);
+    if (job !== null) await active.fillAsync(job.plan, job.out, job.signal);
     return result as R;
   };
 }

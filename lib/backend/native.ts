@@ -24,14 +24,21 @@ export interface NativeInfo {
   hardwareThreads: number;
 }
 
+/**
+ * What the binding's async fills return: a Promise with `cancel()`, which makes the pool skip the
+ * tasks not yet started; the Promise then rejects with code ERR_NNINIT_CANCELLED once no thread
+ * writes any more (unless it had settled already: then cancel() does nothing).
+ */
+export type CancellablePromise = Promise<void> & { cancel(): void };
+
 /** The raw N-API surface of nninit.node (native/binding/addon.cc). */
 export interface NativeBinding {
   fill(out: OutArray, dtype: number, kernel: number, params: Float32Array, keyHi: number, keyLo: number,
     offset: number, threads: number, isa?: string): void;
   fillAsync(out: OutArray, dtype: number, kernel: number, params: Float32Array, keyHi: number, keyLo: number,
-    offset: number, threads: number, isa?: string): Promise<void>;
+    offset: number, threads: number, isa?: string): CancellablePromise;
   fillConstant(out: OutArray, dtype: number, value: number, threads: number, isa?: string): void;
-  fillConstantAsync(out: OutArray, dtype: number, value: number, threads: number, isa?: string): Promise<void>;
+  fillConstantAsync(out: OutArray, dtype: number, value: number, threads: number, isa?: string): CancellablePromise;
   /** A constant fill with streaming stores on all threads: the bench's "physical limit" row. */
   streamFill(out: Float32Array, value: number, threads: number): void;
   /** Default threads of this environment (1..1024; 0 restores the hardware count). */
@@ -74,6 +81,23 @@ function call<R>(binding: NativeBinding, plan: FillPlan, out: OutArray, isa: str
 }
 
 /**
+ * Ties `pending` to `signal`: an abort cancels the native job, and the rejection that follows
+ * becomes `signal.reason`. The listener is removed however the fill ends.
+ */
+async function abortable(pending: CancellablePromise, signal: AbortSignal): Promise<void> {
+  const onAbort = (): void => pending.cancel();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    await pending;
+  } catch (err) {
+    if (signal.aborted && (err as { code?: unknown } | null)?.code === "ERR_NNINIT_CANCELLED") throw signal.reason;
+    throw err;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
  * A Backend over `binding`. With `isa`, every call names that ISA explicitly (tests compare all
  * ISAs in one process); without, the environment's default ISA (NNINIT_ISA or the best one).
  */
@@ -85,12 +109,15 @@ export function createNativeBackend(binding: NativeBinding, isa?: string): Backe
     fill(plan: FillPlan, out: OutArray): void {
       call<void>(binding, plan, out, isa, false);
     },
-    fillAsync(plan: FillPlan, out: OutArray): Promise<void> {
+    fillAsync(plan: FillPlan, out: OutArray, signal?: AbortSignal): Promise<void> {
+      let pending: CancellablePromise;
       try {
-        return call<Promise<void>>(binding, plan, out, isa, true);
+        signal?.throwIfAborted();
+        pending = call<CancellablePromise>(binding, plan, out, isa, true);
       } catch (err) {
         return Promise.reject(err);
       }
+      return signal === undefined ? pending : abortable(pending, signal);
     },
     setThreads(n: number): void {
       binding.setThreads(n);

@@ -27,8 +27,11 @@ export interface BackendInfo {
 export interface Backend {
   info: BackendInfo;
   fill(plan: FillPlan, out: OutArray): void;
-  /** The same fill, settled later; the native backend computes it off the event loop. */
-  fillAsync(plan: FillPlan, out: OutArray): Promise<void>;
+  /**
+   * The same fill, settled later; the native backend computes it off the event loop. An abort of
+   * `signal` rejects with its reason (lib/promises.ts says what `out` then holds).
+   */
+  fillAsync(plan: FillPlan, out: OutArray, signal?: AbortSignal): Promise<void>;
   /** Sets the default thread count (native; a no-op for JS). 0 restores the hardware count. */
   setThreads(n: number): void;
 }
@@ -41,7 +44,12 @@ function makeJsBackend(loadError?: string): Backend {
   return {
     info: loadError === undefined ? { name: "js", isa: null, threads: 1 } : { name: "js", isa: null, threads: 1, loadError },
     fill: fillJs,
-    fillAsync: (plan, out) => Promise.resolve().then(() => fillJs(plan, out)),
+    // runs in one piece in a microtask: an abort before it starts still counts
+    fillAsync: (plan, out, signal) =>
+      Promise.resolve().then(() => {
+        signal?.throwIfAborted();
+        fillJs(plan, out);
+      }),
     setThreads: () => {},
   };
 }
