@@ -2,7 +2,7 @@
  * The shared front half of every fill: read and validate the options that all methods take,
  * then (only after every check passed) take the stream key and hand a plan to the backend.
  */
-import { checkSignal, execute } from "./execute.js";
+import { checkSignal, execute, type AbortSignalLike } from "./execute.js";
 import type { KernelId } from "../backend/jsKernels.js";
 import { f } from "../math/f32.js";
 import { checkInteger, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
@@ -29,7 +29,7 @@ export interface CommonOptions {
    * holds afterwards: docs/safety.md ("Aborting an async fill"). The synchronous functions
    * reject this option with a RangeError (a synchronous fill cannot be aborted).
    */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 export const COMMON_KEYS = ["seed", "generator", "offset", "dtype", "threads", "signal"] as const;
@@ -42,7 +42,7 @@ export interface Prepared<T extends OutArray> {
   threads: number;
   seed: bigint | undefined;
   generator: Generator;
-  signal: AbortSignal | undefined;
+  signal: AbortSignalLike | undefined;
 }
 
 /** Validates out + common options. `size` is the logical tensor's size when there is a shape. */

@@ -1,4 +1,4 @@
-import { checkSignal, execute } from "./execute.js";
+import { checkSignal, execute, type AbortSignalLike } from "./execute.js";
 import { checkFloat, checkInteger, checkOffset, checkOut, arg, opt, readOptions, type OutArray } from "../plan/validate.js";
 import { f } from "../math/f32.js";
 import type { DType } from "../plan/validate.js";
@@ -12,7 +12,7 @@ export interface ConstantOptions {
   /** Threads for the native backend (1..1024); default: the global setting. */
   threads?: number;
   /** nninit/promises only: aborts the fill (see CommonOptions.signal). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /**

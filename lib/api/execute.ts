@@ -10,11 +10,23 @@ import type { FillPlan } from "../plan/plan.js";
 import { typeError, valueError } from "../plan/errors.js";
 import { opt, type OutArray } from "../plan/validate.js";
 
+/**
+ * The members of an AbortSignal that nninit uses, typed structurally so that nninit's declarations
+ * need neither the DOM lib nor @types/node. At run time `signal` must be a real AbortSignal.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  throwIfAborted(): void;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 /** A fill handed to the promises API: the plan, its output and the caller's AbortSignal. */
 export interface CapturedFill {
   plan: FillPlan;
   out: OutArray;
-  signal: AbortSignal | undefined;
+  signal: AbortSignalLike | undefined;
 }
 
 type Capture = (job: CapturedFill) => void;
@@ -24,7 +36,7 @@ let capture: Capture | null = null;
  * Runs `plan` on `out` now, or hands it to the current capture (promises API). `signal` comes
  * from checkSignal, so it is always undefined for a synchronous call.
  */
-export function execute(plan: FillPlan, out: OutArray, signal?: AbortSignal): void {
+export function execute(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): void {
   if (capture !== null) capture({ plan, out, signal });
   else active.fill(plan, out);
 }
@@ -34,7 +46,7 @@ export function execute(plan: FillPlan, out: OutArray, signal?: AbortSignal): vo
  * synchronous functions reject it (RangeError) rather than ignore it: a synchronous fill cannot be
  * interrupted, and silently ignoring the option would promise what it cannot keep.
  */
-export function checkSignal(value: unknown): AbortSignal | undefined {
+export function checkSignal(value: unknown): AbortSignalLike | undefined {
   if (value === undefined) return undefined;
   if (capture === null) {
     throw valueError(opt("signal"), 'is accepted only by the "nninit/promises" functions (a synchronous fill cannot be aborted)', value);

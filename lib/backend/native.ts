@@ -5,6 +5,7 @@
  * translates (dtype/kernel names to the codes of DTYPES/KERNELS, the bigint key to two uint32).
  */
 import { join } from "node:path";
+import type { AbortSignalLike } from "../api/execute.js";
 import type { FillPlan } from "../plan/plan.js";
 import { DTYPES, type OutArray } from "../plan/validate.js";
 import { KERNELS } from "./jsKernels.js";
@@ -84,7 +85,7 @@ function call<R>(binding: NativeBinding, plan: FillPlan, out: OutArray, isa: str
  * Ties `pending` to `signal`: an abort cancels the native job, and the rejection that follows
  * becomes `signal.reason`. The listener is removed however the fill ends.
  */
-async function abortable(pending: CancellablePromise, signal: AbortSignal): Promise<void> {
+async function abortable(pending: CancellablePromise, signal: AbortSignalLike): Promise<void> {
   const onAbort = (): void => pending.cancel();
   signal.addEventListener("abort", onAbort, { once: true });
   try {
@@ -109,7 +110,7 @@ export function createNativeBackend(binding: NativeBinding, isa?: string): Backe
     fill(plan: FillPlan, out: OutArray): void {
       call<void>(binding, plan, out, isa, false);
     },
-    fillAsync(plan: FillPlan, out: OutArray, signal?: AbortSignal): Promise<void> {
+    fillAsync(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): Promise<void> {
       let pending: CancellablePromise;
       try {
         signal?.throwIfAborted();

@@ -7,6 +7,7 @@
  *   NNINIT_THREADS=<n>        the native backend's default thread count (1..1024)
  * An unknown or unsupported value throws at import and lists the valid ones.
  */
+import type { AbortSignalLike } from "../api/execute.js";
 import type { FillPlan } from "../plan/plan.js";
 import type { OutArray } from "../plan/validate.js";
 import { fillJs } from "./js.js";
@@ -31,7 +32,7 @@ export interface Backend {
    * The same fill, settled later; the native backend computes it off the event loop. An abort of
    * `signal` rejects with its reason (lib/promises.ts says what `out` then holds).
    */
-  fillAsync(plan: FillPlan, out: OutArray, signal?: AbortSignal): Promise<void>;
+  fillAsync(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): Promise<void>;
   /** Sets the default thread count (native; a no-op for JS). 0 restores the hardware count. */
   setThreads(n: number): void;
 }
