@@ -12,6 +12,14 @@
  * the zeroing (Backend.sparseZeros, synchronous) on the main thread; `eye`, `dirac` and `zca`
  * compute on the main thread (zca's eigensolver is TypeScript) and resolve with the synchronous
  * result.
+ *
+ * Every function takes `signal` (an AbortSignal) in its options. Already aborted: the Promise
+ * rejects with `signal.reason` once the arguments are checked, and nothing is written (no stream
+ * key is drawn either). Aborted while the native backend fills: the pool skips the tasks not yet
+ * started, and the Promise rejects with the reason once no thread writes any more; an ordinary
+ * `out` is then unchanged, a SharedArrayBuffer-backed one may hold some finished blocks (each of
+ * them correct). Aborted after the fill completed: no effect. The JS backend fills in one piece
+ * on the main thread, so it honours an abort that comes before the fill starts.
  */
 import * as sync from "./index.js";
 import { active } from "./backend/select.js";

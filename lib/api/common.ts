@@ -2,7 +2,7 @@
  * The shared front half of every fill: read and validate the options that all methods take,
  * then (only after every check passed) take the stream key and hand a plan to the backend.
  */
-import { execute } from "./execute.js";
+import { checkSignal, execute, type AbortSignalLike } from "./execute.js";
 import type { KernelId } from "../backend/jsKernels.js";
 import { f } from "../math/f32.js";
 import { checkInteger, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
@@ -24,9 +24,15 @@ export interface CommonOptions {
   dtype?: DType;
   /** Threads for the native backend (1..1024); default: the global setting. Ignored by the JS backend. */
   threads?: number;
+  /**
+   * nninit/promises only: aborts the fill; the Promise rejects with `signal.reason`. What `out`
+   * holds afterwards: docs/safety.md ("Aborting an async fill"). The synchronous functions
+   * reject this option with a RangeError (a synchronous fill cannot be aborted).
+   */
+  signal?: AbortSignalLike;
 }
 
-export const COMMON_KEYS = ["seed", "generator", "offset", "dtype", "threads"] as const;
+export const COMMON_KEYS = ["seed", "generator", "offset", "dtype", "threads", "signal"] as const;
 
 /** Validated common options, with the key still to be drawn. */
 export interface Prepared<T extends OutArray> {
@@ -36,6 +42,7 @@ export interface Prepared<T extends OutArray> {
   threads: number;
   seed: bigint | undefined;
   generator: Generator;
+  signal: AbortSignalLike | undefined;
 }
 
 /** Validates out + common options. `size` is the logical tensor's size when there is a shape. */
@@ -50,7 +57,8 @@ export function prepare<T extends OutArray>(out: T, bag: Record<string, unknown>
   if (bag.generator !== undefined && !Generator.isGenerator(bag.generator)) {
     throw typeError(opt("generator"), "an instance of nninit's Generator", bag.generator);
   }
-  return { out, dtype, offset, threads, seed, generator: (bag.generator as Generator | undefined) ?? defaultGenerator };
+  const signal = checkSignal(bag.signal);
+  return { out, dtype, offset, threads, seed, generator: (bag.generator as Generator | undefined) ?? defaultGenerator, signal };
 }
 
 /**
@@ -62,10 +70,11 @@ export function takeKey(p: Prepared<OutArray>): bigint {
   return p.seed ?? Generator.takeKey(p.generator);
 }
 
-/** Takes the key and runs the kernel. */
+/** Takes the key and runs the kernel (an already-aborted signal throws its reason first). */
 export function runRandom<T extends OutArray>(p: Prepared<T>, kernel: KernelId, params: readonly number[]): T {
+  p.signal?.throwIfAborted(); // after every check; before the key, so a pre-aborted call takes none
   const key = takeKey(p);
-  execute({ kind: "random", kernel, params: Float32Array.from(params), key, offset: p.offset, dtype: p.dtype, threads: p.threads }, p.out);
+  execute({ kind: "random", kernel, params: Float32Array.from(params), key, offset: p.offset, dtype: p.dtype, threads: p.threads }, p.out, p.signal);
   return p.out;
 }
 

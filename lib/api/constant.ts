@@ -1,4 +1,4 @@
-import { execute } from "./execute.js";
+import { checkSignal, execute, type AbortSignalLike } from "./execute.js";
 import { checkFloat, checkInteger, checkOffset, checkOut, arg, opt, readOptions, type OutArray } from "../plan/validate.js";
 import { f } from "../math/f32.js";
 import type { DType } from "../plan/validate.js";
@@ -11,6 +11,8 @@ export interface ConstantOptions {
   offset?: number;
   /** Threads for the native backend (1..1024); default: the global setting. */
   threads?: number;
+  /** nninit/promises only: aborts the fill (see CommonOptions.signal). */
+  signal?: AbortSignalLike;
 }
 
 /**
@@ -18,12 +20,14 @@ export interface ConstantOptions {
  * Float64Array). Returns `out`.
  */
 export function constant<T extends OutArray>(out: T, value: number, options?: ConstantOptions): T {
-  const bag = readOptions(options, ["dtype", "offset", "threads"]);
+  const bag = readOptions(options, ["dtype", "offset", "threads", "signal"]);
   const dtype = checkOut(out, bag.dtype);
   checkOffset(bag.offset, out.length);
   const threads = bag.threads === undefined ? 0 : checkInteger(opt("threads"), bag.threads, 1, 1024);
   checkFloat(arg("value"), value);
-  execute({ kind: "constant", value: dtype === "float64" ? value : f(value), dtype, threads }, out);
+  const signal = checkSignal(bag.signal);
+  signal?.throwIfAborted();
+  execute({ kind: "constant", value: dtype === "float64" ? value : f(value), dtype, threads }, out, signal);
   return out;
 }
 

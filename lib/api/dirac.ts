@@ -9,11 +9,13 @@ import { rangeError } from "../plan/errors.js";
 import { LAYOUTS } from "../plan/fans.js";
 import { arg, checkEnum, checkInteger, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
 import type { Layout } from "../plan/fans.js";
-import { localJob, submit } from "./execute.js";
+import { checkSignal, localJob, submit, type AbortSignalLike } from "./execute.js";
 import { encode } from "./store.js";
 
 /** Options of `dirac`. */
 export interface DiracOptions {
+  /** nninit/promises only: an already-aborted signal rejects with its reason (the work is synchronous). */
+  signal?: AbortSignalLike;
   /** Number of groups (a divisor of the output channels). Default 1. */
   groups?: number;
   /** "torch" (default): [out, in, ...kernel]; "keras": [...kernel, in, out]. */
@@ -35,7 +37,7 @@ function strides(dims: readonly number[]): number[] {
  * @example dirac(new Float32Array(4 * 4 * 3 * 3), [4, 4, 3, 3])
  */
 export function dirac<T extends OutArray>(out: T, shape: readonly number[], options?: DiracOptions): T {
-  const bag = readOptions(options, ["groups", "layout", "dtype"]);
+  const bag = readOptions(options, ["groups", "layout", "dtype", "signal"]);
   const dims = checkShape(shape);
   if (dims.length < 3 || dims.length > 5) throw rangeError(arg("shape"), "3-D, 4-D or 5-D for dirac", shape);
   const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
@@ -51,6 +53,7 @@ export function dirac<T extends OutArray>(out: T, shape: readonly number[], opti
   const centre = spatial.reduce((sum, size, d) => sum + Math.floor(size / 2) * st[sAxis + d], 0);
   const perGroup = o / groups;
   const one = encode(1, dtype);
+  checkSignal(bag.signal)?.throwIfAborted(); // promises only; computed on the main thread, so only a prior abort counts
   submit(localJob(out, () => {
     out.fill(0);
     if (out.length === 0) return;

@@ -4,11 +4,13 @@
  */
 import { rangeError } from "../plan/errors.js";
 import { arg, checkFloat, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
-import { localJob, submit } from "./execute.js";
+import { checkSignal, localJob, submit, type AbortSignalLike } from "./execute.js";
 import { encode } from "./store.js";
 
 /** Options of `eye` / `identity`. */
 export interface EyeOptions {
+  /** nninit/promises only: an already-aborted signal rejects with its reason (the work is synchronous). */
+  signal?: AbortSignalLike;
   /** The diagonal's value (rounded to float32 except in a Float64Array, as `constant`). Default 1. */
   gain?: number;
   /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
@@ -21,7 +23,7 @@ export interface EyeOptions {
  * @example eye(new Float32Array(6), [2, 3]) // [1, 0, 0, 0, 1, 0]
  */
 export function eye<T extends OutArray>(out: T, shape: readonly number[], options?: EyeOptions): T {
-  const bag = readOptions(options, ["gain", "dtype"]);
+  const bag = readOptions(options, ["gain", "dtype", "signal"]);
   const dims = checkShape(shape);
   if (dims.length !== 2) throw rangeError(arg("shape"), "2-D for eye", shape);
   const dtype = checkOut(out, bag.dtype);
@@ -29,6 +31,7 @@ export function eye<T extends OutArray>(out: T, shape: readonly number[], option
   const gain = bag.gain === undefined ? 1 : checkFloat(opt("gain"), bag.gain);
   const [rows, cols] = dims;
   const value = encode(dtype === "float64" ? gain : Math.fround(gain), dtype, true);
+  checkSignal(bag.signal)?.throwIfAborted(); // promises only; computed on the main thread, so only a prior abort counts
   submit(localJob(out, () => {
     out.fill(0);
     for (let i = 0, n = Math.min(rows, cols); i < n; i++) out[i * cols + i] = value;

@@ -14,7 +14,7 @@ import { LAYOUTS, type Layout } from "../plan/fans.js";
 import type { RandomPlan } from "../plan/plan.js";
 import { arg, checkEnum, checkFloat, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
 import { prepare, takeKey, type CommonOptions } from "./common.js";
-import { submit, type Job } from "./execute.js";
+import { submit, type AbortSignalLike, type Job } from "./execute.js";
 import { normalParams } from "./normal.js";
 import { storeF32 } from "./store.js";
 
@@ -35,7 +35,8 @@ export function flatten(dims: readonly number[], layout: Layout): [number, numbe
 }
 
 /** The job: draw G (normal stream, key, offset 0), orthonormalize, store. */
-function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, cols: number, gain: number, threads: number): Job {
+function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, cols: number, gain: number, threads: number,
+  signal: AbortSignalLike | undefined): Job {
   const [m, n, transpose] = rows >= cols ? [rows, cols, false] : [cols, rows, true];
   const plan: RandomPlan = { kind: "random", kernel: "normal", params: Float32Array.from(normalParams(0, 1)), key, offset: 0, dtype: "float32", threads };
   return {
@@ -49,8 +50,10 @@ function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, c
     async runAsync(backend: Backend): Promise<void> {
       const g = new Float32Array(m * n); // memory of our own: `out` is written only at the end
       const length = out.length;
-      await backend.fillAsync(plan, g);
+      await backend.fillAsync(plan, g, signal);
+      signal?.throwIfAborted(); // between the draw and the QR: `out` untouched
       await backend.orthonormalizeAsync(g, m, n, gain, transpose, threads);
+      signal?.throwIfAborted(); // aborted during the QR: `out` untouched
       // as every async fill (lib/backend/js.ts fillJsAsync): an ordinary buffer detached or shrunk
       // meanwhile rejects with nothing written (a length-tracking view that grew gets m·n elements)
       if (out.length < length) throw stateError();
@@ -65,14 +68,15 @@ function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, c
  * @example orthogonal(new Float32Array(256 * 256), [256, 256], { seed: 1 })
  */
 export function orthogonal<T extends OutArray>(out: T, shape: readonly number[], options?: OrthogonalOptions): T {
-  const bag = readOptions(options, ["gain", "layout", "seed", "generator", "dtype", "threads"]);
+  const bag = readOptions(options, ["gain", "layout", "seed", "generator", "dtype", "threads", "signal"]);
   const dims = checkShape(shape);
   if (dims.length < 2) throw rangeError(arg("shape"), "at least 2-D for orthogonal", shape);
   const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
   const gain = bag.gain === undefined ? 1 : checkFloat(opt("gain"), bag.gain);
   const prep = prepare(out, bag, shapeSize(dims));
+  prep.signal?.throwIfAborted(); // after every check, before the key
   const key = takeKey(prep);
   const [rows, cols] = flatten(dims, layout);
-  if (rows > 0 && cols > 0) submit(orthogonalJob(out, prep.dtype, key, rows, cols, gain, prep.threads));
+  if (rows > 0 && cols > 0) submit(orthogonalJob(out, prep.dtype, key, rows, cols, gain, prep.threads, prep.signal));
   return out;
 }

@@ -11,7 +11,7 @@ import { rangeError } from "../plan/errors.js";
 import type { RandomPlan } from "../plan/plan.js";
 import { arg, checkFloat, checkNonNegative, checkShape, opt, readOptions, shapeSize, type OutArray } from "../plan/validate.js";
 import { prepare, takeKey, type CommonOptions } from "./common.js";
-import { submit, type Job } from "./execute.js";
+import { submit, type AbortSignalLike, type Job } from "./execute.js";
 import { normalParams } from "./normal.js";
 
 /** Options of `sparse`. `offset` is not accepted (the zero positions are per column). */
@@ -27,7 +27,7 @@ export interface SparseOptions extends Omit<CommonOptions, "offset"> {
  * the async form zeroes on the main thread once the async fill resolved, over the rows·cols
  * elements that fill wrote even if a length-tracking view has grown since).
  */
-function sparseJob(out: OutArray, plan: RandomPlan, rows: number, cols: number, zeros: number): Job {
+function sparseJob(out: OutArray, plan: RandomPlan, rows: number, cols: number, zeros: number, signal: AbortSignalLike | undefined): Job {
   const n = rows * cols;
   const clear = (backend: Backend): void => {
     backend.sparseZeros(out.length === n ? out : out.subarray(0, n), plan.dtype, plan.key, rows, cols, zeros, plan.threads);
@@ -39,7 +39,7 @@ function sparseJob(out: OutArray, plan: RandomPlan, rows: number, cols: number, 
       clear(backend);
     },
     async runAsync(backend): Promise<void> {
-      await backend.fillAsync(plan, out);
+      await backend.fillAsync(plan, out, signal); // an abort stops the fill; once it completed, the zeroing follows
       clear(backend);
     },
   };
@@ -51,7 +51,7 @@ function sparseJob(out: OutArray, plan: RandomPlan, rows: number, cols: number, 
  * @example sparse(new Float32Array(100 * 50), [100, 50], { sparsity: 0.9, seed: 1 })
  */
 export function sparse<T extends OutArray>(out: T, shape: readonly number[], options: SparseOptions): T {
-  const bag = readOptions(options, ["sparsity", "std", "seed", "generator", "dtype", "threads"]);
+  const bag = readOptions(options, ["sparsity", "std", "seed", "generator", "dtype", "threads", "signal"]);
   const dims = checkShape(shape);
   if (dims.length !== 2) throw rangeError(arg("shape"), "2-D for sparse", shape);
   if (dims[0] >= 2 ** 32) throw rangeError(arg("shape"), "of fewer than 2^32 rows for sparse", shape);
@@ -59,9 +59,10 @@ export function sparse<T extends OutArray>(out: T, shape: readonly number[], opt
   if (!(sparsity >= 0 && sparsity < 1)) throw rangeError(opt("sparsity"), "in [0, 1)", sparsity);
   const params = normalParams(0, bag.std === undefined ? 0.01 : checkNonNegative(opt("std"), bag.std));
   const prep = prepare(out, bag, shapeSize(dims));
+  prep.signal?.throwIfAborted(); // after every check, before the key
   const key = takeKey(prep);
   const [rows, cols] = dims;
   const plan: RandomPlan = { kind: "random", kernel: "normal", params: Float32Array.from(params), key, offset: 0, dtype: prep.dtype, threads: prep.threads };
-  submit(sparseJob(out, plan, rows, cols, Math.ceil(sparsity * rows)));
+  submit(sparseJob(out, plan, rows, cols, Math.ceil(sparsity * rows), prep.signal));
   return out;
 }

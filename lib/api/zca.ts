@@ -11,11 +11,13 @@
 import { rangeError, typeError } from "../plan/errors.js";
 import { arg, checkInteger, checkNonNegative, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
-import { localJob, submit } from "./execute.js";
+import { checkSignal, localJob, submit, type AbortSignalLike } from "./execute.js";
 import { storeF64 } from "./store.js";
 
 /** Options of `zca`. */
 export interface ZcaOptions {
+  /** nninit/promises only: an already-aborted signal rejects with its reason (the work is synchronous). */
+  signal?: AbortSignalLike;
   /** Number of samples (rows of `data`), >= 1. Required. */
   rows: number;
   /** Number of features (columns of `data`; `out` is cols×cols), >= 1. Required. */
@@ -74,7 +76,7 @@ function maxAbs(data: ArrayLike<number>): number {
  * @example zca(new Float32Array(3 * 3), data, { rows: 1000, cols: 3 })
  */
 export function zca<T extends OutArray>(out: T, data: Float32Array | Float64Array, options: ZcaOptions): T {
-  const bag = readOptions(options, ["rows", "cols", "eps", "dtype"]);
+  const bag = readOptions(options, ["rows", "cols", "eps", "dtype", "signal"]);
   const dtype = checkOut(out, bag.dtype);
   if (!(data instanceof Float32Array || data instanceof Float64Array)) throw typeError(arg("data"), "a Float32Array or Float64Array", data);
   const rows = checkInteger(opt("rows"), bag.rows, 1);
@@ -92,6 +94,7 @@ export function zca<T extends OutArray>(out: T, data: Float32Array | Float64Arra
   if (w === null || !w.every(Number.isFinite)) {
     throw rangeError(arg("data"), "of values whose covariance and whitening matrix are finite in float64 (some |value| is too large)", `max |value| ${maxAbs(data)}`);
   }
+  checkSignal(bag.signal)?.throwIfAborted(); // promises only; computed on the main thread, so only a prior abort counts
   submit(localJob(out, () => storeF64(w, out, dtype)));
   return out;
 }

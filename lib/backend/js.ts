@@ -8,6 +8,7 @@
  */
 import { bf16FromBits, f16FromBits } from "../math/halfFloat.js";
 import type { ConstantPlan, FillPlan, RandomPlan } from "../plan/plan.js";
+import type { AbortSignalLike } from "../api/execute.js";
 import { stateError } from "../plan/errors.js";
 import type { DType, OutArray } from "../plan/validate.js";
 import { seedBlock } from "../stream/blocks.js";
@@ -100,10 +101,11 @@ export function sparseZerosJs(out: OutArray, _dtype: DType, key: bigint, rows: n
  * or resized in between makes it reject (ERR_INVALID_STATE) and nothing is written. Shared
  * buffers cannot shrink or detach: they are filled in place.
  */
-export function fillJsAsync(plan: FillPlan, out: OutArray): Promise<void> {
+export function fillJsAsync(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): Promise<void> {
   const n = out.length;
   const shared = typeof SharedArrayBuffer !== "undefined" && out.buffer instanceof SharedArrayBuffer;
   return Promise.resolve().then(() => {
+    signal?.throwIfAborted(); // the fill runs in one piece: only an abort before it starts counts
     if (!shared && out.length !== n) {
       throw stateError();
     }

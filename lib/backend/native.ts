@@ -5,6 +5,7 @@
  * translates (dtype/kernel names to the codes of DTYPES/KERNELS, the bigint key to two uint32).
  */
 import { join } from "node:path";
+import type { AbortSignalLike } from "../api/execute.js";
 import type { FillPlan } from "../plan/plan.js";
 import { DTYPES, type DType, type OutArray } from "../plan/validate.js";
 import { KERNELS } from "./jsKernels.js";
@@ -24,14 +25,21 @@ export interface NativeInfo {
   hardwareThreads: number;
 }
 
+/**
+ * What the binding's async fills return: a Promise with `cancel()`, which makes the pool skip the
+ * tasks not yet started; the Promise then rejects with code ERR_NNINIT_CANCELLED once no thread
+ * writes any more (unless it had settled already: then cancel() does nothing).
+ */
+export type CancellablePromise = Promise<void> & { cancel(): void };
+
 /** The raw N-API surface of nninit.node (native/binding/addon.cc). */
 export interface NativeBinding {
   fill(out: OutArray, dtype: number, kernel: number, params: Float32Array, keyHi: number, keyLo: number,
     offset: number, threads: number, isa?: string): void;
   fillAsync(out: OutArray, dtype: number, kernel: number, params: Float32Array, keyHi: number, keyLo: number,
-    offset: number, threads: number, isa?: string): Promise<void>;
+    offset: number, threads: number, isa?: string): CancellablePromise;
   fillConstant(out: OutArray, dtype: number, value: number, threads: number, isa?: string): void;
-  fillConstantAsync(out: OutArray, dtype: number, value: number, threads: number, isa?: string): Promise<void>;
+  fillConstantAsync(out: OutArray, dtype: number, value: number, threads: number, isa?: string): CancellablePromise;
   /** gain·Q of a's m×n row-major matrix, over `a` (Qᵀ when transpose); Backend.orthonormalize. */
   orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number, isa?: string): void;
   orthonormalizeAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number,
@@ -82,6 +90,23 @@ function call<R>(binding: NativeBinding, plan: FillPlan, out: OutArray, isa: str
 }
 
 /**
+ * Ties `pending` to `signal`: an abort cancels the native job, and the rejection that follows
+ * becomes `signal.reason`. The listener is removed however the fill ends.
+ */
+async function abortable(pending: CancellablePromise, signal: AbortSignalLike): Promise<void> {
+  const onAbort = (): void => pending.cancel();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    await pending;
+  } catch (err) {
+    if (signal.aborted && (err as { code?: unknown } | null)?.code === "ERR_NNINIT_CANCELLED") throw signal.reason;
+    throw err;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
  * A Backend over `binding`. With `isa`, every call names that ISA explicitly (tests compare all
  * ISAs in one process); without, the environment's default ISA (NNINIT_ISA or the best one).
  */
@@ -93,12 +118,15 @@ export function createNativeBackend(binding: NativeBinding, isa?: string): Backe
     fill(plan: FillPlan, out: OutArray): void {
       call<void>(binding, plan, out, isa, false);
     },
-    fillAsync(plan: FillPlan, out: OutArray): Promise<void> {
+    fillAsync(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): Promise<void> {
+      let pending: CancellablePromise;
       try {
-        return call<Promise<void>>(binding, plan, out, isa, true);
+        signal?.throwIfAborted();
+        pending = call<CancellablePromise>(binding, plan, out, isa, true);
       } catch (err) {
         return Promise.reject(err);
       }
+      return signal === undefined ? pending : abortable(pending, signal);
     },
     orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): void {
       binding.orthonormalize(a, m, n, gain, transpose, threads, isa);

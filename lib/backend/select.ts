@@ -7,6 +7,7 @@
  *   NNINIT_THREADS=<n>        the native backend's default thread count (1..1024)
  * An unknown or unsupported value throws at import and lists the valid ones.
  */
+import type { AbortSignalLike } from "../api/execute.js";
 import type { FillPlan } from "../plan/plan.js";
 import type { DType, OutArray } from "../plan/validate.js";
 import { fillJs, fillJsAsync, orthonormalizeJs, orthonormalizeJsAsync, sparseZerosJs } from "./js.js";
@@ -27,8 +28,11 @@ export interface BackendInfo {
 export interface Backend {
   info: BackendInfo;
   fill(plan: FillPlan, out: OutArray): void;
-  /** The same fill, settled later; the native backend computes it off the event loop. */
-  fillAsync(plan: FillPlan, out: OutArray): Promise<void>;
+  /**
+   * The same fill, settled later; the native backend computes it off the event loop. An abort of
+   * `signal` rejects with its reason (lib/promises.ts says what `out` then holds).
+   */
+  fillAsync(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): Promise<void>;
   /** Sets the default thread count (native; a no-op for JS). 0 restores the hardware count. */
   setThreads(n: number): void;
   /**
@@ -60,7 +64,7 @@ function makeJsBackend(loadError?: string): Backend {
   return {
     info: loadError === undefined ? { name: "js", isa: null, threads: 1 } : { name: "js", isa: null, threads: 1, loadError },
     fill: fillJs,
-    fillAsync: fillJsAsync,
+    fillAsync: fillJsAsync, // one piece in a microtask: an abort before it starts still counts
     setThreads: () => {},
     orthonormalize: orthonormalizeJs,
     orthonormalizeAsync: orthonormalizeJsAsync,

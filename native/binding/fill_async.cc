@@ -9,10 +9,15 @@
 // - An env cleanup hook, registered AFTER the tsfn (hooks run last-in first-out, so it runs before
 //   the tsfn's own teardown), cancels the job and waits for running tasks, so no pool thread
 //   touches the tsfn or a SharedArrayBuffer after its environment (e.g. a terminated worker) died.
+// - The Promise carries cancel() (an AbortSignal's abort, lib/backend/native.ts): it marks the job
+//   cancelled, the pool skips the tasks not yet started, and settle() rejects once the running
+//   ones finished. cancel() holds only a weak_ptr to the job, set on the main thread after the
+//   job started, so it is a no-op before, after completion, and after the state was freed.
 #include "fill_async.h"
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "errors.h"
@@ -126,14 +131,20 @@ Napi::Value start_async(Napi::Env env, FillSpec spec, const OutArg& out) {
     napi_call_threadsafe_function(tsfn, a, napi_tsfn_nonblocking);
     napi_release_threadsafe_function(tsfn, napi_tsfn_release);
   };
+  auto slot = std::make_shared<std::weak_ptr<Job>>();  // cancel()'s view of the job
   try {
-    a->job = fill_async(spec, on_done);
+    Napi::Object(env, promise).Set("cancel", Napi::Function::New(env, [slot](const Napi::CallbackInfo& info) -> Napi::Value {
+      if (std::shared_ptr<Job> job = slot->lock()) job->cancel();
+      return info.Env().Undefined();
+    }, "cancel"));
+    a->job = fill_async(spec, on_done);  // the last thing that may throw: nothing runs before it
   } catch (...) {
     napi_release_threadsafe_function(tsfn, napi_tsfn_abort);  // its teardown frees nothing of ours
     napi_delete_reference(env, a->out_ref);
     free_state(a);
     throw;
   }
+  *slot = a->job;
   napi_add_env_cleanup_hook(env, cleanup_hook, a);
   return Napi::Value(env, promise);
 }
