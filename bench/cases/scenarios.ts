@@ -11,7 +11,7 @@
  *   checkpoint-7b  Llama-2-7B in bf16 (≈13.5 GB; full runs only, when the disk has room): it
  *                completes with peak RSS under 1 GiB (issue #6)
  */
-import { statfsSync } from "node:fs";
+import { readFileSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as nn from "../../dist/index.js";
 import { measureCheckpointWrite, type CheckpointBenchResult } from "../../dist/model/index.js";
@@ -24,7 +24,20 @@ export type ScenarioChild = (typeof SCENARIO_CHILDREN)[number];
 
 type Log = (line: string) => void;
 const GIB = 2 ** 30;
-const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
+/**
+ * This process's peak RSS: VmHWM of /proc/self/status where there is one. Not getrusage's maxRSS:
+ * on Linux a forked child's ru_maxrss starts at its parent's RSS at fork time (measured: the bench
+ * parent's 324 MiB showed up as every child's "peak").
+ */
+function peakRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m !== null) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
 
 /** Wraps an initializer's apply() to add up the seconds spent in it. */
 function timedApply<T extends { apply: (...a: never[]) => unknown }>(init: T): { init: T; seconds: () => number } {
