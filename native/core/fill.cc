@@ -3,32 +3,9 @@
 
 #include <algorithm>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 namespace nninit {
 namespace {
 
-// Large fills usually write fresh memory (`new Float32Array(n)`: calloc'ed, not yet touched), and
-// there the kernel's 4 KiB page faults, not the kernel math, set the speed (measured: 6 fresh
-// 64 MiB fills took 290 ms, the same fills into touched memory 25 ms). Asking for transparent huge
-// pages on the 2 MiB-aligned interior of the destination (Linux's THP "madvise" mode, the common
-// default) cuts the faults 512-fold. It is only a hint on anonymous memory we are about to
-// overwrite whole: contents never change, and a failure (other OS, THP off, file-backed memory) is
-// ignored.
-void advise_huge_pages(void* dst, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (bytes < kHugeAdviseBytes) return;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(dst) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(dst) + bytes) & ~(kHuge - 1);
-  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)dst;
-  (void)bytes;
-#endif
-}
 
 struct Plan {
   FillSpec spec;
@@ -84,7 +61,6 @@ std::shared_ptr<Plan> make_plan(const FillSpec& spec) {
   const size_t bytes = spec.n * dtype_size(spec.dtype);
   p->nt = spec.nt_mode > 0 || (spec.nt_mode == 0 && bytes >= kStreamBytes);
   if (spec.n == 0) return p;
-  advise_huge_pages(spec.dst, bytes);
   if (spec.op == FillOp::kConstant) {
     p->ntasks = (spec.n + kConstChunk - 1) / kConstChunk;
     return p;
