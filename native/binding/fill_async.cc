@@ -46,43 +46,19 @@ void cleanup_hook(void* arg) {
   a->job->wait();  // on_done has queued the completion and released the tsfn
 }
 
-napi_value make_error(napi_env env, bool range, const char* code, const std::string& msg) {
-  napi_value c = nullptr, m = nullptr, err = nullptr;
-  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &c);
-  napi_create_string_utf8(env, msg.c_str(), msg.size(), &m);
-  if (range) napi_create_range_error(env, c, m, &err);
-  else napi_create_error(env, c, m, &err);
-  return err;
-}
-
 // On the main thread: copy scratch into out if out is still what it was; settle the promise.
 void settle(napi_env env, AsyncFill* a) {
   napi_value error = nullptr;
   if (a->job->cancelled()) {
     error = make_error(env, false, "ERR_NNINIT_CANCELLED", "nninit: the async fill was cancelled");
   } else if (a->scratch != nullptr) {
-    napi_value out = nullptr, buffer = nullptr;
-    size_t length = 0;
-    void* data = nullptr;
-    bool detached = true;
-    if (napi_get_reference_value(env, a->out_ref, &out) == napi_ok && out != nullptr &&
-        napi_get_typedarray_info(env, out, nullptr, &length, &data, &buffer, nullptr) == napi_ok &&
-        napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached && length == a->length &&
-        data != nullptr) {
-      std::memcpy(data, a->scratch, a->bytes);
-    } else {
+    if (!copy_if_attached(env, a->out_ref, a->length, a->scratch, a->bytes)) {
       error = make_error(env, true, "ERR_INVALID_STATE",
                          "The \"out\" argument was detached, transferred or resized while the async fill ran; "
                          "nothing was written");
     }
   }
-  if (error != nullptr) {
-    napi_reject_deferred(env, a->deferred, error);
-  } else {
-    napi_value undefined = nullptr;
-    napi_get_undefined(env, &undefined);
-    napi_resolve_deferred(env, a->deferred, undefined);
-  }
+  settle_deferred(env, a->deferred, error);
 }
 
 void call_js(napi_env env, napi_value, void*, void* data) {
@@ -147,6 +123,40 @@ Napi::Value start_async(Napi::Env env, FillSpec spec, const OutArg& out) {
   *slot = a->job;
   napi_add_env_cleanup_hook(env, cleanup_hook, a);
   return Napi::Value(env, promise);
+}
+
+napi_value make_error(napi_env env, bool range, const char* code, const std::string& msg) {
+  napi_value c = nullptr, m = nullptr, err = nullptr;
+  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &c);
+  napi_create_string_utf8(env, msg.c_str(), msg.size(), &m);
+  if (range) napi_create_range_error(env, c, m, &err);
+  else napi_create_error(env, c, m, &err);
+  return err;
+}
+
+bool copy_if_attached(napi_env env, napi_ref ref, size_t length, const void* src, size_t bytes) {
+  napi_value arr = nullptr, buffer = nullptr;
+  size_t now_length = 0;
+  void* data = nullptr;
+  bool detached = true;
+  if (napi_get_reference_value(env, ref, &arr) != napi_ok || arr == nullptr ||
+      napi_get_typedarray_info(env, arr, nullptr, &now_length, &data, &buffer, nullptr) != napi_ok ||
+      napi_is_detached_arraybuffer(env, buffer, &detached) != napi_ok || detached || now_length != length ||
+      data == nullptr) {
+    return false;
+  }
+  std::memcpy(data, src, bytes);
+  return true;
+}
+
+void settle_deferred(napi_env env, napi_deferred deferred, napi_value error) {
+  if (error != nullptr) {
+    napi_reject_deferred(env, deferred, error);
+  } else {
+    napi_value undefined = nullptr;
+    napi_get_undefined(env, &undefined);
+    napi_resolve_deferred(env, deferred, undefined);
+  }
 }
 
 }  // namespace nninit

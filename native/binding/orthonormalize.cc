@@ -20,6 +20,7 @@
 #include "../linalg/qr.h"
 #include "args.h"
 #include "errors.h"
+#include "fill_async.h"
 
 namespace nninit {
 namespace {
@@ -44,15 +45,6 @@ void cleanup_hook(void* arg) {
   a->job->wait();
 }
 
-napi_value make_error(napi_env env, bool range, const char* code, const std::string& msg) {
-  napi_value c = nullptr, m = nullptr, err = nullptr;
-  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &c);
-  napi_create_string_utf8(env, msg.c_str(), msg.size(), &m);
-  if (range) napi_create_range_error(env, c, m, &err);
-  else napi_create_error(env, c, m, &err);
-  return err;
-}
-
 void settle(napi_env env, AsyncOrtho* a) {
   napi_value error = nullptr;
   if (a->job->cancelled() || a->cancel.load()) {
@@ -60,28 +52,13 @@ void settle(napi_env env, AsyncOrtho* a) {
   } else if (!a->error.empty()) {
     error = make_error(env, false, "ERR_NNINIT_OUT_OF_MEMORY", a->error);
   } else {
-    napi_value arr = nullptr, buffer = nullptr;
-    size_t length = 0;
-    void* data = nullptr;
-    bool detached = true;
-    if (napi_get_reference_value(env, a->a_ref, &arr) == napi_ok && arr != nullptr &&
-        napi_get_typedarray_info(env, arr, nullptr, &length, &data, &buffer, nullptr) == napi_ok &&
-        napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached && length == a->length &&
-        data != nullptr) {
-      std::memcpy(data, a->scratch.get(), a->spec.m * a->spec.n * sizeof(float));
-    } else {
+    if (!copy_if_attached(env, a->a_ref, a->length, a->scratch.get(), a->spec.m * a->spec.n * sizeof(float))) {
       error = make_error(env, true, "ERR_INVALID_STATE",
                          "The \"a\" argument was detached, transferred or resized while the async orthonormalize ran; "
                          "nothing was written");
     }
   }
-  if (error != nullptr) {
-    napi_reject_deferred(env, a->deferred, error);
-  } else {
-    napi_value undefined = nullptr;
-    napi_get_undefined(env, &undefined);
-    napi_resolve_deferred(env, a->deferred, undefined);
-  }
+  settle_deferred(env, a->deferred, error);
 }
 
 void call_js(napi_env env, napi_value, void*, void* data) {
