@@ -427,6 +427,17 @@ t.test("identity: gain · I for 2-D weights", async (t) => {
   t.same(nninit.zeros().apply([2], "int32").dtype, "int32", "zeros/ones/constant also give int32");
 });
 
+t.test("zeros, ones, constant: every element, signed zeros kept (zeros skips the write: new arrays are +0)", async (t) => {
+  const every = (xs: Float32Array, v: number): boolean => xs.length > 0 && xs.every((x) => Object.is(x, v));
+  for (const shape of [[1], [3, 5], [64, 1000], [2, 3, 4, 5]]) {
+    t.ok(every(values(nninit.zeros(), shape), 0), `zeros [${shape}]: all +0`);
+    t.ok(every(values(nninit.ones(), shape), 1), `ones [${shape}]: all 1`);
+    t.ok(every(values(nninit.constant({ value: -0 }), shape), -0), `constant -0 [${shape}]: all -0`);
+    t.ok(every(values(nninit.constant({ value: 0 }), shape), 0), `constant 0 [${shape}]: all +0`);
+    t.ok(every(values(nninit.constant({ value: 0.1 }), shape), Math.fround(0.1)), `constant 0.1 [${shape}]: all fround(0.1)`);
+  }
+});
+
 // --- validation ----------------------------------------------------------------------------------
 
 t.test("arguments are validated at construction; errors name the argument and list valid values", async (t) => {

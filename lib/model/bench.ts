@@ -3,13 +3,13 @@
  * run and the same way (same directory, chunk size, double-buffered positioned writes, fsync
  * included), for bench/: `await measureCheckpointWrite({ config: "tinyllama-1.1b" })`.
  */
-import { unlink } from "node:fs/promises";
+import { open, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { backend, type Seed } from "../index.js";
 import { builtinConfig } from "./configs.js";
 import { createAtomic } from "./atomic.js";
-import { ChunkWriter } from "./pipe.js";
+import { ChunkWriter, noop } from "./pipe.js";
 import { presetFromConfig } from "./presets.js";
 import type { DTypeName } from "./spec.js";
 import { planSafetensors, writeSafetensors } from "./write.js";
@@ -29,7 +29,9 @@ export interface CheckpointBenchOptions {
   chunkBytes?: number;
   /**
    * Rounds; each writes a constant buffer of the checkpoint's size, then the checkpoint. The
-   * figures are medians over rounds (disks vary a lot run to run). Default 3.
+   * figures are medians over rounds: virtual disks have slow spells (measured here: a 2.2 GB
+   * write taking 4-7 s instead of 1.6-1.8 s, for either kind, about one write in five), and a
+   * median of 5 keeps one or two of them out of the figure. Default 5.
    */
   repeats?: number;
   /** A warm-up round (constant buffer only) first, not counted: the first big write is often slow. Default true. */
@@ -62,6 +64,18 @@ const median = (xs: number[]): number => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/**
+ * Lets the file system finish with a deleted file before the next timed write: fsyncs the directory,
+ * which commits the journal transaction holding the unlink (on ext4 mounted with `discard`, the
+ * commit also sends the freed blocks' discards to the device, which would otherwise land in the
+ * next write's time).
+ */
+async function settle(dir: string): Promise<void> {
+  const d = await open(dir, "r").catch(() => null);
+  await d?.sync().catch(noop);
+  await d?.close().catch(noop);
+}
+
 /** Seconds to write `bytes` bytes of a constant buffer to a new file in `dir` (fsync included; file deleted). */
 export async function measureDiskWrite(dir: string, bytes: number, chunkBytes = 32 << 20): Promise<number> {
   const start = performance.now();
@@ -93,7 +107,7 @@ export async function measureCheckpointWrite(options: CheckpointBenchOptions): P
   const config = typeof options.config === "string" ? builtinConfig(options.config) : options.config;
   const preset = presetFromConfig(config);
   const path = join(dir, `nninit-bench-${process.pid}.safetensors`);
-  const repeats = options.repeats ?? 3;
+  const repeats = options.repeats ?? 5;
   const writeOptions = { seed: options.seed ?? 1, dtype: options.dtype ?? "bfloat16", threads: options.threads, chunkBytes };
   const bytes = planSafetensors(preset, writeOptions).layout.totalBytes;
   const diskSeconds: number[] = [];
@@ -101,7 +115,9 @@ export async function measureCheckpointWrite(options: CheckpointBenchOptions): P
   try {
     if (options.warmup ?? true) await measureDiskWrite(dir, bytes, chunkBytes);
     for (let i = 0; i < repeats; i++) {
+      await settle(dir);
       diskSeconds.push(await measureDiskWrite(dir, bytes, chunkBytes));
+      await settle(dir);
       checkpointSeconds.push((await writeSafetensors(path, preset, writeOptions)).seconds);
       await unlink(path);
     }

@@ -13,7 +13,9 @@ abstract class Filled extends NninitInitializer {
 
   apply(shape: number[], dtype?: DataType): Tensor {
     if (checkDtype(dtype, ["float32", "int32"]) === "int32") return tfc.fill(shape, this.fillValue, "int32");
-    return float32Tensor(shape, (out) => constant(out, this.fillValue));
+    const value = this.fillValue;
+    // A new Float32Array is already +0 everywhere: writing zeros would only fault its pages in.
+    return float32Tensor(shape, Object.is(value, 0) ? () => {} : (out) => constant(out, value));
   }
 }
 
