@@ -8,6 +8,7 @@
         "native/binding/errors.cc",
         "native/binding/fill_async.cc",
         "native/binding/orthonormalize.cc",
+        "native/binding/write_behind.cc",
         "native/core/dispatch.cc",
         "native/core/fill.cc",
         "native/core/pool.cc",

@@ -11,6 +11,9 @@ import { normal, xavierUniform, truncNormal } from "../lib/index.js";
 import * as m from "../lib/model/index.js";
 import type { TensorSpec } from "../lib/model/index.js";
 import { swapBytes } from "../lib/model/read.js";
+import { ChunkWriter, WRITE_BEHIND_WINDOW, defaultWriteBehind } from "../lib/model/pipe.js";
+import { nativeBinding } from "../lib/backend/select.js";
+import { open } from "node:fs/promises";
 import { main } from "../lib/cli/main.js";
 import { createProgress, formatDuration } from "../lib/cli/progress.js";
 
@@ -493,4 +496,58 @@ t.test("measureCheckpointWrite: checkpoint vs constant-buffer rate, files remove
   t.ok(r.bytes > 4 * r.parameters && r.ratio > 0 && r.bestRatio > 0 && r.peakRssBytes > 0, "figures");
   t.equal(r.bytes, m.planSafetensors(m.presetFromConfig(GPT2_TINY), { seed: 1, dtype: "f32" }).layout.totalBytes);
   t.same(files(), [], "nothing left");
+});
+
+t.test("ChunkWriter write-behind: every written chunk is handed over, drops trail the window and never pass what was written", async (t) => {
+  t.equal(defaultWriteBehind !== null, nativeBinding !== null, "the native backend's writeBehind is the default, none without it");
+  t.equal(new ChunkWriter(null as never, 1 << 20, 0).window, WRITE_BEHIND_WINDOW, "default window");
+  t.equal(new ChunkWriter(null as never, 200 << 20, 0).window, 400 << 20, "at least two chunks");
+  // [chunk, window asked for, window used]: the second case has chunks larger than half the window
+  for (const [chunk, asked, used] of [[1 << 20, 5 << 20, 5 << 20], [3 << 20, 5 << 20, 6 << 20]]) {
+    const start = 40, total = used + 7 * chunk + 12345;
+    const path = join(work, "wb.bin");
+    const fh = await open(path, "w+");
+    const fd = fh.fd;
+    const calls: number[][] = [];
+    const early: string[] = []; // ranges handed over before their bytes were written, or drops not behind
+    const w: InstanceType<typeof ChunkWriter> = new ChunkWriter(fh, chunk, start, async (f, s, n, ds, dn) => {
+      calls.push([f, s, n, ds, dn]);
+      if (s + n > start + w.written || ds + dn > s) early.push(`[${s}, +${n}) drop [${ds}, +${dn}) with ${w.written} written`);
+    }, asked);
+    t.equal(w.window, used, `chunk ${chunk}, window ${asked}: uses ${used}`);
+    const expected = Buffer.alloc(start + total);
+    for (let left = total, v = 1; left > 0; v++) {
+      const n = Math.min(left, w.free, 300001);
+      w.bytes(n).fill(v & 255);
+      expected.fill(v & 255, start + total - left, start + total - left + n);
+      w.commit(n);
+      left -= n;
+      if (w.free === 0) await w.flush();
+    }
+    await w.finish();
+    await fh.close();
+    t.same(early, [], "each range handed over was written; each drop lies behind it");
+    t.equal(w.written, total, "every byte written");
+    t.ok(readFileSync(path).subarray(start).equals(expected.subarray(start)), "the file holds the bytes in order");
+    t.equal(statSync(path).size, start + total, "and nothing more");
+    t.ok(calls.every((c) => c[0] === fd), "the file's fd");
+    t.same(calls.map((c) => c[2]).reduce((a, x) => a + x, 0), total, "the chunks handed over add up to the file");
+    let next = start, dropped = start;
+    const bad: string[] = [];
+    for (const [, s, n, ds, dn] of calls) {
+      if (s !== next) bad.push(`chunk at ${s}, expected ${next}`);
+      if (ds !== dropped) bad.push(`drop at ${ds}, expected ${dropped}`);
+      if (dn !== 0 && s + n - (ds + dn) !== used) bad.push(`drop to ${ds + dn} leaves ${s + n - ds - dn} bytes, not the window`);
+      next = s + n;
+      dropped = ds + dn;
+    }
+    t.same(bad, [], "chunks in order without gaps; drops contiguous, each leaving exactly the window behind the write position");
+    t.equal(dropped, start + total - used, "at the end, all but the last window was dropped");
+  }
+  // a failing writeBehind fails the write
+  const fh2 = await open(join(work, "wb2.bin"), "w+");
+  const w2 = new ChunkWriter(fh2, 1 << 20, 0, () => Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" })));
+  w2.bytes(1 << 20).fill(1); w2.commit(1 << 20);
+  await t.rejects(w2.finish(), { code: "EIO" }, "a write-behind error rejects finish()");
+  await fh2.close();
 });

@@ -586,3 +586,41 @@ t.test("sparseZeros: every bad argument throws and writes nothing", { skip }, as
   t.ok(view.every((v) => v === 0), "zeros = rows: the whole view is +0 (float16 bits)");
   t.ok(whole.subarray(0, 3).every((v) => v === 9) && whole.subarray(33).every((v) => v === 9), "nothing outside the view");
 });
+
+t.test("writeBehind: bad arguments throw; a real file keeps its bytes; a closed fd rejects", { skip }, async (t) => {
+  const { openSync, closeSync, writeSync, readFileSync, mkdtempSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const call = (...args: unknown[]) => () => (b.writeBehind as (...x: unknown[]) => unknown)(...args);
+  const cases: [string, () => unknown, new (...x: never[]) => Error][] = [
+    ["no arguments", call(), RangeError],
+    ["4 arguments", call(3, 0, 0, 0), RangeError],
+    ["6 arguments", call(3, 0, 0, 0, 0, 0), RangeError],
+    ["fd a string", call("3", 0, 0, 0, 0), TypeError],
+    ["fd negative", call(-1, 0, 0, 0, 0), RangeError],
+    ["fd 2^31", call(2 ** 31, 0, 0, 0, 0), RangeError],
+    ["fd 1.5", call(1.5, 0, 0, 0, 0), RangeError],
+    ["start NaN", call(3, NaN, 0, 0, 0), RangeError],
+    ["length -1", call(3, 0, -1, 0, 0), RangeError],
+    ["dropStart a bigint", call(3, 0, 0, 0n, 0), TypeError],
+    ["dropLength Infinity", call(3, 0, 0, 0, Infinity), RangeError],
+    ["start + length past 2^53", call(3, 2 ** 52, 2 ** 52, 0, 0), RangeError],
+  ];
+  for (const [name, fn, ctor] of cases) t.throws(fn, ctor, name);
+  const dir = mkdtempSync(join(tmpdir(), "nninit-wb-"));
+  try {
+    const path = join(dir, "f.bin");
+    const fd = openSync(path, "w+");
+    const bytes = Buffer.alloc(3 << 20, 0x5a);
+    writeSync(fd, bytes, 0, bytes.length, 0);
+    await t.resolves(b.writeBehind(fd, 0, bytes.length, 0, 0), "start writeback of a written range");
+    await t.resolves(b.writeBehind(fd, 2 << 20, 1 << 20, 0, 2 << 20), "wait for and drop an earlier range");
+    await t.resolves(b.writeBehind(fd, 0, 0, 0, 0), "empty ranges");
+    closeSync(fd);
+    t.ok(readFileSync(path).equals(bytes), "dropping the page cache leaves the file's bytes as written");
+    if (process.platform === "linux") await t.rejects(b.writeBehind(fd, 0, 4096, 0, 4096), { code: "EBADF" }, "a closed fd rejects with EBADF");
+    else await t.resolves(b.writeBehind(fd, 0, 4096, 0, 4096), "outside Linux writeBehind does nothing");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -118,12 +118,13 @@ async function tfjsModel(cfg: Config, log: Log): Promise<Scenario[]> {
 function checkpointScenario(id: string, r: CheckpointBenchResult, target: string, met: boolean | null, extra: string): Scenario {
   const gb = (x: number): string => `${(x / 1e9).toFixed(2)} GB/s`;
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const secs = (xs: number[]): string => `${xs.map((x) => x.toFixed(2)).join(" / ")} s`;
   return {
     id, label: `${r.config} bf16 checkpoint (${(r.bytes / GIB).toFixed(2)} GiB) vs the disk's write rate`,
     nninit: { label: `writeSafetensors (${r.backend}), ${gb(r.checkpointBytesPerSecond)}`, seconds: median(r.checkpointSeconds) },
     peer: { label: `constant-buffer write, ${gb(r.diskBytesPerSecond)}`, seconds: median(r.diskSeconds) },
     ratio: r.ratio, ratioLabel: "of the disk's rate (medians)", target, met,
-    details: `${(r.parameters / 1e9).toFixed(2)}B parameters; ${r.checkpointSeconds.length} alternating rounds; best-run ratio ${r.bestRatio.toFixed(2)}; ` +
+    details: `${(r.parameters / 1e9).toFixed(2)}B parameters; ${r.checkpointSeconds.length} alternating rounds (constant ${secs(r.diskSeconds)}, checkpoint ${secs(r.checkpointSeconds)}); best-run ratio ${r.bestRatio.toFixed(2)}; ` +
       `peak RSS of the child process ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB${extra}`,
   };
 }

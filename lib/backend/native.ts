@@ -47,6 +47,12 @@ export interface NativeBinding {
   /** +0 at sparse's zero positions in the rows×cols `out` (Backend.sparseZeros; native/core/sparse.h). */
   sparseZeros(out: OutArray, dtype: number, keyHi: number, keyLo: number, rows: number, cols: number, zeros: number,
     threads: number, isa?: string): void;
+  /**
+   * Streamed-file write-behind (native/binding/write_behind.cc), off the event loop: starts the
+   * writeback of [start, start+length) of `fd`, then waits for [dropStart, dropStart+dropLength)
+   * to reach the device and drops it from the page cache. Resolves at once outside Linux.
+   */
+  writeBehind(fd: number, start: number, length: number, dropStart: number, dropLength: number): Promise<void>;
   /** A constant fill with streaming stores on all threads: the bench's "physical limit" row. */
   streamFill(out: Float32Array, value: number, threads: number): void;
   /** Default threads of this environment (1..1024; 0 restores the hardware count). */
@@ -57,7 +63,7 @@ export interface NativeBinding {
 }
 
 const FUNCTIONS = ["fill", "fillAsync", "fillConstant", "fillConstantAsync", "orthonormalize", "orthonormalizeAsync",
-  "sparseZeros", "streamFill", "setThreads", "setIsa", "info"] as const;
+  "sparseZeros", "writeBehind", "streamFill", "setThreads", "setIsa", "info"] as const;
 
 /** The package root: this file is lib/backend/native.ts or dist/backend/native.js. */
 export const PACKAGE_ROOT = join(__dirname, "..", "..");

@@ -7,6 +7,8 @@
 //   sparseZeros(out, dtype, keyHi, keyLo, rows, cols, zeros, threads[, isa])
 //                                                     +0 at sparse's zero positions (native/core/sparse.h)
 //   streamFill(out: Float32Array, value, threads)   streaming-store constant fill (bench baseline)
+//   writeBehind(fd, start, length, dropStart, dropLength) -> Promise<void>
+//                                                     streamed-file write-behind (write_behind.cc)
 //   setThreads(n)  (0: hardware default)   setIsa(id)   info() -> {isa, isas, compiled, threads, hardwareThreads}
 // dtype/kernel codes follow DTYPES (lib/plan/validate.ts) and KERNELS (lib/backend/jsKernels.ts).
 // Registered per context (NODE_API_MODULE), so it loads in every worker_thread; per-env settings
@@ -22,6 +24,7 @@
 #include "errors.h"
 #include "fill_async.h"
 #include "orthonormalize.h"
+#include "write_behind.h"
 
 namespace nninit {
 
@@ -125,6 +128,7 @@ Napi::Object init_module(Napi::Env env, Napi::Object exports) {
   exports.Set("orthonormalizeAsync", Napi::Function::New(env, OrthonormalizeAsync, "orthonormalizeAsync"));
   exports.Set("sparseZeros", Napi::Function::New(env, SparseZeros, "sparseZeros"));
   exports.Set("streamFill", Napi::Function::New(env, StreamFill, "streamFill"));
+  exports.Set("writeBehind", Napi::Function::New(env, WriteBehindAsync, "writeBehind"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
