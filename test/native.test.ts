@@ -607,20 +607,25 @@ t.test("writeBehind: bad arguments throw; a real file keeps its bytes; a closed 
     ["start + length past 2^53", call(3, 2 ** 52, 2 ** 52, 0, 0), RangeError],
   ];
   for (const [name, fn, ctor] of cases) t.throws(fn, ctor, name);
-  const dir = mkdtempSync(join(tmpdir(), "nninit-wb-"));
-  try {
-    const path = join(dir, "f.bin");
-    const fd = openSync(path, "w+");
-    const bytes = Buffer.alloc(3 << 20, 0x5a);
-    writeSync(fd, bytes, 0, bytes.length, 0);
-    await t.resolves(b.writeBehind(fd, 0, bytes.length, 0, 0), "start writeback of a written range");
-    await t.resolves(b.writeBehind(fd, 2 << 20, 1 << 20, 0, 2 << 20), "wait for and drop an earlier range");
-    await t.resolves(b.writeBehind(fd, 0, 0, 0, 0), "empty ranges");
-    closeSync(fd);
-    t.ok(readFileSync(path).equals(bytes), "dropping the page cache leaves the file's bytes as written");
-    if (process.platform === "linux") await t.rejects(b.writeBehind(fd, 0, 4096, 0, 4096), { code: "EBADF" }, "a closed fd rejects with EBADF");
-    else await t.resolves(b.writeBehind(fd, 0, 4096, 0, 4096), "outside Linux writeBehind does nothing");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  // the OS temp dir, and tmpfs where there is one (its pages are the file's only copy: DONTNEED must keep them)
+  const { existsSync } = await import("node:fs");
+  for (const base of [tmpdir(), ...(existsSync("/dev/shm") ? ["/dev/shm"] : [])]) {
+    const dir = mkdtempSync(join(base, "nninit-wb-"));
+    try {
+      const path = join(dir, "f.bin");
+      const fd = openSync(path, "w+");
+      const bytes = Buffer.alloc(3 << 20);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+      writeSync(fd, bytes, 0, bytes.length, 0);
+      await t.resolves(b.writeBehind(fd, 0, bytes.length, 0, 0), `${base}: start writeback of a written range`);
+      await t.resolves(b.writeBehind(fd, 2 << 20, 1 << 20, 0, 2 << 20), `${base}: wait for and drop an earlier range`);
+      await t.resolves(b.writeBehind(fd, 0, 0, 0, 0), `${base}: empty ranges`);
+      closeSync(fd);
+      t.ok(readFileSync(path).equals(bytes), `${base}: dropping the page cache leaves the file's bytes as written`);
+      if (process.platform === "linux") await t.rejects(b.writeBehind(fd, 0, 4096, 0, 4096), { code: "EBADF" }, "a closed fd rejects with EBADF");
+      else await t.resolves(b.writeBehind(fd, 0, 4096, 0, 4096), "outside Linux writeBehind does nothing");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 });
