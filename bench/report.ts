@@ -68,7 +68,7 @@ function scenarioTable(scenarios: Scenario[]): Table {
     head: ["scenario", "nninit", "peer / limit", "ratio", "target", "met"],
     rows: scenarios.map((s) => [
       s.label, `${secs(s.nninit.seconds)} ${s.nninit.label}`, s.peer === null ? "–" : `${secs(s.peer.seconds)} ${s.peer.label}`,
-      s.ratio === null ? "–" : `${fmt.ratio(s.ratio)} ${s.ratioLabel}`, s.target, s.met === null ? "n/a (quick)" : s.met ? "yes" : "NO",
+      s.ratio === null ? "–" : `${fmt.ratio(s.ratio)} ${s.ratioLabel}`, s.target, s.met === null ? (s.target === "–" ? "–" : "n/a (quick)") : s.met ? "yes" : "NO",
     ]),
   };
 }

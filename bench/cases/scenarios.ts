@@ -109,7 +109,7 @@ async function tfjsModel(cfg: Config, log: Log): Promise<Scenario[]> {
     id: "tfjs-model-floor", label: `the same build: glorotUniform vs the fresh-memory floor`,
     nninit: { label: `nninit/tfjs glorotUniform (${backendLabel})`, seconds: ours.init },
     peer: { label: "nninit/tfjs ones (new Float32Array + a constant write, no random numbers)", seconds: floor.init },
-    ratio: ours.init / floor.init, ratioLabel: "× the floor's time", target: "–", met: null,
+    ratio: ours.init / floor.init, ratioLabel: "the floor's time", target: "–", met: null,
     details: `${what}; the floor is what allocating and first writing ${(ours.params * 4 / 2 ** 20).toFixed(0)} MiB of new tensors costs ` +
       `(the kernel zero-fills each 4 KiB page on first touch); tfjs pays it too, inside its ${(theirs.init * 1e3).toFixed(0)} ms`,
   }];
