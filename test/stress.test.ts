@@ -385,7 +385,11 @@ const RSS_CHILD = (retain: boolean) => `${PRELUDE}
 })();
 `;
 
-t.test("RSS returns: 60,000 async fills in 12 rounds leave RSS flat after warm-up", async (t) => {
+// Under AddressSanitizer (.ci/sanitizers sets NNINIT_SANITIZER) the allocator's quarantine holds
+// freed memory back and RSS moves for reasons of its own (measured in CI: rounds 402 → 729 MiB, then
+// 625-632 MiB; trend 16.4 MiB against the 12 MiB bound). The release-build runs keep the check.
+const rssSkip = process.env.NNINIT_SANITIZER ? `RSS says nothing about leaks under ${process.env.NNINIT_SANITIZER} (its allocator quarantines freed memory)` : false;
+t.test("RSS returns: 60,000 async fills in 12 rounds leave RSS flat after warm-up", { skip: rssSkip }, async (t) => {
   // A leak grows RSS by the same amount every round; warm-up (V8's heap, malloc's arenas reaching
   // their working size) and allocator noise come as one-off steps, seen once at round 6–8 on a busy
   // host (+24 MiB, then flat). So the figure is the MEDIAN per-round growth over rounds 6..11
