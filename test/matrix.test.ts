@@ -23,6 +23,7 @@ import { jsBackend, nativeBackend } from "../lib/backend/select.js";
 import { symmetricEigen } from "../lib/linalg/symmetricEigen.js";
 import { sparseRows } from "../lib/stream/sparseRows.js";
 import { captureJob } from "../lib/api/execute.js";
+import { covariance } from "../lib/api/zca.js";
 import { KS_LAMBDA_CRIT, Z_CRIT, ksStatistic } from "./fixtures/stats.js";
 
 const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
@@ -435,6 +436,28 @@ const maxAbsFromI = (c: ArrayLike<number>, n: number): number => {
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) e = Math.max(e, Math.abs(c[i * n + j] - (i === j ? 1 : 0)));
   return e;
 };
+
+t.test("zca's covariance: bit for bit the textbook one-row-at-a-time sum, for every row count mod 4", async (t) => {
+  // the reference: centre, then add x_r[i]·x_r[j] for r = 0, 1, … in order, then divide by rows
+  const reference = (d: Float32Array, rows: number, cols: number): Float64Array => {
+    const mean = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) mean[j] += d[r * cols + j];
+    for (let j = 0; j < cols; j++) mean[j] /= rows;
+    const c = new Float64Array(cols * cols);
+    for (let r = 0; r < rows; r++) {
+      for (let i = 0; i < cols; i++) {
+        for (let j = 0; j <= i; j++) c[i * cols + j] += (d[r * cols + i] - mean[i]) * (d[r * cols + j] - mean[j]);
+      }
+    }
+    for (let i = 0; i < cols; i++) for (let j = 0; j <= i; j++) c[j * cols + i] = c[i * cols + j] /= rows;
+    return c;
+  };
+  for (const [rows, cols] of [[1, 3], [2, 5], [3, 1], [4, 4], [5, 9], [6, 2], [7, 16], [13, 33], [101, 20]]) {
+    const d = nn.normal(new Float32Array(rows * cols), { seed: rows * 100 + cols, mean: 2, std: 3 });
+    const ours = covariance(d, rows, cols), ref = reference(d, rows, cols);
+    t.ok(ours.every((v, i) => Object.is(v, ref[i])), `${rows}×${cols}`);
+  }
+});
 
 t.test("zca: whitened data has covariance I, W symmetric positive definite, W² = (C + εI)⁻¹", async (t) => {
   const [rows, cols] = [4000, 8];

@@ -34,12 +34,31 @@ export function covariance(data: ArrayLike<number>, rows: number, cols: number):
   for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) mean[j] += data[r * cols + j];
   for (let j = 0; j < cols; j++) mean[j] /= rows;
   const c = new Float64Array(cols * cols);
-  const x = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < cols; j++) x[j] = data[r * cols + j] - mean[j];
+  // Four centred rows at a time: each c[i][j] still adds its terms one by one in row order (the same
+  // roundings as one row at a time), but is loaded and stored once per four rows.
+  const x = new Float64Array(4 * cols);
+  for (let r = 0; r < rows; r += 4) {
+    const k = Math.min(4, rows - r);
+    x.fill(0);
+    for (let q = 0; q < k; q++) for (let j = 0; j < cols; j++) x[q * cols + j] = data[(r + q) * cols + j] - mean[j];
     for (let i = 0; i < cols; i++) {
-      const xi = x[i];
-      for (let j = 0; j <= i; j++) c[i * cols + j] += xi * x[j];
+      const row = i * cols;
+      if (k === 4) {
+        const a0 = x[i], a1 = x[cols + i], a2 = x[2 * cols + i], a3 = x[3 * cols + i];
+        for (let j = 0; j <= i; j++) {
+          let acc = c[row + j];
+          acc += a0 * x[j];
+          acc += a1 * x[cols + j];
+          acc += a2 * x[2 * cols + j];
+          acc += a3 * x[3 * cols + j];
+          c[row + j] = acc;
+        }
+      } else {
+        for (let q = 0; q < k; q++) {
+          const xi = x[q * cols + i];
+          for (let j = 0; j <= i; j++) c[row + j] += xi * x[q * cols + j];
+        }
+      }
     }
   }
   for (let i = 0; i < cols; i++) {
@@ -53,10 +72,13 @@ export function zcaMatrix(cov: Float64Array, n: number, eps: number): Float64Arr
   const { values, vectors: v } = symmetricEigen(cov, n);
   const s = values.map((l) => 1 / Math.sqrt(Math.max(l, 0) + eps));
   const w = new Float64Array(n * n);
+  const u = new Float64Array(n); // row i of V·diag(s): the (v·s) of (v·s)·v, computed once per row
   for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) u[k] = v[i * n + k] * s[k];
     for (let j = 0; j <= i; j++) {
       let sum = 0;
-      for (let k = 0; k < n; k++) sum += v[i * n + k] * s[k] * v[j * n + k];
+      const vj = j * n;
+      for (let k = 0; k < n; k++) sum += u[k] * v[vj + k];
       w[i * n + j] = sum;
       w[j * n + i] = sum;
     }
