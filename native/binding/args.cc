@@ -9,12 +9,6 @@
 #include "errors.h"
 
 namespace nninit {
-namespace {
-
-constexpr double kMaxSafe = 9007199254740991.0;  // 2^53 - 1
-const char* const kDTypeNames[kDTypeCount] = {"float32", "float64", "bfloat16", "float16"};
-const napi_typedarray_type kDTypeArray[kDTypeCount] = {napi_float32_array, napi_float64_array, napi_uint16_array,
-                                                       napi_uint16_array};
 
 void check_count(const Napi::CallbackInfo& info, size_t min, size_t max, const char* fn) {
   if (info.Length() < min || info.Length() > max) {
@@ -39,6 +33,13 @@ double get_integer(Napi::Env env, const Napi::Value& v, const char* name, double
   }
   return x;
 }
+
+namespace {
+
+constexpr double kMaxSafe = 9007199254740991.0;  // 2^53 - 1
+const char* const kDTypeNames[kDTypeCount] = {"float32", "float64", "bfloat16", "float16"};
+const napi_typedarray_type kDTypeArray[kDTypeCount] = {napi_float32_array, napi_float64_array, napi_uint16_array,
+                                                       napi_uint16_array};
 
 DType get_dtype(Napi::Env env, const Napi::Value& v) {
   return static_cast<DType>(static_cast<int>(get_integer(env, v, "dtype", 0, kDTypeCount - 1)));

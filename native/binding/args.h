@@ -42,6 +42,12 @@ const Impl* parse_isa(Napi::Env env, const Napi::Value& v, const char* name);
 // A thread count in [0, 1024] (0: the environment's default).
 int parse_threads(Napi::Env env, const Napi::Value& v, const char* name);
 
+// Shared checks (RangeError for a wrong count, TypeError/RangeError naming `name` otherwise).
+void check_count(const Napi::CallbackInfo& info, size_t min, size_t max, const char* fn);
+double get_number(Napi::Env env, const Napi::Value& v, const char* name);
+// An integer-valued number in [lo, hi].
+double get_integer(Napi::Env env, const Napi::Value& v, const char* name, double lo, double hi);
+
 }  // namespace nninit
 
 #endif  // NNINIT_BINDING_ARGS_H_

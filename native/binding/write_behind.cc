@@ -12,7 +12,6 @@
 #include "write_behind.h"
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -20,22 +19,13 @@
 #include <fcntl.h>
 #endif
 
+#include "args.h"
 #include "errors.h"
 
 namespace nninit {
 namespace {
 
 constexpr double kMaxSafe = 9007199254740991.0;  // 2^53 - 1
-
-double integer_arg(const Napi::CallbackInfo& info, size_t i, const char* name, double hi) {
-  const Napi::Value v = info[i];
-  if (!v.IsNumber()) throw_type(info.Env(), name, "of type number", v);
-  const double x = v.As<Napi::Number>().DoubleValue();
-  if (!(x >= 0 && x <= hi) || std::floor(x) != x) {
-    throw_range(info.Env(), name, hi == kMaxSafe ? "a safe integer >= 0" : "an integer in [0, 2147483647]", v);
-  }
-  return x;
-}
 
 const char* errno_code(int e) {
   switch (e) {
@@ -101,16 +91,17 @@ class WriteBehind : public Napi::AsyncWorker {
 
 Napi::Value WriteBehindAsync(const Napi::CallbackInfo& info) {
   return guard(info.Env(), [&]() -> Napi::Value {
-    if (info.Length() != 5) throw_value(info.Env(), "nninit binding writeBehind expects 5 arguments, got " + std::to_string(info.Length()));
-    const int fd = static_cast<int>(integer_arg(info, 0, "fd", 2147483647.0));
-    const double start = integer_arg(info, 1, "start", kMaxSafe);
-    const double length = integer_arg(info, 2, "length", kMaxSafe);
-    const double drop_start = integer_arg(info, 3, "dropStart", kMaxSafe);
-    const double drop_length = integer_arg(info, 4, "dropLength", kMaxSafe);
+    Napi::Env env = info.Env();
+    check_count(info, 5, 5, "writeBehind");
+    const int fd = static_cast<int>(get_integer(env, info[0], "fd", 0, 2147483647.0));
+    const double start = get_integer(env, info[1], "start", 0, kMaxSafe);
+    const double length = get_integer(env, info[2], "length", 0, kMaxSafe);
+    const double drop_start = get_integer(env, info[3], "dropStart", 0, kMaxSafe);
+    const double drop_length = get_integer(env, info[4], "dropLength", 0, kMaxSafe);
     if (start + length > kMaxSafe || drop_start + drop_length > kMaxSafe) {
-      throw_value(info.Env(), "nninit binding writeBehind: a range ends past 2^53 - 1");
+      throw_value(env, "nninit binding writeBehind: a range ends past 2^53 - 1");
     }
-    auto* w = new WriteBehind(info.Env(), fd, static_cast<int64_t>(start), static_cast<int64_t>(length),
+    auto* w = new WriteBehind(env, fd, static_cast<int64_t>(start), static_cast<int64_t>(length),
                               static_cast<int64_t>(drop_start), static_cast<int64_t>(drop_length));
     Napi::Promise p = w->promise();
     w->Queue();  // AsyncWorker deletes itself after OnOK/OnError

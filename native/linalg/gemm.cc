@@ -36,13 +36,9 @@ Doubles::Doubles(size_t n) : n_(n) {
   p_.reset(static_cast<double*>(p));
 }
 
-double* pack_buffers() {
+double* pack_buffers() noexcept {
   thread_local std::unique_ptr<double, AlignedFree> buf;
-  if (!buf) {
-    const size_t bytes = (kMc * kKc + kKc * kNc) * sizeof(double);
-    buf.reset(static_cast<double*>(std::aligned_alloc(64, bytes)));
-    if (!buf) throw std::bad_alloc();
-  }
+  if (!buf) buf.reset(static_cast<double*>(std::aligned_alloc(64, (kMc * kKc + kKc * kNc) * sizeof(double))));
   return buf.get();
 }
 
@@ -64,16 +60,11 @@ void gemm(const LinalgTable& t, const GemmArgs& g, PackCache& cache, int threads
       else t.pack_b_all(g, (task - na) * kNc, std::min(g.n, (task - na + 1) * kNc), b_all + (task - na) * kNc * g.k);
     });
   }
-  std::atomic<bool> no_memory{false};  // an exception must not leave a pool thread (std::terminate)
+  std::atomic<bool> no_memory{false};  // reported as bad_alloc on the calling thread
   run_sync(ti * tj, threads, [&](size_t task) {
     const size_t bi = task % ti, bj = task / ti;
-    double* pa = nullptr;
-    try {
-      pa = pack_buffers();
-    } catch (const std::bad_alloc&) {
-      no_memory.store(true);
-      return;
-    }
+    double* pa = pack_buffers();
+    if (pa == nullptr) return no_memory.store(true);
     t.gemm_tile(g, bi * kMc, std::min(g.m, (bi + 1) * kMc), bj * kNc, std::min(g.n, (bj + 1) * kNc),
                 pre_a ? a_all + bi * kMc * g.k : nullptr, pre_b ? b_all + bj * kNc * g.k : nullptr, pa, pa + kMc * kKc);
   });

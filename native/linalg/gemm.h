@@ -40,8 +40,9 @@ struct PackCache {
 };
 
 // The calling thread's packing scratch: kMc*kKc doubles for A, then kKc*kNc for B, 64-byte
-// aligned, kept for the thread's lifetime. Throws std::bad_alloc.
-double* pack_buffers();
+// aligned, kept for the thread's lifetime; nullptr when memory is short (pool tasks call it, and an
+// exception must not leave a pool thread: std::terminate).
+double* pack_buffers() noexcept;
 
 // C += alpha A B (GemmArgs) on the calling thread plus threads-1 pool threads. Throws
 // std::bad_alloc (on the calling thread) when scratch memory is short.

@@ -63,13 +63,8 @@ void apply_block(const LinalgTable& tab, const double* v, size_t mb, size_t w, c
   });
   std::atomic<bool> no_memory{false};
   run_sync((nc + kUpdateCols - 1) / kUpdateCols, threads, [&](size_t task) {
-    double* pa = nullptr;
-    try {
-      pa = pack_buffers();
-    } catch (const std::bad_alloc&) {
-      no_memory.store(true);
-      return;
-    }
+    double* pa = pack_buffers();
+    if (pa == nullptr) return no_memory.store(true);
     double* pb = pa + kMc * kKc;
     const size_t j0 = task * kUpdateCols, ncj = std::min(nc, j0 + kUpdateCols) - j0;
     double* cj = c + j0 * ldc;
