@@ -347,6 +347,40 @@ t.test("forced GC (--expose-gc) during async fills: nothing crashes, kept result
   t.equal(res.rejected, res.transferred, "every fill into a transferred buffer rejected");
 });
 
+// Workers that settle their last async fill and end at once, in a process whose main thread never
+// loads nninit: two crashes seen here (SIGABRT, SIGSEGV within 40 rounds, every run). (1) A pool
+// thread released the thread-safe function after queueing the completion; the worker could settle,
+// end and free it in between (fill_async.cc). (2) Node dlcloses an addon when the last environment
+// that loaded it ends, under the pool threads still running its code (addon.cc pin_library).
+const WORKERS_ONLY = `
+const { Worker } = require("node:worker_threads");
+const code = ${JSON.stringify(WORKER)};
+(async () => {
+  const names = new Set();
+  const n = 600001;
+  for (let round = 0; round < 12; round++) {
+    for (const [method, dtype] of [["truncNormal", "float32"], ["kaimingNormal", "bfloat16"], ["uniform", "float16"]]) {
+      const sab = new SharedArrayBuffer(n * (dtype === "float32" ? 4 : 2));
+      const cuts = [0, ...Array.from({ length: 15 }, (_, i) => Math.floor(((i * 7919 + round * 104729) % n))).sort((a, b) => a - b), n];
+      const slices = cuts.slice(1).map((to, i) => [cuts[i], to]);
+      await Promise.all([0, 1, 2, 3].map((w) => new Promise((res, rej) => {
+        const worker = new Worker(code, { eval: true, workerData: { sab, slices: slices.filter((_, i) => i % 4 === w), seed: 99, method, dtype, shape: [601, 1001], index: w } });
+        worker.once("message", (m) => { names.add(m); res(); void worker.terminate(); });
+        worker.once("error", rej);
+      })));
+    }
+  }
+  await new Promise((r) => setTimeout(r, 200)); // pool threads keep running after the last worker ended
+  console.log(JSON.stringify([...names]));
+})();
+`;
+
+t.test("workers that end right after their last async fill, nninit never loaded on the main thread: no crash", async (t) => {
+  const r = await child(WORKERS_ONLY);
+  t.same({ code: r.code, signal: r.signal }, { code: 0, signal: null }, `exit 0, no signal${r.stderr ? `; stderr: ${r.stderr.slice(0, 300)}` : ""}`);
+  t.same(JSON.parse(r.stdout.trim() || "[]"), [nativeBinding === null ? "js" : "native"], "144 workers, each on the backend this process has");
+});
+
 t.test("process exit while async fills run: the expected exit code, never a signal", async (t) => {
   const start = `for (let i = 0; i < 8; i++) { np.normal(new Float32Array(1 << 22), { seed: i }).catch(() => {}); np.uniform(new Float32Array(new SharedArrayBuffer(1 << 24)), { seed: i }).catch(() => {}); }`;
   const cases: [string, string, number, RegExp?][] = [

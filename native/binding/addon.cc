@@ -17,6 +17,10 @@
 
 #include <thread>
 
+#ifndef _WIN32
+#include <dlfcn.h>
+#endif
+
 #include "../core/fill.h"
 #include "../core/sparse.h"
 #include "args.h"
@@ -116,9 +120,25 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// Keeps nninit.node mapped for the life of the process. Node dlcloses an addon when the last
+// environment that loaded it goes away (a worker_thread that ends, when the main thread never
+// required nninit), but the pool's threads outlive every environment (native/core/pool.cc): their
+// code must stay. A second dlopen with RTLD_NODELETE makes the unload a no-op.
+void pin_library() {
+#ifndef _WIN32
+  static const bool pinned = [] {
+    Dl_info info;
+    return dladdr(reinterpret_cast<void*>(&pin_library), &info) != 0 && info.dli_fname != nullptr &&
+           dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE) != nullptr;
+  }();
+  (void)pinned;
+#endif
+}
+
 }  // namespace
 
 Napi::Object init_module(Napi::Env env, Napi::Object exports) {
+  pin_library();
   env.SetInstanceData<EnvState>(new EnvState{best_impl(), hardware_threads()});
   exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
   exports.Set("fillAsync", Napi::Function::New(env, FillAsync, "fillAsync"));

@@ -6,6 +6,9 @@
 //   thread copies it into `out` at the end if `out` is still attached with the same length.
 // - Completion reaches the main thread through a thread-safe function (napi_tsfn), whose callback
 //   runs with env == nullptr when the environment is being torn down: then only memory is freed.
+// - A pool thread only ever calls the tsfn (on_done); call_js, on the main thread, releases it.
+//   Once call_js ran, the env may go away (a worker that settled its last promise and ended), and
+//   with it the tsfn: a release from the pool thread after the call could land on freed memory.
 // - An env cleanup hook, registered AFTER the tsfn (hooks run last-in first-out, so it runs before
 //   the tsfn's own teardown), cancels the job and waits for running tasks, so no pool thread
 //   touches the tsfn or a SharedArrayBuffer after its environment (e.g. a terminated worker) died.
@@ -43,7 +46,7 @@ void free_state(AsyncFill* a) {
 void cleanup_hook(void* arg) {
   AsyncFill* a = static_cast<AsyncFill*>(arg);
   a->job->cancel();
-  a->job->wait();  // on_done has queued the completion and released the tsfn
+  a->job->wait();  // on_done has queued the completion (the tsfn's teardown frees `a` through call_js)
 }
 
 // On the main thread: copy scratch into out if out is still what it was; settle the promise.
@@ -67,6 +70,7 @@ void call_js(napi_env env, napi_value, void*, void* data) {
     napi_remove_env_cleanup_hook(env, cleanup_hook, a);
     settle(env, a);
     napi_delete_reference(env, a->out_ref);
+    napi_release_threadsafe_function(a->tsfn, napi_tsfn_release);  // its one reference (see on_done)
   }
   free_state(a);  // env == nullptr: the environment is going away; only free memory
 }
@@ -104,8 +108,10 @@ Napi::Value start_async(Napi::Env env, FillSpec spec, const OutArg& out) {
   }
   napi_threadsafe_function tsfn = a->tsfn;
   auto on_done = [a, tsfn] {
+    // The pool thread's last touch of the tsfn: call_js releases it on the main thread. Releasing
+    // it here raced with call_js (settle -> the worker finishes -> its env frees the tsfn) and
+    // crashed the process in a released tsfn's mutex (test/stress.test.ts workers, SIGABRT).
     napi_call_threadsafe_function(tsfn, a, napi_tsfn_nonblocking);
-    napi_release_threadsafe_function(tsfn, napi_tsfn_release);
   };
   auto slot = std::make_shared<std::weak_ptr<Job>>();  // cancel()'s view of the job
   try {

@@ -67,6 +67,7 @@ void call_js(napi_env env, napi_value, void*, void* data) {
     napi_remove_env_cleanup_hook(env, cleanup_hook, a);
     settle(env, a);
     napi_delete_reference(env, a->a_ref);
+    napi_release_threadsafe_function(a->tsfn, napi_tsfn_release);  // its one reference (see on_done)
   }
   delete a;
 }
@@ -119,8 +120,10 @@ Napi::Value OrthonormalizeAsync(const Napi::CallbackInfo& info) {
     }
     napi_threadsafe_function tsfn = a->tsfn;
     auto on_done = [a, tsfn] {
+      // The pool thread's last touch of the tsfn: call_js releases it on the main thread. Releasing
+      // it here raced with call_js (settle -> the worker finishes -> its env frees the tsfn) and
+      // crashed the process in a released tsfn's mutex (test/stress.test.ts workers, SIGABRT).
       napi_call_threadsafe_function(tsfn, a, napi_tsfn_nonblocking);
-      napi_release_threadsafe_function(tsfn, napi_tsfn_release);
     };
     try {
       a->job = run_async(1, 1, [a](size_t) { compute(a); }, on_done);
