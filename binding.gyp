@@ -1,4 +1,7 @@
 {
+  "variables": {
+    "nninit_portable%": "<!(node -p \"process.env.NNINIT_PORTABLE === '1' ? 1 : 0\")"
+  },
   "targets": [
     {
       "target_name": "nninit",
@@ -34,9 +37,14 @@
         "MACOSX_DEPLOYMENT_TARGET": "10.15",
         "OTHER_CPLUSPLUSFLAGS": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fvisibility=hidden"]
       },
-      "msvs_settings": {
-        "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/fp:precise"] }
-      }
+      "conditions": [
+        ["OS=='linux' and nninit_portable==1", {
+          "sources": ["native/compat/glibc.cc"],
+          "ldflags": ["-static-libstdc++", "-Wl,--wrap=pthread_create", "-Wl,--wrap=pthread_join", "-Wl,--wrap=pthread_detach", "-Wl,--wrap=pthread_once", "-Wl,--wrap=pthread_key_create", "-Wl,--wrap=__pthread_key_create", "-Wl,--wrap=pthread_key_delete", "-Wl,--wrap=pthread_getspecific", "-Wl,--wrap=pthread_setspecific", "-Wl,--wrap=pthread_attr_setstacksize", "-Wl,--wrap=dlopen", "-Wl,--wrap=dladdr", "-Wl,--wrap=arc4random"],
+          "libraries": ["-Wl,--no-as-needed", "-l:libpthread.so.0", "-l:libdl.so.2", "-Wl,--as-needed"]
+        }]
+      ]
     }
   ]
 }
+

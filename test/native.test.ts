@@ -16,6 +16,7 @@ import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas, ISA_IDS
 import { PACKAGE_ROOT, type NativeBinding } from "../lib/backend/native.js";
 import type { RandomPlan } from "../lib/plan/plan.js";
 import { normal } from "../lib/api/normal.js";
+import { capturePlan } from "../lib/api/execute.js";
 import { sparseRows } from "../lib/stream/sparseRows.js";
 import { DTYPES } from "../lib/plan/validate.js";
 
@@ -78,6 +79,49 @@ t.test("backend reporting and environment selection", { skip }, async (t) => {
   t.equal(fallback.active.info.name, "js");
   t.equal(fallback.active.info.loadError, "no build for this platform");
   t.throws(() => fresh({ NNINIT_BACKEND: "native" }, broken), /NNINIT_BACKEND=native, but the native backend did not load: no build/);
+});
+
+t.test("a fallback nobody asked for warns once (NNINIT_FALLBACK), on its first fill", async (t) => {
+  const saved = { ...process.env };
+  t.teardown(() => {
+    process.env = saved;
+  });
+  const broken = { "../lib/backend/native.js": { ...require("../lib/backend/native.js"), loadBinding: () => { throw new Error("no build for this platform"); } } };
+  const load = (env: Record<string, string | undefined>) => {
+    process.env = { ...saved, NNINIT_BACKEND: undefined, NNINIT_NO_FALLBACK_WARNING: undefined, ...env };
+    for (const [k, v] of Object.entries(process.env)) if (v === undefined) delete process.env[k];
+    return t.mockRequire("../lib/backend/select.js", broken) as typeof import("../lib/backend/select.js");
+  };
+  const out = new Float32Array(64);
+  const captured = capturePlan(() => normal(out, { seed: 1 }));
+  if (captured === null) throw new Error("normal() did not reach execute()");
+  const warnings: Error[] = [];
+  const listener = (w: Error): void => void warnings.push(w);
+  process.on("warning", listener);
+  t.teardown(() => void process.off("warning", listener));
+  const settle = () => new Promise<void>((r) => setImmediate(r));
+
+  const s = load({});
+  t.equal(s.active.info.name, "js");
+  await settle();
+  t.equal(warnings.length, 0, "loading does not warn");
+  s.active.fill(captured.plan, out);
+  s.active.fill(captured.plan, out);
+  await s.active.fillAsync(captured.plan, out);
+  s.active.orthonormalize(new Float32Array(4), 2, 2, 1, false, 0);
+  await settle();
+  t.equal(warnings.length, 1, "one warning over four calls");
+  t.equal((warnings[0] as Error & { code?: string }).code, "NNINIT_FALLBACK");
+  t.match(warnings[0]?.message, /npm rebuild nninit/);
+  t.match((warnings[0] as Error & { detail?: string }).detail, /Reason: no build for this platform/);
+  t.same(Array.from(out), Array.from(normal(new Float32Array(64), { seed: 1 })), "the fallback's fill is the reference");
+
+  for (const env of [{ NNINIT_NO_FALLBACK_WARNING: "1" }, { NNINIT_BACKEND: "js" }]) {
+    warnings.length = 0;
+    load(env).active.fill(captured.plan, out);
+    await settle();
+    t.equal(warnings.length, 0, `no warning with ${JSON.stringify(env)}`);
+  }
 });
 
 t.test("every bad argument to the raw binding throws and writes nothing", { skip }, async (t) => {

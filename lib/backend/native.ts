@@ -9,7 +9,7 @@ import type { AbortSignalLike } from "../api/execute.js";
 import type { FillPlan } from "../plan/plan.js";
 import { DTYPES, type DType, type OutArray } from "../plan/validate.js";
 import { KERNELS } from "./jsKernels.js";
-import type { Backend } from "./select.js";
+import type { Backend, BackendInfo } from "./select.js";
 
 /** What the binding's info() reports. */
 export interface NativeInfo {
@@ -68,13 +68,24 @@ const FUNCTIONS = ["fill", "fillAsync", "fillConstant", "fillConstantAsync", "or
 /** The package root: this file is lib/backend/native.ts or dist/backend/native.js. */
 export const PACKAGE_ROOT = join(__dirname, "..", "..");
 
-/** Loads the binding; throws (with node-gyp-build's reason) when there is none for this platform. */
-export function loadBinding(root: string = PACKAGE_ROOT): NativeBinding {
-  const load = require("node-gyp-build") as (dir: string) => unknown;
-  const binding = load(root) as Partial<NativeBinding> | null;
+/** A loaded binding and the file it came from. */
+export interface LoadedBinding {
+  binding: NativeBinding;
+  /** The nninit.node that was loaded: build/Release/ (built from source) or prebuilds/<platform>-<arch>/. */
+  path: string;
+}
+
+/**
+ * Loads the binding that node-gyp-build picks for this process (build/Release, then the prebuilds
+ * for this platform, arch and libc); throws with node-gyp-build's reason when there is none.
+ */
+export function loadBinding(root: string = PACKAGE_ROOT): LoadedBinding {
+  const load = require("node-gyp-build") as { resolve(dir: string): string };
+  const path = load.resolve(root);
+  const binding = require(path) as Partial<NativeBinding> | null;
   const missing = FUNCTIONS.filter((name) => typeof binding?.[name] !== "function");
-  if (missing.length > 0) throw new Error(`nninit.node is not this version's binding (missing ${missing.join(", ")})`);
-  return binding as NativeBinding;
+  if (missing.length > 0) throw new Error(`${path} is not this version's binding (missing ${missing.join(", ")})`);
+  return { binding: binding as NativeBinding, path };
 }
 
 const MASK32 = 0xffffffffn;
@@ -116,9 +127,10 @@ async function abortable(pending: CancellablePromise, signal: AbortSignalLike): 
  * A Backend over `binding`. With `isa`, every call names that ISA explicitly (tests compare all
  * ISAs in one process); without, the environment's default ISA (NNINIT_ISA or the best one).
  */
-export function createNativeBackend(binding: NativeBinding, isa?: string): Backend {
+export function createNativeBackend(binding: NativeBinding, isa?: string, path?: string): Backend {
   const native = binding.info();
-  const info = { name: "native" as const, isa: isa ?? native.isa, threads: native.threads };
+  const info: BackendInfo = { name: "native", isa: isa ?? native.isa, threads: native.threads };
+  if (path !== undefined) info.binary = path;
   return {
     info,
     fill(plan: FillPlan, out: OutArray): void {

@@ -1,11 +1,18 @@
 /**
  * Backend selection, once, when nninit loads. The pure-TypeScript backend is the reference and is
  * always available; the native backend (native/, see lib/backend/native.ts) is used when its
- * binary loads. Environment variables (read here, at import):
+ * binary loads: one built from source into build/Release, else the package's prebuild for this
+ * platform (prebuilds/<platform>-<arch>/, scripts/prebuilds.sh). Environment variables (read
+ * here, at import):
  *   NNINIT_BACKEND=native|js  forces one (native forced but not loadable: throws with the reason)
  *   NNINIT_ISA=<id>           the native kernels' instruction set (scalar | avx2 | avx512 | neon)
  *   NNINIT_THREADS=<n>        the native backend's default thread count (1..1024)
+ *   NNINIT_NO_FALLBACK_WARNING=1  silences the NNINIT_FALLBACK warning (below)
  * An unknown or unsupported value throws at import and lists the valid ones.
+ *
+ * Falling back to the JS backend without being asked to (no binary for this platform, or one that
+ * does not load) is said once: the first fill emits a process warning with code NNINIT_FALLBACK,
+ * naming the reason and how to get the native backend. `backend.loadError` keeps the reason.
  */
 import type { AbortSignalLike } from "../api/execute.js";
 import type { FillPlan } from "../plan/plan.js";
@@ -23,6 +30,8 @@ export interface BackendInfo {
   threads: number;
   /** Why the native backend is not active, when it is not. */
   loadError?: string;
+  /** The native binary that was loaded (build/Release/… or prebuilds/<platform>-<arch>/…). */
+  binary?: string;
 }
 
 export interface Backend {
@@ -93,18 +102,19 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Loads and configures the binding, or says why not. */
-function choose(): { binding: NativeBinding | null; loadError?: string } {
+/** Loads and configures the binding, or says why not (`fallback`: not asked for by NNINIT_BACKEND). */
+function choose(): { binding: NativeBinding | null; path?: string; loadError?: string; fallback?: boolean } {
   const forced = envChoice("NNINIT_BACKEND", BACKEND_IDS);
   const isa = envChoice("NNINIT_ISA", ISA_IDS);
   const threads = envThreads();
   if (forced === "js") return { binding: null, loadError: "NNINIT_BACKEND=js selects the pure-TypeScript backend" };
   let binding: NativeBinding;
+  let path: string;
   try {
-    binding = loadBinding();
+    ({ binding, path } = loadBinding());
   } catch (err) {
     if (forced === "native") throw new Error(`NNINIT_BACKEND=native, but the native backend did not load: ${message(err)}`);
-    return { binding: null, loadError: message(err) };
+    return { binding: null, loadError: message(err).trim(), fallback: true };
   }
   if (isa !== undefined) {
     const supported = binding.info().isas;
@@ -114,7 +124,39 @@ function choose(): { binding: NativeBinding | null; loadError?: string } {
     binding.setIsa(isa);
   }
   if (threads !== undefined) binding.setThreads(threads);
-  return { binding };
+  return { binding, path };
+}
+
+/** The NNINIT_FALLBACK warning's code; NNINIT_NO_FALLBACK_WARNING=1 (or node --disable-warning=NNINIT_FALLBACK) silences it. */
+export const FALLBACK_WARNING = "NNINIT_FALLBACK";
+
+/** Emits the NNINIT_FALLBACK warning for `reason` (once per process: see warnOnFirstUse). */
+export function emitFallbackWarning(reason: string): void {
+  if (process.env.NNINIT_NO_FALLBACK_WARNING === "1") return;
+  process.emitWarning(
+    "nninit: the native backend did not load, so fills run on the pure-TypeScript backend (the same bits, " +
+      "several times slower). On a platform without a prebuilt binary, install a C++ toolchain (a compiler, " +
+      "make, Python) and run `npm rebuild nninit`. Set NNINIT_NO_FALLBACK_WARNING=1 to silence this warning.",
+    { code: FALLBACK_WARNING, detail: `Reason: ${reason.replace(/\s+/g, " ")}` },
+  );
+}
+
+/** `backend` whose first fill (of any kind) calls `warn` first. */
+function warnOnFirstUse(backend: Backend, warn: () => void): Backend {
+  let warned = false;
+  const once = (): void => {
+    if (warned) return;
+    warned = true;
+    warn();
+  };
+  return {
+    ...backend,
+    fill: (plan, out) => (once(), backend.fill(plan, out)),
+    fillAsync: (plan, out, signal) => (once(), backend.fillAsync(plan, out, signal)),
+    orthonormalize: (...args) => (once(), backend.orthonormalize(...args)),
+    orthonormalizeAsync: (...args) => (once(), backend.orthonormalizeAsync(...args)),
+    sparseZeros: (...args) => (once(), backend.sparseZeros(...args)),
+  };
 }
 
 const chosen = choose();
@@ -128,7 +170,7 @@ export const nativeIsas: readonly string[] = chosen.binding === null ? [] : chos
 export const jsBackend: Backend = makeJsBackend(chosen.loadError);
 
 /** The native backend with the environment's default ISA, or null. */
-export const nativeBackend: Backend | null = chosen.binding === null ? null : createNativeBackend(chosen.binding);
+export const nativeBackend: Backend | null = chosen.binding === null ? null : createNativeBackend(chosen.binding, undefined, chosen.path);
 
 /** A native backend that runs every fill with `isa` (one of nativeIsas); for tests and benches. */
 export function nativeBackendFor(isa: string): Backend {
@@ -136,5 +178,9 @@ export function nativeBackendFor(isa: string): Backend {
   return createNativeBackend(chosen.binding, isa);
 }
 
-/** The active backend. */
-export const active: Backend = nativeBackend ?? jsBackend;
+/**
+ * The active backend: native, else JS; a JS backend that nobody asked for warns on its first fill
+ * (FALLBACK_WARNING).
+ */
+export const active: Backend =
+  nativeBackend ?? (chosen.fallback === true ? warnOnFirstUse(jsBackend, () => emitFallbackWarning(chosen.loadError ?? "")) : jsBackend);

@@ -6,7 +6,9 @@
  * or bad config. A failed write never leaves a file under the output name.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { PACKAGE_ROOT } from "../backend/native.js";
 import { backend, STREAM_VERSION } from "../index.js";
 import { BUILTIN_CONFIGS, builtinConfig, listPresets } from "../model/configs.js";
 import { formatBytes } from "../model/pipe.js";
@@ -19,6 +21,13 @@ import { createProgress, formatDuration, type ProgressMode } from "./progress.js
 
 
 class UsageError extends Error {}
+
+/** `nninit --version`: the package version, then the stream version and the backend in use. */
+export function versionLine(): string {
+  const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string };
+  const isa = backend.isa === null ? "" : ` ${backend.isa}`;
+  return `nninit ${version} (stream v${STREAM_VERSION}, ${backend.name} backend${isa})`;
+}
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -122,7 +131,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       },
     });
     if (values.help) return void io.stdout.write(HELP), 0;
-    if (values.version) return void io.stdout.write(`nninit stream v${STREAM_VERSION}, ${backend.name} backend\n`), 0;
+    if (values.version) return void io.stdout.write(`${versionLine()}\n`), 0;
     const [command, ...rest] = positionals;
     if (values.list || command === "list") {
       for (const p of listPresets()) io.stdout.write(`${p.name.padEnd(16)} ${p.modelType.padEnd(8)} ${p.parameters.toLocaleString("en-US").padStart(15)} params  ${p.description}\n`);
