@@ -7,8 +7,15 @@
 // 2. A failed source build never fails the install: nninit then runs its portable pure-TypeScript
 //    backend (the same bits, slower), says so once at run time (the NNINIT_FALLBACK warning), and
 //    `npm rebuild nninit` retries the build after a compiler is installed.
+// 3. Windows has no native build (the core uses GCC/Clang builtins and inline assembly), so no
+//    build is attempted there.
 "use strict";
 const { spawnSync } = require("node:child_process");
+
+if (process.platform === "win32") {
+  console.warn("nninit: Windows runs nninit's portable pure-TypeScript backend (no native build for MSVC).");
+  process.exit(0);
+}
 
 let bin;
 try {
