@@ -18,8 +18,10 @@ for f in "${files[@]}"; do
   echo "$rel: needs ${needed}; versions ${versions}"
   glibc_top=$(tr ' ' '\n' <<<"$versions" | sed -nE 's/^GLIBC_([0-9.]+)$/\1/p' | sort -V | tail -n 1)
   if [ -n "$glibc_top" ] && [ "$(printf '%s\n%s\n' "$glibc_top" "$max_glibc" | sort -V | tail -n 1)" != "$max_glibc" ]; then
-    echo "check-prebuilds: $rel needs GLIBC_$glibc_top (> $max_glibc):" >&2
-    objdump -T "$f" | grep -E "GLIBC_[0-9.]+" | awk -v max="$max_glibc" '{ for (i = 1; i <= NF; i++) if ($i ~ /GLIBC_/) print "  " $0 }' | sort -u | grep -vE "GLIBC_(2\.(2\.5|1[0-9]?|2[0-8]?|[3-9])|2\.[0-9])\)" >&2 || true
+    echo "check-prebuilds: $rel needs GLIBC_$glibc_top (> $max_glibc); the symbols above $max_glibc:" >&2
+    objdump -T "$f" | sed -nE 's/.*\(GLIBC_([0-9.]+)\) +(.*)$/\1 \2/p' | while read -r v sym; do
+      [ "$(printf '%s\n%s\n' "$v" "$max_glibc" | sort -V | tail -n 1)" = "$max_glibc" ] || echo "  $sym@GLIBC_$v" >&2
+    done
     status=1
   fi
   if grep -qE 'GLIBCXX_|CXXABI_' <<<"$versions"; then
