@@ -288,12 +288,17 @@ for (;;) nn.normal(new Float32Array(1 << 20), { seed: 1, threads: 2 });
 });
 
 interface ChildResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-/** Runs `script` in a child node process with `flags`; resolves when it exits. */
-function child(script: string, flags: string[] = []): Promise<ChildResult> {
+/**
+ * Runs `script` in a child node process with `flags`; resolves when it exits. With `stackKib`, bash
+ * starts it under `ulimit -s stackKib` and prints that limit first; `extraEnv` adds variables.
+ */
+function child(script: string, flags: string[] = [], stackKib?: number, extraEnv: Record<string, string> = {}): Promise<ChildResult> {
   return new Promise((resolveC) => {
-    const env = { ...process.env };
+    const env = { ...process.env, ...extraEnv };
     delete env.NODE_OPTIONS; // tap's hooks are not wanted in the child
-    const c = spawn(process.execPath, [...flags, "-e", script], { cwd: root, env });
+    const c = stackKib === undefined
+      ? spawn(process.execPath, [...flags, "-e", script], { cwd: root, env })
+      : spawn("bash", ["-c", `ulimit -s ${stackKib} && ulimit -s && exec "$0" "$@"`, process.execPath, ...flags, "-e", script], { cwd: root, env });
     let stdout = "", stderr = "";
     c.stdout.on("data", (d) => (stdout += d));
     c.stderr.on("data", (d) => (stderr += d));
@@ -397,6 +402,53 @@ t.test("process exit while async fills run: the expected exit code, never a sign
     const r = results[i];
     t.same({ code: r.code, signal: r.signal }, { code, signal: null }, `${what} ${r.signal ? r.stderr : ""}`);
     if (out) t.match(r.stdout, out, `${what}: output`);
+  });
+});
+
+// Small thread stacks (docs/safety.md): kernel frames reached 163 KiB (AVX-512 truncNormal,
+// float64) and pool threads took the C library's default stack, 128 KiB on musl. On glibc
+// `ulimit -s 128` gives the child's new threads that same default and its main thread (the calling
+// thread of a sync fill) as little. Before the fix: SIGSEGV, with threads: 1 and with async fills.
+const SMALL_STACK_CHILD = `console.log("node started");
+${PRELUDE}
+(async () => {
+  const n = (1 << 20) + 4096 + 5; // from offset 3: partial first and last blocks, an odd count of whole ones
+  const ctors = { float32: Float32Array, float64: Float64Array, bfloat16: Uint16Array };
+  const calls = [
+    ["truncNormal", (f, out, o) => f.truncNormal(out, { ...o, std: 0.02, a: -0.04, b: 0.04 })],
+    ["normal", (f, out, o) => f.normal(out, { ...o, mean: 1, std: 2 })],
+    ["varianceScaling truncatedNormal", (f, out, o) => f.varianceScaling(out, [1031, 1033], { ...o, distribution: "truncatedNormal" })],
+  ];
+  const differ = [];
+  let fills = 0;
+  for (const [dtype, C] of Object.entries(ctors)) {
+    for (const [name, call] of calls) {
+      const o = { seed: 11, offset: 3, dtype };
+      const one = new C(n), four = new C(n), async = new C(n);
+      call(nn, one, { ...o, threads: 1 });   // the calling thread alone
+      call(nn, four, { ...o, threads: 4 });  // the calling thread and pool threads
+      await call(np, async, { ...o, threads: 4 }); // pool threads only
+      fills += 3;
+      const b = (a) => Buffer.from(a.buffer);
+      if (!b(one).equals(b(four)) || !b(one).equals(b(async))) differ.push(name + " " + dtype);
+    }
+  }
+  console.log(JSON.stringify({ backend: nn.backend.name, isa: nn.backend.isa, fills, differ }));
+})().catch((e) => { console.error(e); process.exit(2); });
+`;
+
+const smallStackSkip = nativeBinding === null ? "the native backend is not loaded (its kernels and pool are what this checks)"
+  : process.platform === "win32" ? "needs bash and ulimit -s (not on Windows)" : false;
+t.test("a 128 KiB stack (musl's thread default): the largest-frame kernels on the calling thread and on pool threads, every ISA", { skip: smallStackSkip }, async (t) => {
+  const results = await Promise.all(nativeIsas.map((isa) => child(SMALL_STACK_CHILD, [], 128, { NNINIT_ISA: isa, NNINIT_BACKEND: "native" })));
+  nativeIsas.forEach((isa, i) => {
+    const r = results[i];
+    const lines = r.stdout.trim().split("\n");
+    t.equal(lines[0], "128", `${isa}: the child runs under ulimit -s 128`);
+    t.equal(lines[1], "node started", `${isa}: node itself starts under it`);
+    t.same({ code: r.code, signal: r.signal }, { code: 0, signal: null }, `${isa}: exit 0, no signal${r.stderr ? `; stderr: ${r.stderr.slice(0, 300)}` : ""}`);
+    t.same(JSON.parse(lines[2] ?? "{}"), { backend: "native", isa, fills: 27, differ: [] },
+      `${isa}: truncNormal, normal, varianceScaling (truncatedNormal) × float32, float64, bfloat16 × threads 1, threads 4, async: all ran, and agree`);
   });
 });
 

@@ -1,14 +1,21 @@
 // The thread pool (native/core/pool.h). One process-wide pool shared by every Node environment
 // (main thread and worker_threads). It is never destroyed: its threads sleep on a condition
 // variable and die with the process, so no static destructor can join (or std::terminate on) them.
+// Threads are started with pthread_create (std::thread cannot set a stack size) and a stack of
+// kStackBytes; Windows keeps std::thread (the executable's default stack, 1 MiB unless set otherwise).
 #include "pool.h"
 
 #include <algorithm>
 #include <chrono>
 #include <deque>
 #include <system_error>
-#include <thread>
 #include <vector>
+
+#ifdef _WIN32
+#include <thread>
+#else
+#include <pthread.h>
+#endif
 
 namespace nninit {
 namespace {
@@ -16,6 +23,13 @@ namespace {
 // A worker that ran out of work spins this long before sleeping: back-to-back fills then find it
 // awake (waking a sleeping thread took longer than a 64 Ki-element task here).
 constexpr auto kSpin = std::chrono::microseconds(50);
+
+// Stack of each pool thread. The default would be the C library's: 8 MiB on glibc (RLIMIT_STACK,
+// so `ulimit -s` lowers it) but 128 KiB on musl (Alpine), and kernel frames used to reach 163 KiB.
+// The deepest chain a task runs now is under 48 KiB (-fstack-usage, docs/safety.md: the pool's own
+// frames + fill.cc partial_block's 16 KiB block + a kernel frame of at most 28 KiB); 1 MiB leaves
+// a margin of 20x (AddressSanitizer builds about double the frames), and only touched pages cost memory.
+constexpr size_t kStackBytes = size_t{1} << 20;
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -74,17 +88,40 @@ class Pool {
   }
 
  private:
-  Pool() = default;
+  Pool() { threads_.reserve(kMaxPoolThreads); }  // (no reallocation after a thread started)
 
   void grow(int want) {  // mutex_ held
     while (static_cast<int>(threads_.size()) < want) {
-      try {
-        threads_.emplace_back([this] { work(); });
-      } catch (const std::system_error&) {
-        return;  // out of threads: run with what we have
-      }
+      if (!start_thread()) return;  // out of threads: run with what we have
     }
   }
+
+#ifdef _WIN32
+  bool start_thread() {
+    try {
+      threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      return false;
+    }
+    return true;
+  }
+#else
+  // Starts one thread running work() on a kStackBytes stack; false when it could not.
+  bool start_thread() {
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return false;
+    pthread_t thread;
+    const bool ok = pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
+                    pthread_create(&thread, &attr, &Pool::thread_main, this) == 0;
+    pthread_attr_destroy(&attr);
+    if (ok) threads_.push_back(thread);
+    return ok;
+  }
+  static void* thread_main(void* pool) {
+    static_cast<Pool*>(pool)->work();
+    return nullptr;
+  }
+#endif
 
   // Spins until a job is queued or kSpin has passed.
   void spin() {
@@ -121,7 +158,11 @@ class Pool {
   std::condition_variable cv_;
   std::deque<std::shared_ptr<Job>> queue_;
   std::atomic<size_t> queued_{0};  // queue_.size(), readable without the mutex (spin())
+#ifdef _WIN32
   std::vector<std::thread> threads_;
+#else
+  std::vector<pthread_t> threads_;  // never joined (see the file comment)
+#endif
 };
 
 void run_sync(size_t ntasks, int threads, const std::function<void(size_t)>& fn) {

@@ -63,6 +63,12 @@ struct V {
     _mm256_storeu_ps(p, half(v, 0));
     _mm256_storeu_ps(p + kBlockSize, half(v, 1));
   }
+  // the first block's lanes only (the tail of a range: generic/kernels.h StoreFirst)
+  static NNINIT_INLINE void st1_f32(float* p, F v) { _mm256_storeu_ps(p, half(v, 0)); }
+  static NNINIT_INLINE void st1_f64(double* p, F v) { _mm512_storeu_pd(p, _mm512_cvtps_pd(half(v, 0))); }
+  static NNINIT_INLINE void st1_u16(uint16_t* p, U v) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm256_castsi256_si128(_mm512_cvtepi32_epi16(v)));
+  }
   static NNINIT_INLINE void nt_f32(float* p, F v) {
     for (int h = 0; h < 2; ++h) {
       const __m256 x = half(v, h);
