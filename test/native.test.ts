@@ -2,7 +2,7 @@
  * The native backend as a component: what it reports and how NNINIT_* select it, that every bad
  * argument to the raw binding throws (never crashes, never writes), worker_threads, concurrent
  * async fills, a worker terminated mid-fill, and the detach hazard of async fills into ordinary
- * ArrayBuffers (TOOLCHAIN.md §7, §8). Output values themselves are checked in parity.test.ts.
+ * ArrayBuffers (docs/safety.md §4, §5). Output values themselves are checked in parity.test.ts.
  * orthonormalize (native/linalg/): orthonormality, Qᵀ·A upper triangular with a positive diagonal,
  * agreement with the TS Householder reference, bit-identical results for every thread count,
  * argument checks, and the async variant's detach hazard.

@@ -147,6 +147,10 @@ function main(): void {
     const scalar = JSON.parse(run(process.execPath, ["parity-cases.cjs"], p.dir, { NNINIT_ISA: "scalar" }));
     t.equal(scalar.backend.isa, "scalar");
     t.same(scalar.hashes, js.hashes, "the prebuild's scalar kernels too");
+    // A musl system (node-gyp-build reads LIBC=musl as Alpine would report it) must not pick the glibc binary.
+    const musl = JSON.parse(run(process.execPath, ["-p", `JSON.stringify(require("nninit").backend)`], p.dir, { LIBC: "musl", NNINIT_NO_FALLBACK_WARNING: "1" }));
+    t.equal(musl.name, "js", "on musl the glibc-tagged prebuild is not loaded");
+    t.match(musl.loadError, /libc=musl/, "and loadError says which libc was looked for");
     const version = run(join(p.dir, "node_modules", ".bin", "nninit"), ["--version"], p.dir).trim();
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
     t.equal(version, `nninit ${pkg.version} (stream v1, native backend ${native.backend.isa})`, "nninit --version");

@@ -4,7 +4,7 @@
  *   programmer gets for free. Measured first and last in a run, to show drift on a noisy host.
  * - "stream": the native streaming-store fill (non-temporal stores, all threads): the physical
  *   limit of writing memory (docs/benchmarks.md). Native only.
- * Non-zero values on purpose: zeros write about twice as fast on this host (PERF.md).
+ * Non-zero values on purpose: zeros write about twice as fast on this host (docs/benchmarks.md).
  */
 import { progress } from "../format.js";
 import { measure, type Budget } from "../harness.js";

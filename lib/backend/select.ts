@@ -65,7 +65,7 @@ export interface Backend {
   sparseZeros(out: OutArray, dtype: DType, key: bigint, rows: number, cols: number, zeros: number, threads: number): void;
 }
 
-/** Every ISA id nninit knows (STYLE.md); which ones a machine runs: `nativeIsas`. */
+/** Every ISA id nninit knows (native/core/dispatch.cc); which ones a machine runs: `nativeIsas`. */
 export const ISA_IDS = ["scalar", "avx2", "avx512", "neon"] as const;
 export const BACKEND_IDS = ["native", "js"] as const;
 

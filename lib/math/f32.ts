@@ -8,7 +8,7 @@
  *
  * Sources of the constants:
  *  - log: Cephes logf.c (S. L. Moshier), minimax polynomial on [sqrt(1/2)-1, sqrt(2)-1],
- *    evaluated here in Estrin's order (shorter dependency chains; see PERF.md).
+ *    evaluated here in Estrin's order (shorter dependency chains than Horner's).
  *  - sin/cos: Cephes sinf.c / cosf.c polynomials for |x| <= pi/4.
  *  - ndtri: Wichura, Algorithm AS 241 (Appl. Statist. 1988, 37(3)), PPND7, accurate to about 1e-7
  *    (checked against scipy.special.ndtri: max relative error 1.2e-7 in float64 arithmetic).

@@ -1,6 +1,6 @@
 // Async fills (native/binding/fill_async.h).
 //
-// Lifetime rules, each one a crash seen or reasoned about (TOOLCHAIN.md §7, §8):
+// Lifetime rules, each one a crash seen or reasoned about (docs/contributing.md, "Pitfalls"; docs/safety.md §4, §5):
 // - A worker thread never writes into an ordinary ArrayBuffer: JS may transfer/detach it (and the
 //   new owner may free it) while the fill runs. It writes into `scratch`, owned here, and the main
 //   thread copies it into `out` at the end if `out` is still attached with the same length.

@@ -1,4 +1,4 @@
-// Promise-returning fills computed on nninit's pool, off the event loop (TOOLCHAIN.md §7/§8).
+// Promise-returning fills computed on nninit's pool, off the event loop (docs/contributing.md, "Pitfalls": async fills, terminated workers).
 #ifndef NNINIT_BINDING_FILL_ASYNC_H_
 #define NNINIT_BINDING_FILL_ASYNC_H_
 

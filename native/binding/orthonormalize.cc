@@ -2,7 +2,7 @@
 //
 // Sync: the checked Float32Array is copied into a float64 workspace, factored, and written back
 // only at the very end, so an error (bad argument, std::bad_alloc) leaves it unchanged.
-// Async (the lifetime rules of fill_async.cc, TOOLCHAIN.md §7, §8): `a` is read into the workspace
+// Async (the lifetime rules of fill_async.cc): `a` is read into the workspace
 // on the main thread before the Promise is returned; one pool task computes into a float32
 // scratch (running each parallel step with threads + 1 participants so that `threads` are busy
 // besides it; results never depend on the count); the main thread copies the scratch into `a` in

@@ -1,4 +1,4 @@
-// ISA implementations and runtime selection (STYLE.md: ids scalar | avx2 | avx512 | neon).
+// ISA implementations and runtime selection (ids scalar | avx2 | avx512 | neon, as ISA_IDS in lib/backend/select.ts).
 // Each implementation is compiled in its own translation unit; the CPU (and OS: xgetbv) is asked
 // once which of them may run. No N-API here.
 #ifndef NNINIT_CORE_DISPATCH_H_
