@@ -25,5 +25,5 @@ export type { DType, OutArray } from "./plan/validate.js";
 export type { BackendInfo } from "./backend/select.js";
 export { STREAM_VERSION, BLOCK_SIZE } from "./stream/version.js";
 
-/** Which backend fills arrays: {name: "native" | "js", isa, threads, loadError?}. */
+/** Which backend fills arrays: {name: "native" | "wasm" | "js", isa, threads, binary?, loadError?}. */
 export const backend = active.info;

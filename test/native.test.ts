@@ -68,7 +68,18 @@ t.test("backend reporting and environment selection", { skip }, async (t) => {
   const js = fresh({ NNINIT_BACKEND: "js" });
   t.equal(js.active.info.name, "js");
   t.match(js.active.info.loadError, /NNINIT_BACKEND=js/);
-  t.throws(() => fresh({ NNINIT_BACKEND: "gpu" }), /NNINIT_BACKEND must be one of "native", "js". Received "gpu"/);
+  t.throws(() => fresh({ NNINIT_BACKEND: "gpu" }), /NNINIT_BACKEND must be one of "native", "wasm", "js". Received "gpu"/);
+  const wasm = fresh({ NNINIT_BACKEND: "wasm" });
+  t.equal(wasm.active.info.name, "wasm", "NNINIT_BACKEND=wasm");
+  t.equal(wasm.active.info.isa, "simd128");
+  t.equal(wasm.active.info.threads, 1);
+  t.equal(wasm.nativeBinding, null, "no native binding is loaded");
+  t.match(wasm.active.info.loadError, /NNINIT_BACKEND=wasm/);
+  t.equal(wasm.active, wasm.wasmBackend, "forced: no fallback warning wrapper");
+  const noSimd = { "../lib/backend/wasm.js": { ...require("../lib/backend/wasm.js"), wasmUnavailableReason: () => "no SIMD128 here" } };
+  t.throws(() => fresh({ NNINIT_BACKEND: "wasm" }, noSimd), /NNINIT_BACKEND=wasm, but the WebAssembly backend is not available: no SIMD128 here/);
+  t.equal(fresh({}, noSimd).active.info.name, "native", "native first, wasm or not");
+  t.equal(fresh({}, noSimd).wasmBackend, null, "wasmBackend is null without SIMD128");
   t.throws(() => fresh({ NNINIT_ISA: "sse9" }), /NNINIT_ISA must be one of "scalar", "avx2", "avx512", "neon"/);
   const unsupported = ISA_IDS.find((i) => !nativeIsas.includes(i));
   if (unsupported) t.throws(() => fresh({ NNINIT_ISA: unsupported }), /is not supported by this build and CPU; valid values here/);
@@ -76,8 +87,12 @@ t.test("backend reporting and environment selection", { skip }, async (t) => {
   t.throws(() => fresh({ NNINIT_THREADS: "two" }), /NNINIT_THREADS/);
   const broken = { "../lib/backend/native.js": { ...require("../lib/backend/native.js"), loadBinding: () => { throw new Error("no build for this platform"); } } };
   const fallback = fresh({}, broken);
-  t.equal(fallback.active.info.name, "js");
+  t.equal(fallback.active.info.name, "wasm", "no native: wasm");
+  t.equal(fallback.active.info.isa, "simd128");
   t.equal(fallback.active.info.loadError, "no build for this platform");
+  const neither = fresh({}, { ...broken, ...noSimd });
+  t.equal(neither.active.info.name, "js", "no native, no SIMD128: js");
+  t.equal(neither.active.info.loadError, "no build for this platform; the WebAssembly backend is not available either: no SIMD128 here");
   t.throws(() => fresh({ NNINIT_BACKEND: "native" }, broken), /NNINIT_BACKEND=native, but the native backend did not load: no build/);
 });
 
@@ -87,10 +102,11 @@ t.test("a fallback nobody asked for warns once (NNINIT_FALLBACK), on its first f
     process.env = saved;
   });
   const broken = { "../lib/backend/native.js": { ...require("../lib/backend/native.js"), loadBinding: () => { throw new Error("no build for this platform"); } } };
-  const load = (env: Record<string, string | undefined>) => {
+  const noSimd = { "../lib/backend/wasm.js": { ...require("../lib/backend/wasm.js"), wasmUnavailableReason: () => "no SIMD128 here" } };
+  const load = (env: Record<string, string | undefined>, wasm = true) => {
     process.env = { ...saved, NNINIT_BACKEND: undefined, NNINIT_NO_FALLBACK_WARNING: undefined, ...env };
     for (const [k, v] of Object.entries(process.env)) if (v === undefined) delete process.env[k];
-    return t.mockRequire("../lib/backend/select.js", broken) as typeof import("../lib/backend/select.js");
+    return t.mockRequire("../lib/backend/select.js", wasm ? broken : { ...broken, ...noSimd }) as typeof import("../lib/backend/select.js");
   };
   const out = new Float32Array(64);
   const captured = capturePlan(() => normal(out, { seed: 1 }));
@@ -101,26 +117,34 @@ t.test("a fallback nobody asked for warns once (NNINIT_FALLBACK), on its first f
   t.teardown(() => void process.off("warning", listener));
   const settle = () => new Promise<void>((r) => setImmediate(r));
 
-  const s = load({});
-  t.equal(s.active.info.name, "js");
-  await settle();
-  t.equal(warnings.length, 0, "loading does not warn");
-  s.active.fill(captured.plan, out);
-  s.active.fill(captured.plan, out);
-  await s.active.fillAsync(captured.plan, out);
-  s.active.orthonormalize(new Float32Array(4), 2, 2, 1, false, 0);
-  await settle();
-  t.equal(warnings.length, 1, "one warning over four calls");
-  t.equal((warnings[0] as Error & { code?: string }).code, "NNINIT_FALLBACK");
-  t.match(warnings[0]?.message, /npm rebuild nninit/);
-  t.match((warnings[0] as Error & { detail?: string }).detail, /Reason: no build for this platform/);
-  t.same(Array.from(out), Array.from(normal(new Float32Array(64), { seed: 1 })), "the fallback's fill is the reference");
-
-  for (const env of [{ NNINIT_NO_FALLBACK_WARNING: "1" }, { NNINIT_BACKEND: "js" }]) {
+  // without native: wasm (this engine has SIMD128), and js where wasm is unavailable too
+  for (const [wasm, name, says] of [[true, "wasm", /fills run on the WebAssembly backend \(the same bits, slower than native\)/],
+    [false, "js", /fills run on the pure-TypeScript backend \(the same bits, several times slower\)/]] as const) {
     warnings.length = 0;
-    load(env).active.fill(captured.plan, out);
+    out.fill(0);
+    const s = load({}, wasm);
+    t.equal(s.active.info.name, name);
     await settle();
-    t.equal(warnings.length, 0, `no warning with ${JSON.stringify(env)}`);
+    t.equal(warnings.length, 0, "loading does not warn");
+    s.active.fill(captured.plan, out);
+    s.active.fill(captured.plan, out);
+    await s.active.fillAsync(captured.plan, out);
+    s.active.orthonormalize(new Float32Array(4), 2, 2, 1, false, 0);
+    await settle();
+    t.equal(warnings.length, 1, `${name}: one warning over four calls`);
+    t.equal((warnings[0] as Error & { code?: string }).code, "NNINIT_FALLBACK");
+    t.match(warnings[0]?.message, says, "it names the backend used");
+    t.match(warnings[0]?.message, /npm rebuild nninit/);
+    t.match((warnings[0] as Error & { detail?: string }).detail, /Reason: no build for this platform/);
+    t.same(Array.from(out), Array.from(normal(new Float32Array(64), { seed: 1 })), `the ${name} fallback's fill is the reference`);
+  }
+
+  for (const env of [{ NNINIT_NO_FALLBACK_WARNING: "1" }, { NNINIT_BACKEND: "js" }, { NNINIT_BACKEND: "wasm" }]) {
+    warnings.length = 0;
+    const s = load(env);
+    s.active.fill(captured.plan, out);
+    await settle();
+    t.equal(warnings.length, 0, `no warning with ${JSON.stringify(env)} (${s.active.info.name})`);
   }
 });
 

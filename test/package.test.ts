@@ -149,7 +149,7 @@ function main(): void {
     t.same(scalar.hashes, js.hashes, "the prebuild's scalar kernels too");
     // A musl system (node-gyp-build reads LIBC=musl as Alpine would report it) must not pick the glibc binary.
     const musl = JSON.parse(run(process.execPath, ["-p", `JSON.stringify(require("nninit").backend)`], p.dir, { LIBC: "musl", NNINIT_NO_FALLBACK_WARNING: "1" }));
-    t.equal(musl.name, "js", "on musl the glibc-tagged prebuild is not loaded");
+    t.equal(musl.name, "wasm", "on musl the glibc-tagged prebuild is not loaded (the WebAssembly backend runs)");
     t.match(musl.loadError, /libc=musl/, "and loadError says which libc was looked for");
     const version = run(join(p.dir, "node_modules", ".bin", "nninit"), ["--version"], p.dir).trim();
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
@@ -220,11 +220,12 @@ function main(): void {
       require("nninit/promises").uniform(new Float32Array(64), { seed: 3 }).then(() => setImmediate(() =>
         console.log(JSON.stringify({ backend: n.backend, before, warnings }))));`;
     const warned = JSON.parse(run(process.execPath, ["-e", probe], p.dir));
-    t.equal(warned.backend.name, "js");
+    t.equal(warned.backend.name, "wasm", "the fallback is the WebAssembly backend");
     t.match(warned.backend.loadError, /No native build was found for platform=linux/, "backend.loadError says why");
     t.equal(warned.before, 0, "loading alone does not warn");
     t.equal(warned.warnings.length, 1, "exactly one warning over three fills");
     t.equal(warned.warnings[0]?.code, "NNINIT_FALLBACK");
+    t.match(warned.warnings[0]?.message, /fills run on the WebAssembly backend/, "it names the backend used");
     t.match(warned.warnings[0]?.message, /npm rebuild nninit/, "it names the command that gets the native backend");
     t.match(warned.warnings[0]?.message, /NNINIT_NO_FALLBACK_WARNING=1/, "and how to silence it");
     t.match(warned.warnings[0]?.detail, /No native build was found/, "and the reason");
@@ -234,8 +235,9 @@ function main(): void {
     }
     const cases = JSON.parse(run(process.execPath, ["parity-cases.cjs"], p.dir, { NNINIT_NO_FALLBACK_WARNING: "1" }));
     const reference = JSON.parse(run(process.execPath, ["parity-cases.cjs"], p.dir, { NNINIT_BACKEND: "js" }));
-    t.same(cases.hashes, reference.hashes, "the fallback gives the same bits");
-    t.match(run(join(p.dir, "node_modules", ".bin", "nninit"), ["--version"], p.dir, { NNINIT_NO_FALLBACK_WARNING: "1" }), /^nninit \S+ \(stream v1, js backend\)/, "nninit --version names the backend");
+    t.equal(cases.backend.name, "wasm");
+    t.same(cases.hashes, reference.hashes, "the fallback (wasm) gives the pure-TS bits");
+    t.match(run(join(p.dir, "node_modules", ".bin", "nninit"), ["--version"], p.dir, { NNINIT_NO_FALLBACK_WARNING: "1" }), /^nninit \S+ \(stream v1, wasm backend simd128\)/, "nninit --version names the backend");
   });
 
   const consumer = (): string => (projects.with.ok ? projects.with.dir : projects.without.dir);

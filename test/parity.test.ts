@@ -1,12 +1,17 @@
 /**
- * Native vs pure-TypeScript parity, byte for byte (docs/stream.md: the native kernels must match
- * lib/backend/jsKernels.ts bit for bit). Every kernel x dtype x key x offset x size is filled by
- * the JS reference once, then by every native ISA this machine supports x threads {1,2,3,7}, into a
- * subarray of a larger buffer whose canary words around the target must stay untouched.
- * Comparisons are on raw bytes (Buffer.compare of the views), never with a tolerance.
+ * Native and WebAssembly vs pure-TypeScript parity, byte for byte (docs/stream.md: the native
+ * kernels and their wasm32 SIMD128 build must match lib/backend/jsKernels.ts bit for bit). Every
+ * kernel x dtype x key x offset x size is filled by the JS reference once, then by every native
+ * ISA this machine supports x threads {1,2,3,7} and by the wasm backend, into a subarray of a
+ * larger buffer whose canary words around the target must stay untouched. Comparisons are on raw
+ * bytes (Buffer.compare of the views), never with a tolerance. The wasm backend fills in chunks of
+ * its scratch size (65536 elements): sizes and offsets here cut both blocks and chunks.
  */
 import t from "tap";
-import { jsBackend, nativeBackendFor, nativeBinding, nativeIsas } from "../lib/backend/select.js";
+import { createHash } from "node:crypto";
+import { jsBackend, nativeBackendFor, nativeBinding, nativeIsas, wasmBackend } from "../lib/backend/select.js";
+import { fillConstantWasm, wasmInstance } from "../lib/backend/wasm.js";
+import { WASM_BASE64, WASM_BYTES, WASM_SHA256 } from "../lib/backend/wasmModule.js";
 import type { FillPlan, RandomPlan } from "../lib/plan/plan.js";
 import type { DType, OutArray } from "../lib/plan/validate.js";
 import { truncNormalParams } from "../lib/api/truncNormal.js";
@@ -55,7 +60,7 @@ function checkAgainst(expected: OutArray, plan: FillPlan, fill: (out: OutArray) 
   let i = 0;
   while (a[i] === b[i]) i++;
   const e = Math.floor(i / big.BYTES_PER_ELEMENT);
-  return `first difference at element ${e}: js ${expected[e]} native ${target[e]}`;
+  return `first difference at element ${e}: js ${expected[e]} got ${target[e]}`;
 }
 
 function reference(plan: FillPlan, n: number): OutArray {
@@ -65,6 +70,18 @@ function reference(plan: FillPlan, n: number): OutArray {
 }
 
 const skip = nativeBinding === null ? `native backend not loaded: ${jsBackend.info.loadError}` : false;
+const skipWasm = wasmBackend === null ? "no WebAssembly SIMD128 in this engine" : false;
+const skipBoth = skip !== false && skipWasm !== false ? `${skip}; ${skipWasm}` : false;
+
+/** The fills compared with the reference: every native ISA x `threads`, and wasm (one thread). */
+function targets(threads: number[]): { name: string; fill: (plan: FillPlan, out: OutArray) => void }[] {
+  const list: { name: string; fill: (plan: FillPlan, out: OutArray) => void }[] = [];
+  for (const isa of nativeIsas) {
+    for (const th of threads) list.push({ name: `${isa} threads=${th}`, fill: (plan, out) => nativeBackendFor(isa).fill({ ...plan, threads: th }, out) });
+  }
+  if (wasmBackend !== null) list.push({ name: "wasm", fill: (plan, out) => wasmBackend!.fill(plan, out) });
+  return list;
+}
 
 t.test("native backend is loaded and reports its ISAs", { skip }, async (t) => {
   t.ok(nativeIsas.length > 0);
@@ -72,7 +89,8 @@ t.test("native backend is loaded and reports its ISAs", { skip }, async (t) => {
 });
 
 for (const kernel of KERNELS) {
-  t.test(`${kernel}: native === js, every ISA, dtype, key, offset, size and thread count`, { skip }, async (t) => {
+  t.test(`${kernel}: native and wasm === js, every ISA, dtype, key, offset, size and thread count`, { skip: skipBoth }, async (t) => {
+    const fills = targets(THREADS);
     const failures: string[] = [];
     let compared = 0;
     for (const dtype of DTYPES) {
@@ -86,61 +104,89 @@ for (const kernel of KERNELS) {
               if (n > 3 * B + 5 && offset !== 0 && offset !== B + 3 && offset !== 2 ** 40 + 3) continue;
               const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(params), key, offset, dtype, threads: 0 };
               const expected = reference(plan, n);
-              for (const isa of nativeIsas) {
-                for (const threads of THREADS) {
-                  const p = { ...plan, threads };
-                  const err = checkAgainst(expected, p, (out) => nativeBackendFor(isa).fill(p, out));
-                  compared++;
-                  if (err !== null) failures.push(`${isa} ${dtype} params#${pi} key=${key} offset=${offset} n=${n} threads=${threads}: ${err}`);
-                }
+              for (const { name, fill } of fills) {
+                const err = checkAgainst(expected, plan, (out) => fill(plan, out));
+                compared++;
+                if (err !== null) failures.push(`${name} ${dtype} params#${pi} key=${key} offset=${offset} n=${n}: ${err}`);
               }
             }
           }
         }
       });
     }
-    t.same(failures.slice(0, 20), [], `${compared} native fills compared with the JS reference`);
+    t.same(failures.slice(0, 20), [], `${compared} fills (${fills.map((f) => f.name).join(", ")}) compared with the JS reference`);
     t.equal(failures.length, 0);
   });
 }
 
-t.test("large fills (streaming stores, several tasks) and unaligned targets", { skip }, async (t) => {
+t.test("large fills (streaming stores, several tasks, many wasm chunks) and unaligned targets", { skip: skipBoth }, async (t) => {
   const cases: [KernelId, DType, number, number][] = [
     ["uniform", "float32", (4 << 20) + 123, 4099], // >= 16 MiB: streaming stores
     ["uniform", "float64", (2 << 20) + 7, 0],
     ["normal", "bfloat16", (1 << 20) + 3, 5],
     ["truncNormal", "float16", (1 << 19) + 1, 2 ** 45 + 17],
+    ["normal", "float32", 3 * 65536 + 1, 65536 - 1], // wasm: chunk ends one element past a chunk
+    ["truncNormal", "float64", 2 * 65536, 4096 * 16 + 1],
   ];
   for (const [kernel, dtype, n, offset] of cases) {
     const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(PARAMS[kernel][0]), key: 7n, offset, dtype, threads: 0 };
     const expected = reference(plan, n);
-    for (const isa of nativeIsas) {
-      for (const threads of [1, 2, 3]) {
-        const p = { ...plan, threads };
-        t.equal(checkAgainst(expected, p, (out) => nativeBackendFor(isa).fill(p, out)), null, `${kernel} ${dtype} n=${n} ${isa} threads=${threads}`);
-      }
+    for (const { name, fill } of targets([1, 2, 3])) {
+      t.equal(checkAgainst(expected, plan, (out) => fill(plan, out)), null, `${kernel} ${dtype} n=${n} offset=${offset} ${name}`);
     }
     // a destination that is only element-aligned (not 16-byte aligned)
-    const big = new CTOR[dtype](n + 1);
-    nativeBackendFor(nativeIsas[0]).fill({ ...plan, threads: 2 }, big.subarray(1));
-    t.ok(bytes(big.subarray(1)).equals(bytes(expected)), `${kernel} ${dtype} unaligned target`);
+    for (const [name, fill] of [
+      ["native", nativeBinding === null ? null : (p: FillPlan, o: OutArray) => nativeBackendFor(nativeIsas[0]).fill({ ...p, threads: 2 }, o)],
+      ["wasm", wasmBackend === null ? null : (p: FillPlan, o: OutArray) => wasmBackend!.fill(p, o)],
+    ] as const) {
+      if (fill === null) continue;
+      const big = new CTOR[dtype](n + 1);
+      fill(plan, big.subarray(1));
+      t.ok(bytes(big.subarray(1)).equals(bytes(expected)), `${kernel} ${dtype} unaligned target (${name})`);
+    }
   }
 });
 
-t.test("offset at the end of the safe range", { skip }, async (t) => {
+t.test("wasm: the module is the committed one, and its fill is a pure function of the index", { skip: skipWasm }, async (t) => {
+  const bytesOf = Buffer.from(WASM_BASE64, "base64");
+  t.equal(bytesOf.length, WASM_BYTES);
+  t.equal(createHash("sha256").update(bytesOf).digest("hex"), WASM_SHA256, "lib/backend/wasmModule.ts's bytes match its SHA-256");
+  t.equal(wasmBackend!.info.name, "wasm");
+  t.equal(wasmBackend!.info.isa, "simd128");
+  t.equal(wasmInstance().elems, 65536, "the scratch chunk the sizes here are chosen around");
+  // a long fill equals the concatenation of fills of its pieces, cut anywhere
+  for (const kernel of KERNELS) {
+    const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(PARAMS[kernel][0]), key: 99n, offset: 12345, dtype: "float32", threads: 0 };
+    const whole = new Float32Array(150_000);
+    wasmBackend!.fill(plan, whole);
+    const pieces = new Float32Array(whole.length);
+    for (const [a, b] of [[0, 1], [1, 4000], [4000, 70001], [70001, 70002], [70002, 150_000]]) {
+      wasmBackend!.fill({ ...plan, offset: plan.offset + a }, pieces.subarray(a, b));
+    }
+    t.ok(bytes(pieces).equals(bytes(whole)), `${kernel}: pieces === whole`);
+  }
+  // bad arguments are refused by the module (it never writes out of range)
+  const x = wasmInstance().x;
+  t.equal(x.nninit_fill(x.nninit_scratch(), 1, 4, 0, x.nninit_params(), 0, 0, 0, 0), -1, "dtype 4");
+  t.equal(x.nninit_fill(x.nninit_scratch(), 1, 0, 3, x.nninit_params(), 0, 0, 0, 0), -1, "kernel 3");
+  t.equal(x.nninit_fill(x.nninit_scratch(), 2, 0, 0, x.nninit_params(), 0, 0, 0x200000, 0xffffffff), -1, "offset + n > 2^53");
+  t.equal(x.nninit_fill_constant(x.nninit_scratch(), 1, -1, 0), -1, "constant dtype -1");
+});
+
+t.test("offset at the end of the safe range", { skip: skipBoth }, async (t) => {
   for (const n of [1, 9, B + 1]) {
     const offset = Number.MAX_SAFE_INTEGER - n;
     for (const kernel of KERNELS) {
       const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(PARAMS[kernel][0]), key: 3n, offset, dtype: "float32", threads: 2 };
       const expected = reference(plan, n);
-      for (const isa of nativeIsas) {
-        t.equal(checkAgainst(expected, plan, (out) => nativeBackendFor(isa).fill(plan, out)), null, `${kernel} n=${n} ${isa}`);
+      for (const { name, fill } of targets([2])) {
+        t.equal(checkAgainst(expected, plan, (out) => fill(plan, out)), null, `${kernel} n=${n} ${name}`);
       }
     }
   }
 });
 
-t.test("constant fills: native === js for every dtype, including float16 subnormals and overflow", { skip }, async (t) => {
+t.test("constant fills: native and wasm === js for every dtype, including float16 subnormals and overflow", { skip: skipBoth }, async (t) => {
   const values = [0, -0, 1, 1.5, -2.75, 1e-7, -3e-8, 6e-5, 65504, 65519, 65520, 1e5, 3.4e38, -1e-40, 0.1];
   for (const dtype of DTYPES) {
     for (const value of values) {
@@ -148,15 +194,18 @@ t.test("constant fills: native === js for every dtype, including float16 subnorm
         if (n > 65537 && value !== 1.5) continue;
         const plan: FillPlan = { kind: "constant", value: dtype === "float64" ? value : f(value), dtype, threads: 0 };
         const expected = reference(plan, n);
-        for (const isa of nativeIsas) {
-          for (const threads of [1, 3]) {
-            const p = { ...plan, threads };
-            t.equal(checkAgainst(expected, p, (out) => nativeBackendFor(isa).fill(p, out)), null, `${dtype} ${value} n=${n} ${isa} threads=${threads}`);
-          }
+        for (const { name, fill } of targets([1, 3])) {
+          t.equal(checkAgainst(expected, plan, (out) => fill(plan, out)), null, `${dtype} ${value} n=${n} ${name}`);
+        }
+        // the module's own constant fill (the backend uses TypedArray.fill; lib/backend/wasm.ts)
+        if (wasmBackend !== null && n <= 65536 && plan.kind === "constant") {
+          const code = DTYPES.indexOf(dtype);
+          t.equal(checkAgainst(expected, plan, (out) => fillConstantWasm(out, code, plan.value)), null, `${dtype} ${value} n=${n} nninit_fill_constant`);
         }
       }
     }
   }
+  if (nativeBinding === null) return;
   // streamFill (the bench's limit row) writes the value everywhere, aligned or not
   const big = new Float32Array((5 << 20) + 3);
   nativeBinding!.streamFill(big.subarray(1, big.length - 1), 2.5, 2);

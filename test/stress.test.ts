@@ -19,7 +19,7 @@ import * as nn from "../lib/index.js";
 import * as promises from "../lib/promises.js";
 import { initModel } from "../lib/model/index.js";
 import { capturePlan } from "../lib/api/execute.js";
-import { jsBackend, nativeBackendFor, nativeBinding, nativeIsas } from "../lib/backend/select.js";
+import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas } from "../lib/backend/select.js";
 import type { DType, OutArray } from "../lib/plan/validate.js";
 
 const root = resolve(__dirname, "..");
@@ -383,7 +383,7 @@ const code = ${JSON.stringify(WORKER)};
 t.test("workers that end right after their last async fill, nninit never loaded on the main thread: no crash", async (t) => {
   const r = await child(WORKERS_ONLY);
   t.same({ code: r.code, signal: r.signal }, { code: 0, signal: null }, `exit 0, no signal${r.stderr ? `; stderr: ${r.stderr.slice(0, 300)}` : ""}`);
-  t.same(JSON.parse(r.stdout.trim() || "[]"), [nativeBinding === null ? "js" : "native"], "144 workers, each on the backend this process has");
+  t.same(JSON.parse(r.stdout.trim() || "[]"), [active.info.name], "144 workers, each on the backend this process has");
 });
 
 t.test("process exit while async fills run: the expected exit code, never a signal", async (t) => {

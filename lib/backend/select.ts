@@ -1,32 +1,36 @@
 /**
- * Backend selection, once, when nninit loads. The pure-TypeScript backend is the reference and is
- * always available; the native backend (native/, see lib/backend/native.ts) is used when its
- * binary loads: one built from source into build/Release, else the package's prebuild for this
- * platform (prebuilds/<platform>-<arch>/, scripts/prebuilds.sh). Environment variables (read
+ * Backend selection, once, when nninit loads, best first: native, wasm, js. The native backend
+ * (native/, see lib/backend/native.ts) is used when its binary loads: one built from source into
+ * build/Release, else the package's prebuild for this platform (prebuilds/<platform>-<arch>/,
+ * scripts/prebuilds.sh). Else the WebAssembly backend (lib/backend/wasm.ts: the same kernels
+ * compiled to wasm32 + SIMD128, one thread) when the engine has WebAssembly SIMD128. The
+ * pure-TypeScript backend is the reference and is always available. Environment variables (read
  * here, at import):
- *   NNINIT_BACKEND=native|js  forces one (native forced but not loadable: throws with the reason)
+ *   NNINIT_BACKEND=native|wasm|js  forces one (forced but not available: throws with the reason)
  *   NNINIT_ISA=<id>           the native kernels' instruction set (scalar | avx2 | avx512 | neon)
  *   NNINIT_THREADS=<n>        the native backend's default thread count (1..1024)
  *   NNINIT_NO_FALLBACK_WARNING=1  silences the NNINIT_FALLBACK warning (below)
  * An unknown or unsupported value throws at import and lists the valid ones.
  *
- * Falling back to the JS backend without being asked to (no binary for this platform, or one that
- * does not load) is said once: the first fill emits a process warning with code NNINIT_FALLBACK,
- * naming the reason and how to get the native backend. `backend.loadError` keeps the reason.
+ * Falling back to the wasm or JS backend without being asked to (no binary for this platform, or
+ * one that does not load) is said once: the first fill emits a process warning with code
+ * NNINIT_FALLBACK, naming the backend used, the reason and how to get the native backend.
+ * `backend.loadError` keeps the reason.
  */
 import type { AbortSignalLike } from "../api/execute.js";
 import type { FillPlan } from "../plan/plan.js";
 import type { DType, OutArray } from "../plan/validate.js";
 import { fillJs, fillJsAsync, orthonormalizeJs, orthonormalizeJsAsync, sparseZerosJs } from "./js.js";
 import { createNativeBackend, loadBinding, type NativeBinding } from "./native.js";
+import { createWasmBackend, wasmUnavailableReason } from "./wasm.js";
 
 /** What `nninit.backend` reports. */
 export interface BackendInfo {
-  /** "native" (C++ SIMD core) or "js" (pure TypeScript). */
-  name: "native" | "js";
-  /** The instruction set of the native kernels (e.g. "avx2"), or null for the JS backend. */
+  /** "native" (C++ SIMD core), "wasm" (the same kernels in WebAssembly SIMD128) or "js" (pure TypeScript). */
+  name: "native" | "wasm" | "js";
+  /** The instruction set of the kernels: native's (e.g. "avx2"), "simd128" for wasm, null for the JS backend. */
   isa: string | null;
-  /** Worker threads the native backend uses by default (1 for the JS backend). */
+  /** Worker threads the native backend uses by default (1 for the wasm and JS backends). */
   threads: number;
   /** Why the native backend is not active, when it is not. */
   loadError?: string;
@@ -67,7 +71,7 @@ export interface Backend {
 
 /** Every ISA id nninit knows (native/core/dispatch.cc); which ones a machine runs: `nativeIsas`. */
 export const ISA_IDS = ["scalar", "avx2", "avx512", "neon"] as const;
-export const BACKEND_IDS = ["native", "js"] as const;
+export const BACKEND_IDS = ["native", "wasm", "js"] as const;
 
 function makeJsBackend(loadError?: string): Backend {
   return {
@@ -102,19 +106,38 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Loads and configures the binding, or says why not (`fallback`: not asked for by NNINIT_BACKEND). */
-function choose(): { binding: NativeBinding | null; path?: string; loadError?: string; fallback?: boolean } {
+interface Choice {
+  binding: NativeBinding | null;
+  path?: string;
+  /** Why native is not active (wasm and js report it as `loadError`). */
+  loadError?: string;
+  /** Whether the wasm backend runs (else native or js). */
+  wasm?: boolean;
+  /** Not asked for by NNINIT_BACKEND: the first fill warns. */
+  fallback?: boolean;
+}
+
+/** Loads and configures the binding, or says why not and which backend runs instead. */
+function choose(): Choice {
   const forced = envChoice("NNINIT_BACKEND", BACKEND_IDS);
   const isa = envChoice("NNINIT_ISA", ISA_IDS);
   const threads = envThreads();
   if (forced === "js") return { binding: null, loadError: "NNINIT_BACKEND=js selects the pure-TypeScript backend" };
+  if (forced === "wasm") {
+    const reason = wasmUnavailableReason();
+    if (reason !== undefined) throw new Error(`NNINIT_BACKEND=wasm, but the WebAssembly backend is not available: ${reason}`);
+    return { binding: null, loadError: "NNINIT_BACKEND=wasm selects the WebAssembly backend", wasm: true };
+  }
   let binding: NativeBinding;
   let path: string;
   try {
     ({ binding, path } = loadBinding());
   } catch (err) {
     if (forced === "native") throw new Error(`NNINIT_BACKEND=native, but the native backend did not load: ${message(err)}`);
-    return { binding: null, loadError: message(err).trim(), fallback: true };
+    const loadError = message(err).trim();
+    const reason = wasmUnavailableReason();
+    if (reason === undefined) return { binding: null, loadError, wasm: true, fallback: true };
+    return { binding: null, loadError: `${loadError}; the WebAssembly backend is not available either: ${reason}`, fallback: true };
   }
   if (isa !== undefined) {
     const supported = binding.info().isas;
@@ -130,13 +153,22 @@ function choose(): { binding: NativeBinding | null; path?: string; loadError?: s
 /** The NNINIT_FALLBACK warning's code; NNINIT_NO_FALLBACK_WARNING=1 (or node --disable-warning=NNINIT_FALLBACK) silences it. */
 export const FALLBACK_WARNING = "NNINIT_FALLBACK";
 
-/** Emits the NNINIT_FALLBACK warning for `reason` (once per process: see warnOnFirstUse). */
-export function emitFallbackWarning(reason: string): void {
+/** What the NNINIT_FALLBACK warning says each fallback backend is. */
+const FALLBACK_NAMES = {
+  wasm: "the WebAssembly backend (the same bits, slower than native)",
+  js: "the pure-TypeScript backend (the same bits, several times slower)",
+} as const;
+
+/**
+ * Emits the NNINIT_FALLBACK warning for `reason` (once per process: see warnOnFirstUse); `used` is
+ * the backend that runs instead of native.
+ */
+export function emitFallbackWarning(reason: string, used: "wasm" | "js" = "js"): void {
   if (process.env.NNINIT_NO_FALLBACK_WARNING === "1") return;
   process.emitWarning(
-    "nninit: the native backend did not load, so fills run on the pure-TypeScript backend (the same bits, " +
-      "several times slower). On a platform without a prebuilt binary, install a C++ toolchain (a compiler, " +
-      "make, Python) and run `npm rebuild nninit`. Set NNINIT_NO_FALLBACK_WARNING=1 to silence this warning.",
+    `nninit: the native backend did not load, so fills run on ${FALLBACK_NAMES[used]}. On a platform ` +
+      "without a prebuilt binary, install a C++ toolchain (a compiler, make, Python) and run `npm rebuild nninit`. " +
+      "Set NNINIT_NO_FALLBACK_WARNING=1 to silence this warning.",
     { code: FALLBACK_WARNING, detail: `Reason: ${reason.replace(/\s+/g, " ")}` },
   );
 }
@@ -169,6 +201,13 @@ export const nativeIsas: readonly string[] = chosen.binding === null ? [] : chos
 /** The pure-TypeScript reference backend. */
 export const jsBackend: Backend = makeJsBackend(chosen.loadError);
 
+/**
+ * The WebAssembly backend, or null where the engine has no WebAssembly SIMD128 (it is created
+ * whatever backend is active, for tests and benches; its module is compiled on its first fill).
+ */
+export const wasmBackend: Backend | null =
+  wasmUnavailableReason() === undefined ? createWasmBackend(chosen.wasm === true ? chosen.loadError : undefined) : null;
+
 /** The native backend with the environment's default ISA, or null. */
 export const nativeBackend: Backend | null = chosen.binding === null ? null : createNativeBackend(chosen.binding, undefined, chosen.path);
 
@@ -178,9 +217,14 @@ export function nativeBackendFor(isa: string): Backend {
   return createNativeBackend(chosen.binding, isa);
 }
 
+function fallbackBackend(): Backend {
+  const backend = chosen.wasm === true ? (wasmBackend as Backend) : jsBackend;
+  if (chosen.fallback !== true) return backend;
+  return warnOnFirstUse(backend, () => emitFallbackWarning(chosen.loadError ?? "", backend.info.name === "wasm" ? "wasm" : "js"));
+}
+
 /**
- * The active backend: native, else JS; a JS backend that nobody asked for warns on its first fill
- * (FALLBACK_WARNING).
+ * The active backend: native, else wasm, else JS; a wasm or JS backend that nobody asked for warns
+ * on its first fill (FALLBACK_WARNING).
  */
-export const active: Backend =
-  nativeBackend ?? (chosen.fallback === true ? warnOnFirstUse(jsBackend, () => emitFallbackWarning(chosen.loadError ?? "")) : jsBackend);
+export const active: Backend = nativeBackend ?? fallbackBackend();
