@@ -9,9 +9,12 @@
  * checking that `out` is still attached (a transferred buffer makes the Promise reject).
  * Matrix methods: `orthogonal` draws and factors off the event loop (Backend.orthonormalizeAsync)
  * into memory of its own and copies into `out` at the end; `sparse` is the async normal fill plus
- * the zeroing (Backend.sparseZeros, synchronous) on the main thread; `eye`, `dirac` and `zca`
- * compute on the main thread (zca's eigensolver is TypeScript) and resolve with the synchronous
- * result.
+ * the zeroing (Backend.sparseZeros, synchronous) on the main thread, into memory of its own that
+ * is copied into an ordinary `out` at the end (a shared one is filled in place); `eye`, `dirac`
+ * and `zca` compute on the main thread (zca's eigensolver is TypeScript) and resolve with the
+ * synchronous result. One rule for every method (docs/safety.md §9): the fill writes exactly the
+ * elements `out` had when it was checked, and an ordinary `out` that lost some of them meanwhile
+ * (detached, transferred, shrunk) makes the Promise reject with ERR_INVALID_STATE, nothing written.
  *
  * Every function takes `signal` (an AbortSignal) in its options. Already aborted: the Promise
  * rejects with `signal.reason` once the arguments are checked, and nothing is written (no stream
@@ -19,7 +22,9 @@
  * started, and the Promise rejects with the reason once no thread writes any more; an ordinary
  * `out` is then unchanged, a SharedArrayBuffer-backed one may hold some finished blocks (each of
  * them correct). Aborted after the fill completed: no effect. The JS backend fills in one piece
- * on the main thread, so it honours an abort that comes before the fill starts.
+ * on the main thread, so it honours an abort that comes before the fill starts. The signal is
+ * read only through the built-in AbortSignal members, and backends see a signal of nninit's own
+ * that follows it (lib/api/execute.ts withSignal): none of the caller's overrides runs.
  */
 import * as sync from "./index.js";
 import { active } from "./backend/select.js";

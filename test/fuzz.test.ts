@@ -11,9 +11,16 @@
  * - invalid calls: one argument made bad (wrong type, NaN/±Infinity, beyond float32, negative or
  *   fractional sizes, shape/length mismatch, offsets past the end, unknown keys and enum values,
  *   seeds out of range, detached outputs, getters that throw or detach `out` mid-call, look-alike
- *   Generators) must throw a TypeError/RangeError with Node's code whose message names the
- *   argument (a getter's own error propagates as is), promises must reject instead, and `out`
- *   (with its canaries) and the Generator must stay unchanged;
+ *   Generators, look-alike arrays (Proxies, prototype-only objects, subclasses of other types,
+ *   subclasses whose `length` lies about a wrong true length), look-alike options (inherited,
+ *   class instances, Maps) and look-alike signals) must throw a TypeError/RangeError with Node's
+ *   code whose message names the argument (a getter's own error propagates as is), promises must
+ *   reject instead, and `out` (with its canaries) and the Generator must stay unchanged;
+ * - look-alikes in valid calls (issue 15): `out` may be a subclass or carry own properties whose
+ *   length/buffer/byteOffset getters and set/fill/subarray methods lie, options may have a null
+ *   prototype or non-enumerable properties, and the promises call may get a real AbortSignal
+ *   whose own or inherited members detach `out`: the bytes must still equal the reference built
+ *   from a plain array and plain options, and none of those getters or methods may run;
  * - shard splits concatenate to the whole fill; Generator sequences replay after manualSeed;
  *   model shards reassemble to initModel's tensor; computeFans/calculateGain match their formulas;
  * - the raw binding, called with random argument vectors, throws only TypeError/RangeError and
@@ -163,6 +170,12 @@ interface Case {
   pad: number;
   /** Index into nativeIsas (mod its length). */
   isa: number;
+  /** `out` is a plain typed array, a lying subclass instance, or one with lying own properties. */
+  lookalike: Lookalike;
+  /** The options bag: a plain object, a null-prototype one, or one with non-enumerable properties. */
+  optionsStyle: OptionsStyle;
+  /** The promises call gets a real AbortSignal whose own or inherited members detach `out`. */
+  hostileSignal: "none" | "own" | "inherited";
 }
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -199,6 +212,78 @@ const keyArb: fc.Arbitrary<Key> = fc.oneof(
   fc.bigInt({ min: 0n, max: U64 }).map((seed): Key => ({ mode: "generator", seed })),
 );
 
+// ---- look-alikes (issue 15) ---------------------------------------------------------------------
+type Lookalike = "none" | "subclass" | "ownProps";
+type OptionsStyle = "plain" | "nullProto" | "hidden";
+const lookArb = fc.record({
+  lookalike: fc.constantFrom<Lookalike>("none", "none", "subclass", "ownProps"),
+  optionsStyle: fc.constantFrom<OptionsStyle>("plain", "plain", "nullProto", "hidden"),
+  hostileSignal: fc.constantFrom<"none" | "own" | "inherited">("none", "none", "own", "inherited"),
+});
+/** A case's plain twin: a plain typed array and plain options (the reference of a look-alike call). */
+const plain = <C extends { lookalike: Lookalike; optionsStyle: OptionsStyle; hostileSignal: string }>(c: C): C =>
+  ({ ...c, lookalike: "none", optionsStyle: "plain", hostileSignal: "none" });
+/** Every look-alike getter or method that ran (a valid call must run none of them). */
+const tripped: string[] = [];
+/** Makes `target`'s typed-array getters and methods lie (and record that they ran). */
+function lie(target: object, kind: string): void {
+  const rec = (name: string) => void tripped.push(`${kind} ${name}`);
+  for (const name of ["length", "byteLength", "byteOffset"]) {
+    Object.defineProperty(target, name, { configurable: true, get() { rec(name); return 3; } });
+  }
+  Object.defineProperty(target, "buffer", { configurable: true, get() { rec("buffer"); return new ArrayBuffer(64); } });
+  for (const name of ["set", "fill", "subarray", "slice", "copyWithin", "map", "forEach", "every", Symbol.iterator]) {
+    Object.defineProperty(target, name, { configurable: true, writable: true, value() { rec(String(name)); throw new Error(`out.${String(name)} ran`); } });
+  }
+  Object.defineProperty(target, "constructor", { configurable: true, get() { rec("constructor"); return Object; } });
+}
+const HOSTILE = new Map<Ctor, Ctor>();
+/** A subclass of `ctor` whose getters and methods lie (and whose species is not a typed array). */
+function hostileClass(ctor: Ctor): Ctor {
+  let sub = HOSTILE.get(ctor);
+  if (sub === undefined) {
+    sub = class extends (ctor as Float32ArrayConstructor) {} as unknown as Ctor;
+    lie(sub.prototype, "subclass");
+    Object.defineProperty(sub, Symbol.species, { get() { tripped.push("subclass species"); return Object; } });
+    HOSTILE.set(ctor, sub);
+  }
+  return sub;
+}
+/** `out` of a case: a plain typed array or a look-alike over the same memory. */
+function makeOut(ctor: Ctor, buffer: ArrayBufferLike, byteOffset: number, length: number, look: Lookalike): OutArray {
+  if (look === "subclass") return new (hostileClass(ctor))(buffer as ArrayBuffer, byteOffset, length);
+  const out = new ctor(buffer as ArrayBuffer, byteOffset, length);
+  if (look === "ownProps") lie(out, "own");
+  return out;
+}
+/** The options object in `style`: the same own properties, on a null prototype or non-enumerable. */
+function styleOptions(options: Record<string, unknown>, style: OptionsStyle): Record<string, unknown> {
+  if (style === "plain") return options;
+  const o: Record<string, unknown> = style === "nullProto" ? Object.create(null) : {};
+  for (const [k, v] of Object.entries(options)) Object.defineProperty(o, k, { value: v, enumerable: style === "nullProto", writable: true, configurable: true });
+  return o;
+}
+/**
+ * A real AbortSignal (never aborted) whose members, own or on an inserted prototype, record that
+ * they ran and transfer `buffer` away (when it can be): the call must use none of them.
+ */
+function hostileSignal(where: "own" | "inherited", buffer: ArrayBufferLike): AbortSignal {
+  const signal = new AbortController().signal;
+  const rec = (name: string) => {
+    tripped.push(`signal ${name}`);
+    if (buffer instanceof ArrayBuffer && buffer.byteLength > 0) structuredClone(buffer, { transfer: [buffer] });
+  };
+  const target = where === "own" ? signal : Object.create(AbortSignal.prototype);
+  for (const name of ["aborted", "reason", "onabort"]) Object.defineProperty(target, name, { configurable: true, get() { rec(name); return name === "aborted" ? false : undefined; } });
+  for (const name of ["throwIfAborted", "addEventListener", "removeEventListener", "dispatchEvent"]) {
+    Object.defineProperty(target, name, { configurable: true, writable: true, value() { rec(name); } });
+  }
+  if (where === "inherited") Object.setPrototypeOf(signal, target);
+  return signal;
+}
+/** Whether two typed arrays are views of the same elements. */
+const sameMemory = (x: OutArray, y: unknown): boolean => ArrayBuffer.isView(y) && y.buffer === x.buffer && y.byteOffset === x.byteOffset && (y as OutArray).length === x.length;
+
 const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...METHODS).chain((method) => {
   const geometry = method.kind === "fan"
     ? fc.constantFrom<"torch" | "keras">("torch", "keras").chain((layout) =>
@@ -216,10 +301,11 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...METHODS).chain((method) =
     shared: fc.boolean(),
     pad: fc.integer({ min: 0, max: 9 }),
     isa: fc.nat(7),
+    look: lookArb,
   }).map((r) => ({
     method, dtype: r.dtype, explicitDtype: r.explicitDtype || r.dtype === "bfloat16" || r.dtype === "float16",
     shape: r.geometry.shape, layout: r.geometry.layout, offset: r.geometry.offset, length: r.geometry.length,
-    key: r.key, threads: r.threads, extra: r.extra, frozen: r.frozen, shared: r.shared, pad: r.pad, isa: r.isa,
+    key: r.key, threads: r.threads, extra: r.extra, frozen: r.frozen, shared: r.shared, pad: r.pad, isa: r.isa, ...r.look,
   }));
 });
 
@@ -243,13 +329,14 @@ interface Args {
   moved?: ArrayBuffer;
 }
 
-function build(c: Case): Args {
+/** `withSignal`: add the case's hostile AbortSignal (promises calls only). */
+function build(c: Case, withSignal = false): Args {
   const ctor = CTOR[c.dtype];
   const bytes = (c.length + 2 * c.pad) * ctor.BYTES_PER_ELEMENT;
   const buffer = c.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   const whole = new Uint8Array(buffer);
   whole.fill(CANARY);
-  const out = new ctor(buffer as ArrayBuffer, c.pad * ctor.BYTES_PER_ELEMENT, c.length);
+  const out = makeOut(ctor, buffer, c.pad * ctor.BYTES_PER_ELEMENT, c.length, c.lookalike);
   const { value, ...extra } = c.method.kind === "constant" ? { value: c.method.name === "constant" ? c.extra.value : undefined, ...c.extra } : { value: undefined, ...c.extra };
   const options: Record<string, unknown> = { ...extra };
   if (c.method.kind === "fan" && c.layout === "keras") options.layout = "keras";
@@ -261,12 +348,14 @@ function build(c: Case): Args {
   if (c.offset !== undefined) options.offset = c.offset;
   if (c.explicitDtype) options.dtype = c.dtype;
   if (c.threads !== undefined) options.threads = c.threads;
+  if (withSignal && c.hostileSignal !== "none") options.signal = hostileSignal(c.hostileSignal, buffer);
+  const styled = styleOptions(options, c.optionsStyle);
   const shape = c.shape === undefined ? undefined : [...c.shape];
   if (c.frozen) {
-    Object.freeze(options);
+    Object.freeze(styled);
     if (shape !== undefined) Object.freeze(shape);
   }
-  return { out, whole, shape, value, options, generator };
+  return { out, whole, shape, value, options: styled, generator };
 }
 
 function invoke(fns: Fns, m: Method, a: Args): unknown {
@@ -290,13 +379,14 @@ const stepped = (seed: bigint, n: number): bigint => (seed + BigInt(n) * GAMMA) 
 async function checkValid(c: Case): Promise<string[]> {
   const problems: string[] = [];
   const m = c.method;
-  // the reference: the plan the public call makes, run by the pure-TS backend
-  const ref = build(c);
+  tripped.length = 0;
+  // the reference: the plan the public call makes with a plain array and plain options, run by the pure-TS backend
+  const ref = build(plain(c));
   const job = capturePlan(() => invoke(SYNC, m, ref));
   let plan: FillPlan | null = null;
   if (job !== null) {
     plan = job.plan;
-    if (job.out !== ref.out) problems.push("the plan targets another array");
+    if (!sameMemory(ref.out as OutArray, job.out)) problems.push("the plan targets other memory than out's");
     jsBackend.fill(plan, job.out);
     if (plan.kind === "random") {
       const want = c.key.mode === "seed" ? BigInt(c.key.seed) : new nn.Generator(c.key.seed).nextKey();
@@ -319,21 +409,27 @@ async function checkValid(c: Case): Promise<string[]> {
   // an explicit native ISA on the same plan
   if (nativeBinding !== null && plan !== null) {
     const isa = nativeIsas[c.isa % nativeIsas.length];
-    const n = build(c);
+    const n = build(plain(c));
     nativeBackendFor(isa).fill(plan, n.out as OutArray);
     if (hex(n.whole) !== expected) problems.push(`native ${isa}: bytes differ from the JS reference`);
   }
-  // nninit/promises
-  const p = build(c);
-  const result = await invoke(ASYNC, m, p);
-  if (result !== p.out) problems.push("promise did not resolve with out");
+  // nninit/promises (with the case's hostile AbortSignal, if any)
+  const p = build(c, true);
+  try {
+    const result = await invoke(ASYNC, m, p);
+    if (result !== p.out) problems.push("promise did not resolve with out");
+  } catch (e) {
+    problems.push(`promises: rejected: ${String(e)}`);
+  }
   check("promises", p);
+  if (tripped.length > 0) problems.push(`look-alike members ran: ${[...new Set(tripped)].join(", ")}`);
   return problems;
 }
 
 const describeCase = (c: Case): string =>
   `${c.method.name} ${c.dtype}${c.shape ? ` shape [${c.shape}] ${c.layout}` : ""} offset ${c.offset} length ${c.length} ` +
-  `${c.key.mode} ${c.key.seed} threads ${c.threads} ${JSON.stringify(c.extra)}${c.frozen ? " frozen" : ""}${c.shared ? " shared" : ""}`;
+  `${c.key.mode} ${c.key.seed} threads ${c.threads} ${JSON.stringify(c.extra)}${c.frozen ? " frozen" : ""}${c.shared ? " shared" : ""}` +
+  `${c.lookalike !== "none" ? ` out ${c.lookalike}` : ""}${c.optionsStyle !== "plain" ? ` options ${c.optionsStyle}` : ""}${c.hostileSignal !== "none" ? ` signal ${c.hostileSignal}` : ""}`;
 
 // ---- valid calls ------------------------------------------------------------------------------
 const counts = { valid: 0, invalid: 0, binding: 0, shards: 0, sequences: 0, models: 0, matrixValid: 0, matrixInvalid: 0 };
@@ -376,6 +472,8 @@ interface Mutation {
   type?: ErrorClass;
   names?: string[];
   error?: unknown;
+  /** What the promises call must reject with, when it differs from the sync call (signals). */
+  promises?: { type: ErrorClass; names: string[] };
 }
 
 const setOption = (name: string, v: unknown) => (a: Args) => {
@@ -474,6 +572,7 @@ function mutationsFor(c: Case): fc.Arbitrary<Mutation>[] {
         const o = a.out as OutArray;
         a.out = new (o.constructor as Ctor)(o.length + d);
       }, RangeError, [q("out")])));
+      list.push(lyingLength(c.dtype, c.length));
     }
   }
   return list;
@@ -516,6 +615,7 @@ function outMutations(dtype: DType, shared: boolean, keys: string[], detachKeys:
       structuredClone((a.out as OutArray).buffer, { transfer: [(a.out as OutArray).buffer as ArrayBuffer] });
     }
   }, RangeError, [q("out"), "detached"])));
+  list.push(...lookalikeMutations(dtype));
   // getters: a throwing one propagates its own error; one that detaches out is caught afterwards
   const boom = new Error("boom from a getter");
   if (keys.length > 0) {
@@ -542,6 +642,81 @@ function outMutations(dtype: DType, shared: boolean, keys: string[], detachKeys:
   return list;
 }
 
+/**
+ * Look-alike arguments (issue 15): `out` as a Proxy (whose traps detach it), an object that only
+ * inherits from a typed array prototype, another typed array type posing as this one; options as
+ * an object inheriting the valid ones, a class instance with getters for them, one with own fields,
+ * a Map; `signal` as a Proxy of a real one, a prototype-only object, a duck-typed object, an
+ * AbortController (the sync API refuses every signal: a RangeError; promises: a TypeError).
+ */
+function lookalikeMutations(dtype: DType): fc.Arbitrary<Mutation>[] {
+  const q = (s: string) => `"${s}"`;
+  const ctor = CTOR[dtype];
+  const list: fc.Arbitrary<Mutation>[] = [];
+  list.push(fc.constantFrom("bare", "detaching traps").map((kind) => mutation(`look-alike out: a Proxy (${kind})`, (a) => {
+    const target = a.out as OutArray;
+    const trap = (name: string) => (...args: unknown[]) => {
+      detach(a, target);
+      return (Reflect as unknown as Record<string, (...x: unknown[]) => unknown>)[name](...args);
+    };
+    a.out = new Proxy(target, (kind === "bare" ? {} : { get: trap("get"), getPrototypeOf: trap("getPrototypeOf"), has: trap("has"), ownKeys: trap("ownKeys"), getOwnPropertyDescriptor: trap("getOwnPropertyDescriptor") }) as ProxyHandler<object>);
+  }, TypeError, [q("out"), "Proxy"])));
+  list.push(fc.constant(mutation("look-alike out: Object.create(<its type>.prototype)", (a) => { a.out = Object.create(ctor.prototype); }, TypeError, [q("out")])));
+  // (an Int32Array or Uint8Array whose prototype chain, constructor, name and toStringTag say `ctor`: instanceof passes)
+  list.push(fc.constantFrom<[Int32ArrayConstructor | Uint8ArrayConstructor, string]>([Int32Array, "Int32Array"], [Uint8Array, "Uint8Array"])
+    .map(([base, name]) => mutation(`look-alike out: a ${name} subclass posing as a ${ctor.name}`, (a) => {
+      const length = (a.out as OutArray).length;
+      const Posing = class extends (base as Int32ArrayConstructor) {};
+      Object.defineProperty(Posing, "name", { value: ctor.name });
+      Object.setPrototypeOf(Posing.prototype, ctor.prototype);
+      Object.defineProperty(Posing.prototype, Symbol.toStringTag, { get: () => ctor.name });
+      Object.defineProperty(Posing.prototype, "constructor", { value: ctor });
+      a.out = new Posing(length * ctor.BYTES_PER_ELEMENT / base.BYTES_PER_ELEMENT);
+    }, TypeError, [q("out"), name])));
+  list.push(fc.constantFrom("Object.create(options)", "a class instance with getters", "a class instance with own fields", "a Map").map((kind) => mutation(`look-alike options: ${kind}`, (a) => {
+    const o = { ...(a.options as Record<string, unknown>) };
+    if (kind === "Object.create(options)") a.options = Object.create(o);
+    else if (kind === "a Map") a.options = new Map(Object.entries(o));
+    else if (kind === "a class instance with own fields") a.options = Object.assign(new (class Options {})(), o);
+    else {
+      const Options = class {};
+      for (const [k, v] of Object.entries(o)) Object.defineProperty(Options.prototype, k, { get: () => v, enumerable: true });
+      a.options = new Options();
+    }
+  }, TypeError, [q("options")])));
+  list.push(fc.constantFrom("a Proxy of an AbortSignal", "Object.create(AbortSignal.prototype)", "a duck-typed signal", "an AbortController").map((kind) => ({
+    label: `look-alike signal: ${kind}`,
+    apply: (a: Args) => {
+      const target = a.out as OutArray;
+      const duck = { aborted: false, reason: undefined, throwIfAborted() { detach(a, target); }, addEventListener() { detach(a, target); }, removeEventListener() {} };
+      const signal = kind === "a Proxy of an AbortSignal" ? new Proxy(new AbortController().signal, { get: (t, k) => { detach(a, target); return Reflect.get(t, k); } })
+        : kind === "Object.create(AbortSignal.prototype)" ? Object.create(AbortSignal.prototype)
+          : kind === "a duck-typed signal" ? duck : new AbortController();
+      a.options = { ...(a.options as Record<string, unknown>), signal };
+    },
+    type: RangeError, names: [q("signal")],
+    promises: { type: TypeError, names: [q("signal")] },
+  })));
+  return list;
+}
+
+/**
+ * `out` whose length getter claims the `length` the call needs while its true length differs
+ * (a whole-tensor fill: a RangeError naming "out"; nothing may be written to it).
+ */
+function lyingLength(dtype: DType, length: number): fc.Arbitrary<Mutation> {
+  const q = (s: string) => `"${s}"`;
+  return fc.integer({ min: -Math.min(length, 9), max: 9 }).filter((d) => d !== 0).map((d) => mutation(`out's length getter claims ${length} (true length ${length} ${d > 0 ? "+" : "-"} ${Math.abs(d)})`, (a) => {
+    const ctor = CTOR[dtype];
+    const Lying = class extends (ctor as Float32ArrayConstructor) {};
+    Object.defineProperty(Lying.prototype, "length", { get: () => length });
+    const buffer = new ArrayBuffer((length + d) * ctor.BYTES_PER_ELEMENT);
+    new Uint8Array(buffer).fill(CANARY);
+    a.out = new Lying(buffer, 0, length + d);
+    a.whole = new Uint8Array(buffer);
+  }, RangeError, [q("out")]));
+}
+
 /** A getter on shape[0] detaches out (shape-taking methods; checked before out is). */
 const shapeGetterDetaches: fc.Arbitrary<Mutation> = fc.constant(mutation("a shape element's getter detaches out", (a) => {
   const shape = [...(a.shape as number[])];
@@ -552,18 +727,20 @@ const shapeGetterDetaches: fc.Arbitrary<Mutation> = fc.constant(mutation("a shap
 }, RangeError, ['"out"', "detached"]));
 
 // (no fill happens: large outputs would only cost snapshot time)
-const invalidArb = caseArb.filter((c) => c.length <= 20_000).chain((c) => fc.oneof(...mutationsFor(c)).map((mu) => ({ c, mu })));
+// (plain arrays and options: the mutations below spread and detach them; look-alikes are mutations of their own)
+const invalidArb = caseArb.filter((c) => c.length <= 20_000).map(plain).chain((c) => fc.oneof(...mutationsFor(c)).map((mu) => ({ c, mu })));
 
-/** Runs `call`; returns the problems with what it threw, given what `mu` expects. */
-function judge(mu: Mutation, threw: boolean, err: unknown): string[] {
+/** Runs `call`; returns the problems with what it threw, given what `mu` expects (of the sync or the promises call). */
+function judge(mu: Mutation, threw: boolean, err: unknown, mode: "sync" | "promises" = "sync"): string[] {
   if (!threw) return ["did not throw"];
   if (mu.error !== undefined) return err === mu.error ? [] : [`threw ${String(err)} instead of the getter's own error`];
   const e = err as { name?: string; code?: string; message?: string };
+  const want = mode === "promises" && mu.promises !== undefined ? mu.promises : { type: mu.type!, names: mu.names ?? [] };
   const problems: string[] = [];
-  if (!(err instanceof mu.type!)) problems.push(`threw ${e?.name}: ${e?.message}; want ${mu.type!.name}`);
-  const codes = mu.type === TypeError ? ["ERR_INVALID_ARG_TYPE"] : ["ERR_OUT_OF_RANGE", "ERR_INVALID_ARG_VALUE"];
+  if (!(err instanceof want.type)) problems.push(`threw ${e?.name}: ${e?.message}; want ${want.type.name}`);
+  const codes = want.type === TypeError ? ["ERR_INVALID_ARG_TYPE"] : ["ERR_OUT_OF_RANGE", "ERR_INVALID_ARG_VALUE"];
   if (!codes.includes(String(e?.code))) problems.push(`code ${e?.code}`);
-  for (const n of mu.names ?? []) if (!String(e?.message).includes(n)) problems.push(`message "${e?.message}" does not name ${n}`);
+  for (const n of want.names) if (!String(e?.message).includes(n)) problems.push(`message "${e?.message}" does not name ${n}`);
   return problems;
 }
 
@@ -594,11 +771,11 @@ async function checkInvalidCall(make: () => Args, call: (fns: Fns, a: Args) => u
   const problems: string[] = [];
   for (const mode of ["sync", "promises"] as const) {
     const a = make();
-    const before = snapshot(a);
     const keyBefore = a.generator?.state;
     const defaultBefore = nn.defaultGenerator.state;
     mu.apply(a);
     after?.(a);
+    const before = snapshot(a); // (after `apply`, which may give out a buffer of its own)
     let threw = false;
     let err: unknown;
     let result: unknown;
@@ -613,7 +790,7 @@ async function checkInvalidCall(make: () => Args, call: (fns: Fns, a: Args) => u
       if (!(result instanceof Promise)) problems.push("promises: did not return a Promise");
       else await result.then(() => {}, (e: unknown) => { threw = true; err = e; });
     }
-    problems.push(...judge(mu, threw, err).map((p) => `${mode}: ${p}`));
+    problems.push(...judge(mu, threw, err, mode).map((p) => `${mode}: ${p}`));
     if (snapshot(a) !== before) problems.push(`${mode}: out or its canaries changed`);
     if (keyBefore !== undefined && a.generator !== undefined && a.generator.state !== keyBefore) problems.push(`${mode}: the generator advanced`);
     if (nn.defaultGenerator.state !== defaultBefore) problems.push(`${mode}: the default generator advanced`);
@@ -675,6 +852,9 @@ interface MatrixCase {
   shared: boolean;
   pad: number;
   isa: number;
+  lookalike: Lookalike;
+  optionsStyle: OptionsStyle;
+  hostileSignal: "none" | "own" | "inherited";
 }
 interface Geometry { shape: number[]; extra: Record<string, unknown>; data?: MatrixCase["data"] }
 
@@ -734,22 +914,24 @@ const matrixCaseArb: fc.Arbitrary<MatrixCase> = fc.oneof(...MATRIX_NAMES.map((n)
   shared: fc.boolean(),
   pad: fc.integer({ min: 0, max: 9 }),
   isa: fc.nat(7),
+  look: lookArb,
 }).map((r): MatrixCase => ({
   name, shape: r.geometry.shape, extra: r.geometry.extra, data: r.geometry.data, dtype: r.dtype,
   explicitDtype: r.explicitDtype || r.dtype === "bfloat16" || r.dtype === "float16",
-  key: r.key, threads: takesKey(name) ? r.threads : undefined, frozen: r.frozen, shared: r.shared, pad: r.pad, isa: r.isa,
+  key: r.key, threads: takesKey(name) ? r.threads : undefined, frozen: r.frozen, shared: r.shared, pad: r.pad, isa: r.isa, ...r.look,
 })));
 
 const matrixLength = (c: MatrixCase): number => sizeOf(c.shape);
 
-function buildMatrix(c: MatrixCase): Args {
+/** `withSignal`: add the case's hostile AbortSignal (promises calls only). */
+function buildMatrix(c: MatrixCase, withSignal = false): Args {
   const ctor = CTOR[c.dtype];
   const length = matrixLength(c);
   const bytes = (length + 2 * c.pad) * ctor.BYTES_PER_ELEMENT;
   const buffer = c.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   const whole = new Uint8Array(buffer);
   whole.fill(CANARY);
-  const out = new ctor(buffer as ArrayBuffer, c.pad * ctor.BYTES_PER_ELEMENT, length);
+  const out = makeOut(ctor, buffer, c.pad * ctor.BYTES_PER_ELEMENT, length, c.lookalike);
   const options: Record<string, unknown> = { ...c.extra };
   const generator = takesKey(c.name) && c.key.mode === "generator" ? new nn.Generator(c.key.seed) : undefined;
   if (takesKey(c.name)) {
@@ -758,13 +940,17 @@ function buildMatrix(c: MatrixCase): Args {
     if (c.threads !== undefined) options.threads = c.threads;
   }
   if (c.explicitDtype) options.dtype = c.dtype;
+  if (withSignal && c.hostileSignal !== "none") options.signal = hostileSignal(c.hostileSignal, buffer);
+  const styled = styleOptions(options, c.optionsStyle);
   const shape = [...c.shape];
   if (c.frozen) {
-    Object.freeze(options);
+    Object.freeze(styled);
     Object.freeze(shape);
   }
-  const data = c.data === undefined ? undefined : (c.data.f64 ? Float64Array : Float32Array).from(c.data.values);
-  return { out, whole, shape, value: undefined, options, generator, data };
+  // zca's data is a look-alike too when out is (its own getters lie the same way)
+  const dataCtor = c.data === undefined ? undefined : c.data.f64 ? Float64Array : Float32Array;
+  const data = dataCtor === undefined ? undefined : makeOut(dataCtor, dataCtor.from(c.data!.values).buffer, 0, c.data!.values.length, c.lookalike);
+  return { out, whole, shape, value: undefined, options: styled, generator, data };
 }
 
 function invokeMatrix(fns: Fns, c: MatrixCase, a: Args): unknown {
@@ -773,7 +959,8 @@ function invokeMatrix(fns: Fns, c: MatrixCase, a: Args): unknown {
 
 const describeMatrix = (c: MatrixCase): string =>
   `${c.name} ${c.dtype} shape [${c.shape}] ${JSON.stringify(c.extra)}${c.data ? ` data ${c.data.f64 ? "f64" : "f32"}[${c.data.values.length}]` : ""}` +
-  `${takesKey(c.name) ? ` ${c.key.mode} ${c.key.seed} threads ${c.threads}` : ""}${c.frozen ? " frozen" : ""}${c.shared ? " shared" : ""} pad ${c.pad}`;
+  `${takesKey(c.name) ? ` ${c.key.mode} ${c.key.seed} threads ${c.threads}` : ""}${c.frozen ? " frozen" : ""}${c.shared ? " shared" : ""} pad ${c.pad}` +
+  `${c.lookalike !== "none" ? ` out ${c.lookalike}` : ""}${c.optionsStyle !== "plain" ? ` options ${c.optionsStyle}` : ""}${c.hostileSignal !== "none" ? ` signal ${c.hostileSignal}` : ""}`;
 
 /** The values of `out` as numbers (bfloat16/float16 decoded here, independently of lib/math). */
 function decode(out: OutArray, dtype: DType): Float64Array {
@@ -859,7 +1046,8 @@ async function checkMatrixValid(c: MatrixCase): Promise<string[]> {
       if (invokeMatrix(SYNC, cc, a) !== a.out) problems.push(`${what}: did not return out`);
     });
     if (job !== null) {
-      if (job.out !== a.out) problems.push(`${what}: the job targets another array`);
+      const mine = new (CTOR[cc.dtype])(a.whole.buffer as ArrayBuffer, cc.pad * CTOR[cc.dtype].BYTES_PER_ELEMENT, length);
+      if (!sameMemory(mine, job.out)) problems.push(`${what}: the job targets other memory than out's`);
       job.run(backend);
     } else if (!(cc.name === "orthogonal" && length === 0)) problems.push(`${what}: no job`);
     if (!canariesIntact(a, { ...geometry, dtype: cc.dtype })) problems.push(`${what}: wrote outside out`);
@@ -878,9 +1066,10 @@ async function checkMatrixValid(c: MatrixCase): Promise<string[]> {
     const far = u.findIndex((a, i) => a !== v[i] && !(Math.abs(a - v[i]) <= 1e-5 * Math.abs(gain) + ulp * Math.max(Math.abs(a), Math.abs(v[i])) + tiny));
     if (far >= 0) problems.push(`${what}: element ${far} differs by more than 1e-5·|gain|: ${u[far]} vs ${v[far]}`);
   };
-  // the JS reference, the active backend, one native ISA
-  const js = runOn(jsBackend, "js");
-  const act = active === jsBackend ? js : runOn(active, "active");
+  // the JS reference (a plain array and plain options), the active backend, one native ISA (the case's look-alikes)
+  tripped.length = 0;
+  const js = runOn(jsBackend, "js", plain(c));
+  const act = active === jsBackend && c.lookalike === "none" && c.optionsStyle === "plain" ? js : runOn(active, "active");
   agree(`active (${active.info.name}) vs js`, act, js);
   if (nativeBinding !== null) {
     const isa = nativeIsas[c.isa % nativeIsas.length];
@@ -898,12 +1087,17 @@ async function checkMatrixValid(c: MatrixCase): Promise<string[]> {
   if (invokeMatrix(SYNC, c, s) !== s.out) problems.push("sync call did not return out");
   if (hex(s.whole) !== hex(act.whole)) problems.push("sync: bytes differ from the active backend's job");
   keyOk("sync", s);
-  const p = buildMatrix(c);
+  const p = buildMatrix(c, true);
   const pending = invokeMatrix(ASYNC, c, p);
   if (!(pending instanceof Promise)) problems.push("promises: not a Promise");
-  if ((await pending) !== p.out) problems.push("promise did not resolve with out");
+  try {
+    if ((await pending) !== p.out) problems.push("promise did not resolve with out");
+  } catch (e) {
+    problems.push(`promises: rejected: ${String(e)}`);
+  }
   if (hex(p.whole) !== hex(s.whole)) problems.push("promises: bytes differ from sync");
   keyOk("promises", p);
+  if (tripped.length > 0) problems.push(`look-alike members ran: ${[...new Set(tripped)].join(", ")}`);
   if (nn.defaultGenerator.state !== defaultBefore) problems.push("the default generator advanced");
   // the values (of the JS reference)
   const v = decode(js.out as OutArray, c.dtype);
@@ -968,7 +1162,7 @@ async function checkMatrixValid(c: MatrixCase): Promise<string[]> {
   // every dtype is the float32 result converted: fround(float64) = float32 (float64 outputs are
   // the float32 values widened, except zca's, computed in float64), half = RNE(float32)
   if (c.dtype !== "float32") {
-    const f = decode(runOn(jsBackend, "js float32", { ...c, dtype: "float32", explicitDtype: false }).out as OutArray, "float32");
+    const f = decode(runOn(jsBackend, "js float32", { ...plain(c), dtype: "float32", explicitDtype: false }).out as OutArray, "float32");
     const got = js.out as OutArray;
     const conv = c.dtype === "bfloat16" ? bf16FromBits : f16FromBits;
     const bits = new Int32Array(Float32Array.from(f).buffer);
@@ -1013,6 +1207,7 @@ t.test("orthogonal at parallel sizes (m·n² >= 2^25): thread counts agree bit f
     const c: MatrixCase = {
       name: "orthogonal", shape: r.wide ? [r.n, m] : [m, r.n], extra: { ...(r.keras && { layout: "keras" }), ...(r.gain !== undefined && { gain: r.gain }) },
       dtype: r.dtype, explicitDtype: true, key: { mode: "seed", seed: r.seed }, threads: r.threads, frozen: false, shared: false, pad: 3, isa: r.isa,
+      lookalike: "none", optionsStyle: "plain", hostileSignal: "none",
     };
     const isa = nativeIsas[r.isa % nativeIsas.length];
     const run = (backend: Backend, threads: number): Args => {
@@ -1133,7 +1328,8 @@ function matrixMutationsFor(c: MatrixCase): fc.Arbitrary<Mutation>[] {
       a.options = o;
     }, TypeError, [q(k)])));
   }
-  // out of another length than the shape's (cols² for zca)
+  // out of another length than the shape's (cols² for zca), also behind a length getter that claims the right one
+  list.push(lyingLength(c.dtype, matrixLength(c)));
   list.push(fc.integer({ min: -Math.min(matrixLength(c), 50), max: 50 }).filter((d) => d !== 0).map((d) => mutation(`out length ${d > 0 ? "+" : ""}${d}`, (a) => {
     const o = a.out as OutArray;
     a.out = new (o.constructor as Ctor)(o.length + d);
@@ -1143,7 +1339,8 @@ function matrixMutationsFor(c: MatrixCase): fc.Arbitrary<Mutation>[] {
   return list;
 }
 
-const matrixInvalidArb = matrixCaseArb.chain((c) => fc.oneof(...matrixMutationsFor(c)).map((mu) => ({ c, mu })));
+// (plain arrays and options: the mutations spread and detach them; look-alikes are mutations of their own)
+const matrixInvalidArb = matrixCaseArb.map(plain).chain((c) => fc.oneof(...matrixMutationsFor(c)).map((mu) => ({ c, mu })));
 
 t.test("matrix methods, invalid calls: a TypeError/RangeError naming the argument, out and Generators unchanged; promises reject", async (t) => {
   const failures: string[] = [];
@@ -1314,7 +1511,7 @@ t.test("Generator sequences replay after manualSeed, one key per successful call
       counts.sequences++;
       const g = useDefault ? nn.manualSeed(seed) : new nn.Generator(seed);
       const run = (): string[] => calls.map(([c, failing]) => {
-        const a = build({ ...c, key: { mode: "seed", seed: 0 } });
+        const a = build({ ...c, optionsStyle: "plain", key: { mode: "seed", seed: 0 } });
         const options = { ...(a.options as Record<string, unknown>) };
         delete options.seed;
         if (!useDefault) options.generator = g;

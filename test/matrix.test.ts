@@ -19,7 +19,7 @@
 import t from "tap";
 import * as nn from "../lib/index.js";
 import * as promises from "../lib/promises.js";
-import { jsBackend, nativeBackend } from "../lib/backend/select.js";
+import { jsBackend, nativeBackend, type Backend } from "../lib/backend/select.js";
 import { symmetricEigen } from "../lib/linalg/symmetricEigen.js";
 import { sparseRows } from "../lib/stream/sparseRows.js";
 import { captureJob } from "../lib/api/execute.js";
@@ -586,4 +586,115 @@ t.test("validation: RangeError/TypeError naming the argument, nothing written, n
   t.throws(() => nn.orthogonal(new Float32Array(6), [6, 1, 1, 1, 1, 1, 0], { generator: g }), { code: "ERR_OUT_OF_RANGE" });
   t.throws(() => nn.sparse(new Float32Array(6), [2, 3], { sparsity: 2, generator: g }), RangeError);
   t.equal(g.state, 1n, "a generator is not advanced by failed calls");
+});
+
+const trueBuffer = (a: ArrayBufferView): ArrayBuffer => Reflect.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "buffer")!.get!.call(a) as ArrayBuffer;
+
+t.test("look-alike arrays (issue 15): a lying length is refused naming out before anything is written; lying getters never run; Proxies are TypeErrors; zca's data is read the same way", async (t) => {
+  type Call = (out: unknown, x: Record<string, unknown>) => unknown;
+  const calls: [string, number[], Call][] = [
+    ["orthogonal", [16, 16], (o, x) => nn.orthogonal(o as Float32Array, [16, 16], { seed: 1, ...x })],
+    ["orthogonal (wide)", [8, 32], (o, x) => nn.orthogonal(o as Float32Array, [8, 32], { seed: 1, ...x })],
+    ["sparse", [16, 16], (o, x) => nn.sparse(o as Float32Array, [16, 16], { sparsity: 0.5, seed: 1, ...x })],
+    ["eye", [16, 16], (o, x) => nn.eye(o as Float32Array, [16, 16], x)],
+    ["dirac", [4, 4, 4, 4], (o, x) => nn.dirac(o as Float32Array, [4, 4, 4, 4], x)],
+    ["zca", [16, 16], (o, x) => nn.zca(o as Float32Array, Float64Array.from({ length: 40 * 16 }, (_, i) => Math.cos(i * 1.7)), { rows: 40, cols: 16, ...x })],
+    ["xavierUniform", [16, 16], (o, x) => nn.xavierUniform(o as Float32Array, [16, 16], { seed: 1, ...x })],
+  ];
+  const ran: string[] = [];
+  for (const [name, shape, call] of calls) {
+    const n = prod(shape);
+    for (const [ctor, dt] of [[Float32Array, {}], [Float64Array, {}], [Uint16Array, { dtype: "bfloat16" }]] as const) {
+      const want = bytes(call(new ctor(n), dt) as Float32Array);
+      // the issue's example: 8 true elements, `length` says 256 (= 16·16)
+      for (const trueLength of [8, n - 1, n + 1, 0]) {
+        const Lying = class extends (ctor as Float32ArrayConstructor) {};
+        Object.defineProperty(Lying.prototype, "length", { get() { ran.push("length"); return n; } });
+        const out = new Lying(trueLength);
+        new Uint8Array(out.buffer).fill(0x5a);
+        const before = bytes(out).toString("hex");
+        t.throws(() => call(out, dt), { name: "RangeError", code: "ERR_OUT_OF_RANGE", message: new RegExp(`"out" argument must be of length ${n}.*Received "length ${trueLength}"`) },
+          `${name} ${ctor.name}: true length ${trueLength}, getter says ${n}: refused naming out`);
+        t.equal(bytes(out).toString("hex"), before, `${name} ${ctor.name} (true length ${trueLength}): nothing written`);
+      }
+      // getters that detach out, and lying methods, on an array of the right true length: never run
+      const Hostile = class extends (ctor as Float32ArrayConstructor) {};
+      for (const k of ["length", "byteLength", "byteOffset", "buffer"]) {
+        Object.defineProperty(Hostile.prototype, k, { get() { ran.push(k); structuredClone(trueBuffer(this), { transfer: [trueBuffer(this)] }); return 3; } });
+      }
+      for (const k of ["set", "fill", "subarray", "slice"]) Object.defineProperty(Hostile.prototype, k, { value() { ran.push(k); throw new Error(`${k} ran`); } });
+      Object.defineProperty(Hostile, Symbol.species, { get() { ran.push("species"); return Object; } });
+      ran.length = 0;
+      const good = new Hostile(n);
+      t.equal(call(good, dt), good, `${name} ${ctor.name}: a hostile subclass of the right length is filled`);
+      t.ok(bytes(new ctor(trueBuffer(good))).equals(want), `${name} ${ctor.name}: with the plain array's values`);
+      t.same(ran, [], `${name} ${ctor.name}: no getter or method of out ran`);
+      // Proxies and prototype-only objects
+      const target = new ctor(n).fill(9);
+      let trapped = 0;
+      const proxy = new Proxy(target, { get: (o, k) => { trapped++; return Reflect.get(o, k); }, getPrototypeOf: (o) => { trapped++; return Reflect.getPrototypeOf(o); } });
+      t.throws(() => call(proxy, dt), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE", message: /"out" argument must be a Float32Array, Float64Array or Uint16Array.*Received a Proxy/ }, `${name} ${ctor.name}: a Proxy`);
+      t.throws(() => call(Object.create(ctor.prototype), dt), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE", message: /"out" argument/ }, `${name} ${ctor.name}: Object.create(prototype)`);
+      t.ok(trapped === 0 && target.every((v) => v === 9), `${name} ${ctor.name}: no trap ran, the target is unchanged`);
+    }
+  }
+  ran.length = 0;
+  // zca's data: its true type and length; a Proxy or a lying subclass cannot run code or lie
+  const data = Float64Array.from({ length: 40 * 16 }, (_, i) => Math.cos(i * 1.7));
+  const want = bytes(nn.zca(new Float32Array(256), data, { rows: 40, cols: 16 }));
+  const LyingData = class extends Float64Array {};
+  Object.defineProperty(LyingData.prototype, "length", { get() { ran.push("data length"); return 640; } });
+  const short = new LyingData(data.subarray(0, 320));
+  const out = new Float32Array(256).fill(7);
+  t.throws(() => nn.zca(out, short, { rows: 40, cols: 16 }), { name: "RangeError", message: /"data" argument must be of length rows·cols = 640. Received "length 320"/ }, "zca: data's length getter lies: its true length is used");
+  const exact = new LyingData(data);
+  t.ok(bytes(nn.zca(new Float32Array(256), exact, { rows: 40, cols: 16 })).equals(want), "zca: a data subclass of the right length gives the plain data's result");
+  t.same(ran, [], "zca: data's getter never ran");
+  let trapped = 0;
+  const proxy = new Proxy(data, { get: (o, k) => { trapped++; return Reflect.get(o, k); } });
+  t.throws(() => nn.zca(out, proxy, { rows: 40, cols: 16 }), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE", message: /"data" argument must be a Float32Array or Float64Array.*Received a Proxy/ }, "zca: a Proxy as data");
+  const posing = new (class extends Int32Array {})(640);
+  Object.setPrototypeOf(Object.getPrototypeOf(posing), Float64Array.prototype);
+  t.throws(() => nn.zca(out, posing as unknown as Float64Array, { rows: 40, cols: 16 }), { name: "TypeError", message: /"data" argument.*Received an instance of Int32Array/ }, "zca: an Int32Array posing as a Float64Array");
+  const detached = new Float64Array(640);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  t.throws(() => nn.zca(out, detached, { rows: 40, cols: 16 }), { name: "RangeError", message: /"data" argument must be backed by an attached ArrayBuffer/ }, "zca: detached data");
+  t.ok(trapped === 0 && out.every((v) => v === 7), "no trap ran; out unchanged");
+});
+
+t.test("async sparse and orthogonal (issue 15): out detached, shrunk or grown between the backend's steps follows the one async rule", async (t) => {
+  type Resizable = ArrayBuffer & { resize(n: number): void };
+  const backends: [string, Backend][] = [["js", jsBackend], ...(nativeBackend === null ? [] : [["native", nativeBackend] as [string, Backend]])];
+  const n = 40 * 30;
+  const want = {
+    sparse: bytes(nn.sparse(new Float32Array(n), [40, 30], { sparsity: 0.5, std: 1, seed: 3 })),
+    orthogonal: bytes(nn.orthogonal(new Float32Array(n), [40, 30], { seed: 3 })),
+  };
+  for (const [bname, backend] of backends) {
+    for (const name of ["sparse", "orthogonal"] as const) {
+      for (const harm of ["detach", "shrink", "grow"] as const) {
+        const buffer = new (ArrayBuffer as unknown as new (n: number, o: object) => Resizable)(n * 4, { maxByteLength: 2 * n * 4 });
+        const out = new Float32Array(buffer).fill(7);
+        let moved: ArrayBuffer | undefined;
+        const doHarm = () => {
+          if (harm === "detach") moved = structuredClone(buffer, { transfer: [buffer] });
+          else buffer.resize(harm === "shrink" ? n * 2 : 2 * n * 4);
+        };
+        // the harm lands after the backend's last async step: sparse's fill (before its zeroing), orthogonal's QR (before its store)
+        const wrapped = name === "sparse"
+          ? { ...backend, fillAsync: async (...a: Parameters<Backend["fillAsync"]>) => { await backend.fillAsync(...a); doHarm(); } }
+          : { ...backend, orthonormalizeAsync: async (...a: Parameters<Backend["orthonormalizeAsync"]>) => { await backend.orthonormalizeAsync(...a); doHarm(); } };
+        const job = captureJob(() => name === "sparse" ? nn.sparse(out, [40, 30], { sparsity: 0.5, std: 1, seed: 3 }) : nn.orthogonal(out, [40, 30], { seed: 3 }))!;
+        const what = `${bname} ${name}, out ${harm === "detach" ? "detached" : harm === "shrink" ? "shrunk" : "grown"} after the last async step`;
+        if (harm === "grow") {
+          await job.runAsync(wrapped);
+          t.ok(bytes(out.subarray(0, n)).equals(want[name]) && out.subarray(n).every((v) => v === 0), `${what}: the first ${n} elements written, the new ones untouched`);
+          continue;
+        }
+        await t.rejects(job.runAsync(wrapped), { name: "RangeError", code: "ERR_INVALID_STATE" }, `${what}: rejects with ERR_INVALID_STATE`);
+        const left = harm === "detach" ? new Float32Array(moved!) : out;
+        t.ok(left.every((v) => v === 7), `${what}: nothing written (${left.length} elements checked)`);
+      }
+    }
+  }
 });

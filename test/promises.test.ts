@@ -161,3 +161,201 @@ t.test("abort after completion is a no-op; listeners never accumulate", async (t
   await t.rejects(promises.uniform(new Float32Array(8), { low: 2, high: 1, signal: bad.signal }), RangeError);
   t.equal(abortListeners(bad.signal), 0, "0 listeners after a validation error");
 });
+
+// ---- look-alike signals and the async write rule (issue 15) -----------------------------------
+type Fns = Record<string, (...a: unknown[]) => unknown>;
+const S = sync as unknown as Fns;
+const P = promises as unknown as Fns;
+/** [name, elements of out, call(fns, out, extra options)]; each call is deterministic (seeded). */
+const ZCA_DATA = Float64Array.from({ length: 50 * 10 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+const ASYNC_CALLS: [string, number, (f: Fns, out: Float32Array, x: object) => unknown][] = [
+  ["uniform", 7000, (f, o, x) => f.uniform(o, { seed: 1, ...x })],
+  ["normal", 7000, (f, o, x) => f.normal(o, { seed: 2, std: 0.5, ...x })],
+  ["truncNormal", 7000, (f, o, x) => f.truncNormal(o, { seed: 3, offset: 11, ...x })],
+  ["constant", 7000, (f, o, x) => f.constant(o, 0.25, x)],
+  ["zeros", 7000, (f, o, x) => f.zeros(o, x)],
+  ["ones", 7000, (f, o, x) => f.ones(o, x)],
+  ["xavierUniform", 7000, (f, o, x) => f.xavierUniform(o, [70, 100], { seed: 4, ...x })],
+  ["kaimingNormal", 7000, (f, o, x) => f.kaimingNormal(o, [70, 100], { seed: 5, ...x })],
+  ["lecunNormal", 7000, (f, o, x) => f.lecunNormal(o, [70, 100], { seed: 6, ...x })],
+  ["varianceScaling", 7000, (f, o, x) => f.varianceScaling(o, [70, 100], { seed: 7, mode: "fanAvg", ...x })],
+  ["orthogonal", 7000, (f, o, x) => f.orthogonal(o, [70, 100], { seed: 8, gain: 2, ...x })],
+  ["sparse", 7000, (f, o, x) => f.sparse(o, [70, 100], { seed: 9, sparsity: 0.4, std: 1, ...x })],
+  ["eye", 7000, (f, o, x) => f.eye(o, [70, 100], x)],
+  ["dirac", 7000, (f, o, x) => f.dirac(o, [7, 10, 10, 10], x)],
+  ["zca", 100, (f, o, x) => f.zca(o, ZCA_DATA, { rows: 50, cols: 10, ...x })],
+];
+/** Methods whose async form writes at the end of an off-thread (or later-microtask) fill; eye, dirac and zca write during the call. */
+const WRITES_LATER = new Set(["uniform", "normal", "truncNormal", "constant", "zeros", "ones", "xavierUniform", "kaimingNormal", "lecunNormal", "varianceScaling", "orthogonal", "sparse"]);
+const reference = (name: string, n: number): Float32Array => {
+  const out = new Float32Array(n);
+  ASYNC_CALLS.find(([m]) => m === name)![2](S, out, {});
+  return out;
+};
+type Resizable = ArrayBuffer & { resize(n: number): void };
+const resizable = (bytes: number, max: number): Resizable => new (ArrayBuffer as unknown as new (n: number, o: object) => Resizable)(bytes, { maxByteLength: max });
+const realLength = (a: ArrayBufferView): number => (Reflect.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "length")!.get!).call(a) as number;
+
+/**
+ * A real AbortSignal whose members (own, or on an inserted prototype) record that they ran and do
+ * `harm`. (`dispatchEvent` too, unless `keepDispatch`: AbortController.abort() itself calls the
+ * signal's dispatchEvent, so replacing it silences the abort for every listener, nninit's included.)
+ */
+function hostile(signal: AbortSignal, where: "own" | "inherited", harm: () => void, ran: string[], keepDispatch = false): AbortSignal {
+  const target = where === "own" ? signal : Object.create(AbortSignal.prototype);
+  const rec = (name: string) => { ran.push(`${where} ${name}`); harm(); };
+  for (const name of ["aborted", "reason", "onabort"]) {
+    Object.defineProperty(target, name, { configurable: true, get() { rec(name); return name === "aborted" ? false : "a fake reason"; } });
+  }
+  for (const name of ["throwIfAborted", "addEventListener", "removeEventListener", ...(keepDispatch ? [] : ["dispatchEvent"])]) {
+    Object.defineProperty(target, name, { configurable: true, writable: true, value() { rec(name); } });
+  }
+  if (where === "inherited") Object.setPrototypeOf(signal, target);
+  return signal;
+}
+
+t.test("an AbortSignal whose own or inherited members detach or shrink out: none of them runs, the fill resolves with the sync result", async (t) => {
+  for (const [name, n, call] of ASYNC_CALLS) {
+    const want = bytes(reference(name, n));
+    for (const where of ["own", "inherited"] as const) {
+      for (const harm of ["detach", "shrink"] as const) {
+        const buffer = resizable(n * 4, 2 * n * 4);
+        const out = new Float32Array(buffer);
+        const ran: string[] = [];
+        const signal = hostile(new AbortController().signal, where, () => {
+          if (buffer.byteLength === 0) return;
+          if (harm === "detach") structuredClone(buffer, { transfer: [buffer] });
+          else buffer.resize(n * 2);
+        }, ran);
+        let result: unknown;
+        try {
+          result = await call(P, out, { signal });
+        } catch (e) {
+          result = e;
+        }
+        t.equal(result, out, `${name}, ${where} members that ${harm} out: resolves with out`);
+        t.same(ran, [], `${name}, ${where}: no member of the signal ran`);
+        t.ok(realLength(out) === n && bytes(out).equals(want), `${name}, ${where} (${harm}): out holds the sync result`);
+        t.equal(abortListeners(signal), 0, `${name}, ${where}: no listener left on the signal`);
+      }
+    }
+  }
+});
+
+t.test("a hostile signal still aborts through the built-in members: the real reason, nothing written, no key drawn", async (t) => {
+  for (const where of ["own", "inherited"] as const) {
+    // pre-aborted, while its own `aborted` getter says false and `reason` lies
+    const reason = new Error(`really aborted (${where})`);
+    const ran: string[] = [];
+    const pre = hostile(AbortSignal.abort(reason), where, () => {}, ran);
+    for (const [name, n, call] of ASYNC_CALLS) {
+      const out = new Float32Array(n).fill(SENTINEL);
+      await t.rejects(Promise.resolve().then(() => call(P, out, { signal: pre })), reason, `${name} (${where}): rejects with the real reason`);
+      t.ok(out.every((v) => v === SENTINEL), `${name} (${where}): nothing written`);
+    }
+    for (const [name, call] of [["normal", (g: sync.Generator) => promises.normal(new Float32Array(70), { generator: g, signal: pre })],
+      ["orthogonal", (g: sync.Generator) => promises.orthogonal(new Float32Array(70), [7, 10], { generator: g, signal: pre })],
+      ["sparse", (g: sync.Generator) => promises.sparse(new Float32Array(70), [7, 10], { sparsity: 0.5, generator: g, signal: pre })]] as const) {
+      const g = new sync.Generator(21);
+      await t.rejects(call(g), reason, `${name} (${where}): rejects`);
+      t.equal(g.state, 21n, `${name} (${where}): no key drawn`);
+    }
+    t.same(ran, [], `${where}: no member of the pre-aborted signal ran`);
+    // aborted right after the call: the follower cancels the fill
+    const ac = new AbortController();
+    const ran2: string[] = [];
+    const live = hostile(ac.signal, where, () => {}, ran2, true);
+    const n = 4 << 20;
+    const out = new Float32Array(n).fill(SENTINEL);
+    const p = promises.normal(out, { seed: 5, threads: 1, signal: live });
+    const why = new Error("stop");
+    ac.abort(why);
+    await t.rejects(p, why, `${where}: an abort after the call rejects with its real reason`);
+    let changed = 0;
+    for (let i = 0; i < n; i++) if (out[i] !== SENTINEL) changed++;
+    t.equal(changed, 0, `${where}: a non-shared out is unchanged`);
+    t.same(ran2, [], `${where}: no member of the live signal ran`);
+    t.equal(abortListeners(live), 0, `${where}: the listener was removed`);
+  }
+});
+
+t.test("look-alike signals (Proxy, prototype-only, duck-typed, AbortController, EventTarget) reject with a TypeError naming signal; no trap runs", async (t) => {
+  for (const [name, n, call] of ASYNC_CALLS) {
+    const out = new Float32Array(n).fill(SENTINEL);
+    let trapped = 0;
+    const harm = () => { trapped++; if (out.length > 0) structuredClone(out.buffer, { transfer: [out.buffer as ArrayBuffer] }); };
+    const real = new AbortController().signal;
+    const proxy = new Proxy(real, { get: (o, k) => { harm(); return Reflect.get(o, k); }, getPrototypeOf: (o) => { harm(); return Reflect.getPrototypeOf(o); } });
+    const duck = { aborted: false, reason: undefined, throwIfAborted: harm, addEventListener: harm, removeEventListener: harm };
+    for (const [what, signal] of [["a Proxy of a real AbortSignal", proxy], ["Object.create(AbortSignal.prototype)", Object.create(AbortSignal.prototype)], ["a duck-typed signal", duck],
+      ["an AbortController", new AbortController()], ["an EventTarget", new EventTarget()], ["a function", () => false]] as const) {
+      await t.rejects(Promise.resolve().then(() => call(P, out, { signal })), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE", message: /"signal" option must be an AbortSignal/ }, `${name}: ${what}`);
+    }
+    t.equal(trapped, 0, `${name}: no trap or method of a look-alike ran`);
+    t.ok(realLength(out) === n && out.every((v) => v === SENTINEL), `${name}: out attached and unchanged`);
+  }
+});
+
+t.test("one rule for every async method: out's elements as checked are written at the end, all or none (grown: the first n; shrunk or detached: ERR_INVALID_STATE, nothing written)", async (t) => {
+  const state = { name: "RangeError", code: "ERR_INVALID_STATE" };
+  for (const [name, n, call] of ASYNC_CALLS) {
+    const want = reference(name, n);
+    const later = WRITES_LATER.has(name);
+    // grown while the fill runs: the n elements it was checked with are written, the new ones stay 0
+    {
+      const buffer = resizable(n * 4, 3 * n * 4);
+      const out = new Float32Array(buffer).fill(SENTINEL);
+      const p = call(P, out, {});
+      buffer.resize(3 * n * 4);
+      t.equal(await p, out, `${name}: grown: resolves`);
+      t.ok(bytes(out.subarray(0, n)).equals(bytes(want)), `${name}: grown: the first ${n} elements hold the result`);
+      t.ok(out.subarray(n).every((v) => v === 0), `${name}: grown: the new elements are untouched`);
+    }
+    // shrunk while the fill runs: rejects, the remaining elements are unchanged
+    {
+      const buffer = resizable(n * 4, n * 4);
+      const out = new Float32Array(buffer).fill(SENTINEL);
+      const p = Promise.resolve(call(P, out, {}));
+      buffer.resize((n >> 1) * 4);
+      if (later) {
+        await t.rejects(p, state, `${name}: shrunk: rejects with ERR_INVALID_STATE`);
+        t.ok(out.length === n >> 1 && out.every((v) => v === SENTINEL), `${name}: shrunk: nothing written`);
+      } else {
+        t.equal(await p, out, `${name}: written during the call, before the shrink: resolves`);
+        t.ok(bytes(out).equals(bytes(want.subarray(0, n >> 1))), `${name}: the elements left hold the result`);
+      }
+    }
+    // detached while the fill runs: rejects, the moved buffer is unchanged
+    {
+      const out = new Float32Array(n).fill(SENTINEL);
+      const p = Promise.resolve(call(P, out, {}));
+      const moved = new Float32Array(structuredClone(out.buffer, { transfer: [out.buffer as ArrayBuffer] }));
+      if (later) {
+        await t.rejects(p, state, `${name}: detached: rejects with ERR_INVALID_STATE`);
+        t.ok(moved.every((v) => v === SENTINEL), `${name}: detached: the moved buffer was not written`);
+      } else {
+        await p;
+        t.ok(bytes(moved).equals(bytes(want)), `${name}: written during the call, before the transfer`);
+      }
+    }
+    // shrunk and grown back before the fill writes: every element is there again, so it is written
+    if (later) {
+      const buffer = resizable(n * 4, n * 4);
+      const out = new Float32Array(buffer).fill(SENTINEL);
+      const p = call(P, out, {});
+      buffer.resize(4);
+      buffer.resize(n * 4);
+      t.equal(await p, out, `${name}: shrunk and regrown: resolves`);
+      t.ok(bytes(out).equals(bytes(want)), `${name}: shrunk and regrown: out holds the result`);
+    }
+    // a growable SharedArrayBuffer: written in place over the n elements
+    {
+      const gsab = new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer)(n * 4, { maxByteLength: 2 * n * 4 });
+      const out = new Float32Array(gsab).fill(SENTINEL);
+      const p = call(P, out, {});
+      (gsab as unknown as { grow(n: number): void }).grow(2 * n * 4);
+      await p;
+      t.ok(bytes(out.subarray(0, n)).equals(bytes(want)) && out.subarray(n).every((v) => v === 0), `${name}: growable shared buffer: the first ${n} written in place, the rest untouched`);
+    }
+  }
+});

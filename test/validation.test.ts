@@ -5,8 +5,11 @@
  * and `out` is left byte-for-byte unchanged (it is pre-filled with a sentinel pattern). A failed
  * call never advances a Generator.
  */
+import { runInNewContext } from "node:vm";
 import t, { type Test } from "tap";
 import * as nn from "../lib/index.js";
+import * as model from "../lib/model/index.js";
+import { naturalDType } from "../lib/plan/validate.js";
 
 type Fn = (...args: unknown[]) => unknown;
 const api = nn as unknown as Record<string, Fn>;
@@ -391,4 +394,207 @@ t.test("a failed call does not advance the Generator", async (t) => {
   nn.manualSeed(4242);
   t.throws(() => nn.normal(new Float32Array(16), { std: NaN }), "default generator: a failing call");
   t.same(Array.from(nn.normal(new Float32Array(16))), Array.from(first), "default generator: not advanced by the failed call");
+});
+
+// ---- look-alikes (issue 15): arrays and options that are not what they claim ------------------
+/** Names of the getters/methods of a look-alike that ran (a call must run none of them). */
+const ran: string[] = [];
+/** Gives `target` lying typed-array getters and methods (own properties or on a prototype) that record and misbehave. */
+function lying(target: object, what: string, onRun: () => void = () => {}): void {
+  const rec = (name: string) => { ran.push(`${what}.${name}`); onRun(); };
+  Object.defineProperty(target, "length", { configurable: true, get() { rec("length"); return 256; } });
+  Object.defineProperty(target, "byteLength", { configurable: true, get() { rec("byteLength"); return 1024; } });
+  Object.defineProperty(target, "byteOffset", { configurable: true, get() { rec("byteOffset"); return 4; } });
+  Object.defineProperty(target, "buffer", { configurable: true, get() { rec("buffer"); return new ArrayBuffer(1024); } });
+  for (const name of ["set", "fill", "subarray", "slice", "at", "copyWithin", "map"]) {
+    Object.defineProperty(target, name, { configurable: true, writable: true, value() { rec(name); throw new Error(`${name} ran`); } });
+  }
+  Object.defineProperty(target, "constructor", { configurable: true, get() { rec("constructor"); return Object; } });
+}
+type AnyCtor = Float32ArrayConstructor | Float64ArrayConstructor | Uint16ArrayConstructor;
+const CTORS: [string, AnyCtor, object][] = [["f32", Float32Array, {}], ["f64", Float64Array, {}], ["bf16", Uint16Array, { dtype: "bfloat16" }], ["f16", Uint16Array, { dtype: "float16" }]];
+const bytesOf = (a: ArrayBufferView): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
+const realLength = (a: ArrayBufferView): number => (Reflect.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "length")!.get!).call(a) as number;
+
+/** A plain options bag for m: seeded (random methods). */
+const seeded = (m: Method, extra: object = {}) => ({ ...(m.random ? { seed: 5 } : {}), ...extra });
+
+t.test("look-alike out: a subclass or own property whose length getter lies; the true length is used, the getter never runs", async (t) => {
+  for (const m of METHODS) {
+    for (const [kind, ctor, dt] of CTORS) {
+      // a subclass claiming 256 elements (the issue's example) over 12 true ones
+      const Lying = class extends (ctor as Float32ArrayConstructor) {};
+      Object.defineProperty(Lying.prototype, "length", { get() { ran.push("subclass length"); return 256; } });
+      ran.length = 0;
+      const fits = new Lying(LEN) as unknown as Float32Array;
+      const want = m.call(new ctor(LEN), seeded(m, dt)) as Float32Array;
+      t.equal(m.call(fits, seeded(m, dt)), fits, `${m.name} ${kind}: returns out`);
+      t.equal(bytesOf(fits), bytesOf(want), `${m.name} ${kind}: the 12 true elements hold the plain array's values`);
+      t.same(ran, [], `${m.name} ${kind}: the lying getter never ran`);
+      if (m.floats.includes("fanIn")) {
+        // a fan-based fill of shape [3, 4] (12) on 8 true elements claiming 256: refused, nothing written
+        const short = new Lying(8) as unknown as Float32Array;
+        new Uint8Array(short.buffer).fill(0xa5);
+        expectFail(t, `${m.name} ${kind}: 8 true elements, length getter says 256`, short, () => m.call(short, seeded(m, dt)), { type: R, mentions: [q("out"), "length 12", "length 8"] });
+        // and one claiming the right 12 over 16 true elements
+        const Claims12 = class extends (ctor as Float32ArrayConstructor) {};
+        Object.defineProperty(Claims12.prototype, "length", { get: () => LEN });
+        const long = new Claims12(16) as unknown as Float32Array;
+        new Uint8Array(long.buffer).fill(0xa5);
+        expectFail(t, `${m.name} ${kind}: 16 true elements, length getter says 12`, long, () => m.call(long, seeded(m, dt)), { type: R, mentions: [q("out"), "length 16"] });
+      }
+      // a getter that detaches the buffer (own property, and on a subclass): never runs, out stays attached and filled
+      for (const where of ["own", "subclass"] as const) {
+        ran.length = 0;
+        let target: Float32Array;
+        const detach = () => { ran.push(`${where} detaching length`); structuredClone(target.buffer, { transfer: [target.buffer as ArrayBuffer] }); return LEN; };
+        if (where === "own") {
+          target = new ctor(LEN) as Float32Array;
+          Object.defineProperty(target, "length", { get: detach });
+        } else {
+          const Detaching = class extends (ctor as Float32ArrayConstructor) {};
+          Object.defineProperty(Detaching.prototype, "length", { get: detach });
+          target = new Detaching(LEN);
+        }
+        m.call(target, seeded(m, dt));
+        t.equal(realLength(target), LEN, `${m.name} ${kind} ${where}: a detaching length getter did not run (out still attached)`);
+        t.equal(bytesOf(target), bytesOf(want), `${m.name} ${kind} ${where}: filled like a plain array`);
+        t.same(ran, [], `${m.name} ${kind} ${where}: no getter ran`);
+      }
+    }
+  }
+});
+
+t.test("look-alike out: lying buffer/byteOffset getters and set/fill/subarray/constructor overrides never run", async (t) => {
+  for (const m of METHODS) {
+    for (const [kind, ctor, dt] of CTORS) {
+      const want = bytesOf(m.call(new ctor(LEN), seeded(m, dt)) as Float32Array);
+      const Sub = class extends (ctor as Float32ArrayConstructor) {};
+      lying(Sub.prototype, "subclass");
+      Object.defineProperty(Sub, Symbol.species, { get() { ran.push("species"); return Object; } });
+      const es = ctor.BYTES_PER_ELEMENT;
+      // [what, its buffer, the byte offset of out in it, out]; a subarray of a bigger buffer gets only its elements
+      const cases: [string, ArrayBuffer, number, (b: ArrayBuffer, at: number) => unknown][] = [
+        ["own properties", new ArrayBuffer(LEN * es), 0, (b, at) => { const o = new ctor(b, at, LEN); lying(o, "own"); return o; }],
+        ["subclass", new ArrayBuffer(LEN * es), 0, (b, at) => new Sub(b, at, LEN)],
+        ["subclass at an offset", new ArrayBuffer((LEN + 6) * es), 3 * es, (b, at) => new Sub(b, at, LEN)],
+        ["both, at an offset", new ArrayBuffer((LEN + 6) * es), 3 * es, (b, at) => { const o = new Sub(b, at, LEN); lying(o, "own"); return o; }],
+      ];
+      for (const [what, buffer, at, make] of cases) {
+        const out = make(buffer, at);
+        ran.length = 0;
+        t.doesNotThrow(() => m.call(out, seeded(m, dt)), `${m.name} ${kind} ${what}: fills`);
+        t.equal(bytesOf(new ctor(buffer, at, LEN)), want, `${m.name} ${kind} ${what}: the true elements hold the plain array's values`);
+        const around = new Uint8Array(buffer);
+        t.ok(around.subarray(0, at).every((v) => v === 0) && around.subarray(at + LEN * es).every((v) => v === 0), `${m.name} ${kind} ${what}: nothing written around out`);
+        t.same(ran, [], `${m.name} ${kind} ${what}: no getter or method of out ran`);
+      }
+    }
+  }
+});
+
+t.test("look-alike out: Proxies, prototype-only objects and other types posing as a Float32Array are TypeErrors naming out", async (t) => {
+  for (const m of METHODS) {
+    for (const [kind, ctor, dt] of CTORS) {
+      const target = sentinel(kind === "f32" ? "f32" : kind === "f64" ? "f64" : "u16");
+      let trapped = 0;
+      const detachAll = () => { trapped++; try { structuredClone(target.buffer, { transfer: [target.buffer as ArrayBuffer] }); } catch { /* already */ } };
+      const traps: ProxyHandler<object> = {
+        get: (o, k) => { detachAll(); return Reflect.get(o, k); }, getPrototypeOf: (o) => { detachAll(); return Reflect.getPrototypeOf(o); },
+        has: (o, k) => { detachAll(); return Reflect.has(o, k); }, ownKeys: (o) => { detachAll(); return Reflect.ownKeys(o); },
+      };
+      expectFail(t, `${m.name} ${kind}: a bare Proxy of a typed array`, target, () => m.call(new Proxy(target, {}), seeded(m, dt)), { type: T, mentions: [q("out"), "Proxy"] });
+      expectFail(t, `${m.name} ${kind}: a Proxy whose traps detach its target`, target, () => m.call(new Proxy(target, traps), seeded(m, dt)), { type: T, mentions: [q("out"), "Proxy"] });
+      t.equal(trapped, 0, `${m.name} ${kind}: no trap ran`);
+      t.equal(realLength(target), LEN, `${m.name} ${kind}: the target is still attached`);
+      const proto = Object.create(ctor.prototype);
+      expectFail(t, `${m.name} ${kind}: Object.create(${ctor.name}.prototype)`, proto, () => m.call(proto, seeded(m, dt)), { type: T, mentions: [q("out"), "typed array prototype"] });
+      // (a Float32Array posing as a Uint16Array is a valid type: judged by its true type against the dtype option)
+      for (const Base of [Int32Array, Uint8Array, BigInt64Array, ...(ctor === Uint16Array ? [Float32Array] : [])]) {
+        // instanceof, constructor, name and toStringTag all say `ctor`; the internal type is Base's
+        const Posing = class extends (Base as unknown as Int32ArrayConstructor) {};
+        Object.setPrototypeOf(Posing.prototype, ctor.prototype);
+        Object.defineProperty(Posing.prototype, Symbol.toStringTag, { get: () => ctor.name });
+        Object.defineProperty(Posing.prototype, "constructor", { value: ctor });
+        const posing = new Posing(24) as unknown as Float32Array;
+        new Uint8Array(posing.buffer).fill(0x5a);
+        if (!(posing instanceof ctor)) throw new Error("the posing array should pass instanceof");
+        if (Base === Float32Array) {
+          expectFail(t, `${m.name} ${kind}: a ${Base.name} posing as a ${ctor.name}`, posing, () => m.call(posing, seeded(m, dt)), { type: R, mentions: [q("dtype"), Base.name] });
+          continue;
+        }
+        expectFail(t, `${m.name} ${kind}: a ${Base.name} posing as a ${ctor.name}`, posing, () => m.call(posing, seeded(m, dt)), { type: T, mentions: [q("out"), Base.name] });
+      }
+    }
+  }
+});
+
+t.test("options that are not plain objects (inherited, class instances, Maps, ...) are TypeErrors naming options; null-prototype and non-enumerable own options are read", async (t) => {
+  class Getters { get seed() { return 5; } get dtype() { return "float32"; } }
+  class Fields { seed = 5; }
+  for (const m of METHODS) {
+    const key = m.random ? "seed" : "dtype";
+    const value = m.random ? 5 : "float32";
+    const bad: [string, unknown, string[]][] = [
+      [`Object.create({${key}})`, Object.create({ [key]: value }), [q("options"), `"${key}"`, "inherited"]],
+      ["Object.create(Object.create(null))", Object.create(Object.create(null)), [q("options"), "plain object"]],
+      ["a class instance with getters", new Getters(), [q("options"), `"${key}"`]],
+      ["a class instance with own fields", new Fields(), [q("options"), "plain object"]],
+      [`a Map [[${key}, ${String(value)}]]`, new Map([[key, value]]), [q("options"), "Map", "map entries"]],
+      ["a Set", new Set([key]), [q("options"), "Set"]],
+      ["a boxed number", new Number(5), [q("options"), "Number"]],
+      ["a Date", new Date(0), [q("options"), "Date"]],
+      ["a Float32Array", new Float32Array(2), [q("options"), "Float32Array"]],
+      ["an Error", new Error("x"), [q("options"), "Error"]],
+      ["a Promise", Promise.resolve(), [q("options"), "Promise"]],
+      ["a Proxy claiming Map.prototype", new Proxy({ [key]: value }, { getPrototypeOf: () => Map.prototype }), [q("options")]],
+    ];
+    for (const [what, opts, mentions] of bad) {
+      const g = new nn.Generator(9);
+      const out = sentinel();
+      expectFail(t, `${m.name}: options = ${what}`, out, () => m.call(out, opts), { type: T, mentions });
+      if (m.random) {
+        const inheritedGen = Object.create({ generator: g });
+        expectFail(t, `${m.name}: options inheriting "generator"`, out, () => m.call(out, inheritedGen), { type: T, mentions: [q("options"), '"generator"'] });
+        t.equal(g.state, 9n, `${m.name}: the inherited Generator did not advance`);
+      }
+    }
+    // what is read: own properties of plain objects, enumerable or not, each getter once
+    const want = bytesOf(m.call(new Float32Array(LEN), seeded(m)) as Float32Array);
+    const nullProto = Object.assign(Object.create(null), seeded(m));
+    const hidden = Object.defineProperties({}, Object.fromEntries(Object.entries(seeded(m)).map(([k, v]) => [k, { value: v, enumerable: false }])));
+    let reads = 0;
+    const getter = Object.defineProperty({}, key, { enumerable: false, get: () => { reads++; return value; } });
+    const foreign = runInNewContext(m.random ? "({ seed: 5 })" : "({})");
+    for (const [what, opts] of [["a null-prototype object", nullProto], ["non-enumerable own properties", hidden], ["a frozen plain object", Object.freeze(seeded(m))], ["an object literal of another realm (vm)", foreign]] as const) {
+      const out = new Float32Array(LEN);
+      t.doesNotThrow(() => m.call(out, opts), `${m.name}: ${what} accepted`);
+      t.equal(bytesOf(out), want, `${m.name}: ${what} read like a plain object`);
+    }
+    const out = new Float32Array(LEN);
+    m.call(out, getter);
+    t.equal(reads, 1, `${m.name}: a non-enumerable own getter is read exactly once`);
+    const unknown = Object.defineProperty(Object.create(null), "sead", { value: 5, enumerable: false });
+    expectFail(t, `${m.name}: a non-enumerable unknown option`, out, () => m.call(out, unknown), { type: R, mentions: [q("options"), "sead"] });
+  }
+});
+
+t.test("naturalDType (for nninit/model's fillTensor and fillBlock): the array's true type, an error naming the array passed", async (t) => {
+  t.equal(naturalDType(new Float32Array(1)), "float32");
+  t.equal(naturalDType(new Float64Array(1)), "float64");
+  t.equal(naturalDType(new Uint16Array(1)), undefined);
+  const Posing = class extends Int32Array {};
+  Object.setPrototypeOf(Posing.prototype, Float32Array.prototype);
+  for (const [what, v, mention] of [["Int32Array", new Int32Array(2), "Int32Array"], ["Int32Array posing as Float32Array", new Posing(2), "Int32Array"], ["Uint8Array", new Uint8Array(2), "Uint8Array"],
+    ["a Proxy", new Proxy(new Float32Array(2), {}), "Proxy"], ["an array", [1, 2], "array"], ["null", null, "null"]] as const) {
+    expectFail(t, `naturalDType(${what})`, undefined, () => naturalDType(v), { type: T, mentions: [q("out"), mention] });
+  }
+});
+
+t.test("nninit/model: fillTensor and fillBlock with an Int32Array name the array passed", { todo: "lib/model/fill.ts and shard.ts compute their own default dtype (instanceof); they need to call validate.ts's naturalDType(out) (not owned by this change)" }, async (t) => {
+  const spec = [{ name: "w", shape: [2, 3], init: "normal" as const }];
+  for (const [name, call] of [["fillTensor", (o: unknown) => model.fillTensor(spec, "w", o as Float32Array, { seed: 1 })], ["fillBlock", (o: unknown) => model.fillBlock(spec, "w", o as Float32Array, { seed: 1 })]] as const) {
+    const out = new Int32Array(6).fill(7);
+    expectFail(t, `${name}(Int32Array)`, out, () => call(out), { type: T, mentions: [q("out"), "Int32Array"] });
+  }
 });

@@ -2,7 +2,7 @@
  * The shared front half of every fill: read and validate the options that all methods take,
  * then (only after every check passed) take the stream key and hand a plan to the backend.
  */
-import { checkSignal, execute, type AbortSignalLike } from "./execute.js";
+import { checkSignal, execute, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import type { KernelId } from "../backend/jsKernels.js";
 import { f } from "../math/f32.js";
 import { checkInteger, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
@@ -36,7 +36,12 @@ export const COMMON_KEYS = ["seed", "generator", "offset", "dtype", "threads", "
 
 /** Validated common options, with the key still to be drawn. */
 export interface Prepared<T extends OutArray> {
+  /** The caller's array (what the call returns). */
   out: T;
+  /** The view of out's memory that the fill writes (checkOut): never the caller's object. */
+  view: T;
+  /** Its element count, read once. */
+  length: number;
   dtype: DType;
   offset: number;
   threads: number;
@@ -45,10 +50,16 @@ export interface Prepared<T extends OutArray> {
   signal: AbortSignalLike | undefined;
 }
 
-/** Validates out + common options. `size` is the logical tensor's size when there is a shape. */
+/**
+ * Validates out + common options. `size` is the logical tensor's size when there is a shape.
+ * Called after the method's other arguments (the options were read into `bag` already): `out`
+ * is checked last among the arguments that could run user code, and nothing of the caller's runs
+ * from there on (the signal is checked first, through built-in getters).
+ */
 export function prepare<T extends OutArray>(out: T, bag: Record<string, unknown>, size?: number): Prepared<T> {
-  const dtype = checkOut(out, bag.dtype);
-  const offset = checkOffset(bag.offset, out.length, size);
+  const signal = checkSignal(bag.signal);
+  const { view, dtype, length } = checkOut(out, bag.dtype);
+  const offset = checkOffset(bag.offset, length, size);
   const threads = bag.threads === undefined ? 0 : checkInteger(opt("threads"), bag.threads, 1, 1024);
   if (bag.seed !== undefined && bag.generator !== undefined) {
     throw valueError(opt("generator"), 'cannot be combined with "seed": pass one of them', bag.generator);
@@ -57,8 +68,7 @@ export function prepare<T extends OutArray>(out: T, bag: Record<string, unknown>
   if (bag.generator !== undefined && !Generator.isGenerator(bag.generator)) {
     throw typeError(opt("generator"), "an instance of nninit's Generator", bag.generator);
   }
-  const signal = checkSignal(bag.signal);
-  return { out, dtype, offset, threads, seed, generator: (bag.generator as Generator | undefined) ?? defaultGenerator, signal };
+  return { out, view, length, dtype, offset, threads, seed, generator: (bag.generator as Generator | undefined) ?? defaultGenerator, signal };
 }
 
 /**
@@ -72,9 +82,9 @@ export function takeKey(p: Prepared<OutArray>): bigint {
 
 /** Takes the key and runs the kernel (an already-aborted signal throws its reason first). */
 export function runRandom<T extends OutArray>(p: Prepared<T>, kernel: KernelId, params: readonly number[]): T {
-  p.signal?.throwIfAborted(); // after every check; before the key, so a pre-aborted call takes none
+  throwIfAborted(p.signal); // after every check; before the key, so a pre-aborted call takes none
   const key = takeKey(p);
-  execute({ kind: "random", kernel, params: Float32Array.from(params), key, offset: p.offset, dtype: p.dtype, threads: p.threads }, p.out, p.signal);
+  execute({ kind: "random", kernel, params: new Float32Array(params), key, offset: p.offset, dtype: p.dtype, threads: p.threads }, p.view, p.signal);
   return p.out;
 }
 

@@ -1,4 +1,4 @@
-import { checkSignal, execute, type AbortSignalLike } from "./execute.js";
+import { checkSignal, execute, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import { checkFloat, checkInteger, checkOffset, checkOut, arg, opt, readOptions, type OutArray } from "../plan/validate.js";
 import { f } from "../math/f32.js";
 import type { DType } from "../plan/validate.js";
@@ -15,19 +15,21 @@ export interface ConstantOptions {
   signal?: AbortSignalLike;
 }
 
+const KEYS = ["dtype", "offset", "threads", "signal"];
+
 /**
  * Fills `out` with `value` (rounded to float32 for float32/bfloat16/float16 outputs, exact in a
  * Float64Array). Returns `out`.
  */
 export function constant<T extends OutArray>(out: T, value: number, options?: ConstantOptions): T {
-  const bag = readOptions(options, ["dtype", "offset", "threads", "signal"]);
-  const dtype = checkOut(out, bag.dtype);
-  checkOffset(bag.offset, out.length);
+  const bag = readOptions(options, KEYS);
+  const signal = checkSignal(bag.signal);
+  const { view, dtype, length } = checkOut(out, bag.dtype);
+  checkOffset(bag.offset, length);
   const threads = bag.threads === undefined ? 0 : checkInteger(opt("threads"), bag.threads, 1, 1024);
   checkFloat(arg("value"), value);
-  const signal = checkSignal(bag.signal);
-  signal?.throwIfAborted();
-  execute({ kind: "constant", value: dtype === "float64" ? value : f(value), dtype, threads }, out, signal);
+  throwIfAborted(signal);
+  execute({ kind: "constant", value: dtype === "float64" ? value : f(value), dtype, threads }, view, signal);
   return out;
 }
 

@@ -9,7 +9,7 @@ import { rangeError } from "../plan/errors.js";
 import { LAYOUTS } from "../plan/fans.js";
 import { arg, checkEnum, checkInteger, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
 import type { Layout } from "../plan/fans.js";
-import { checkSignal, localJob, submit, type AbortSignalLike } from "./execute.js";
+import { checkSignal, localJob, submit, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import { encode } from "./store.js";
 
 /** Options of `dirac`. */
@@ -31,19 +31,22 @@ function strides(dims: readonly number[]): number[] {
   return s;
 }
 
+const KEYS = ["groups", "layout", "dtype", "signal"];
+
 /**
  * Fills `out` (the row-major tensor of `shape`, 3 to 5 dims) with the Dirac delta kernel that
  * makes a convolution preserve its input channels. Returns `out`.
  * @example dirac(new Float32Array(4 * 4 * 3 * 3), [4, 4, 3, 3])
  */
 export function dirac<T extends OutArray>(out: T, shape: readonly number[], options?: DiracOptions): T {
-  const bag = readOptions(options, ["groups", "layout", "dtype", "signal"]);
+  const bag = readOptions(options, KEYS);
   const dims = checkShape(shape);
   if (dims.length < 3 || dims.length > 5) throw rangeError(arg("shape"), "3-D, 4-D or 5-D for dirac", shape);
   const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
   const groups = bag.groups === undefined ? 1 : checkInteger(opt("groups"), bag.groups, 1);
-  const dtype = checkOut(out, bag.dtype);
-  checkOffset(undefined, out.length, shapeSize(dims));
+  const signal = checkSignal(bag.signal);
+  const { view, dtype, length } = checkOut(out, bag.dtype); // last: nothing of the caller's runs after it
+  checkOffset(undefined, length, shapeSize(dims));
   const k = dims.length - 2;
   const [o, i, spatial, oAxis, iAxis, sAxis] = layout === "torch"
     ? [dims[0], dims[1], dims.slice(2), 0, 1, 2]
@@ -53,12 +56,12 @@ export function dirac<T extends OutArray>(out: T, shape: readonly number[], opti
   const centre = spatial.reduce((sum, size, d) => sum + Math.floor(size / 2) * st[sAxis + d], 0);
   const perGroup = o / groups;
   const one = encode(1, dtype);
-  checkSignal(bag.signal)?.throwIfAborted(); // promises only; computed on the main thread, so only a prior abort counts
-  submit(localJob(out, () => {
-    out.fill(0);
-    if (out.length === 0) return;
+  throwIfAborted(signal); // promises only; computed on the main thread, so only a prior abort counts
+  submit(localJob(view, () => {
+    view.fill(0);
+    if (length === 0) return;
     for (let g = 0; g < groups; g++) {
-      for (let d = 0; d < Math.min(perGroup, i); d++) out[(g * perGroup + d) * st[oAxis] + d * st[iAxis] + centre] = one;
+      for (let d = 0; d < Math.min(perGroup, i); d++) view[(g * perGroup + d) * st[oAxis] + d * st[iAxis] + centre] = one;
     }
   }));
   return out;

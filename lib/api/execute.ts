@@ -12,7 +12,7 @@
 import { active, type Backend } from "../backend/select.js";
 import type { FillPlan } from "../plan/plan.js";
 import { typeError, valueError } from "../plan/errors.js";
-import { opt, type OutArray } from "../plan/validate.js";
+import { isProxy, lookalikeError, opt, uncurry, type OutArray } from "../plan/validate.js";
 
 /**
  * The members of an AbortSignal that nninit uses, typed structurally so that nninit's declarations
@@ -28,10 +28,11 @@ export interface AbortSignalLike {
 
 /** Validated work on `out`. */
 export interface Job {
+  /** The view of the caller's `out` that the job writes (validate.ts checkOut: same memory, a fresh object). */
   out: OutArray;
   /** The FillPlan of an element-wise fill (absent for matrix jobs): tests run it on the reference backend. */
   plan?: FillPlan;
-  /** The caller's AbortSignal (promises API only; checkSignal). */
+  /** The caller's AbortSignal (promises API only; checkSignal). Backends never see it: runAsync passes them a follower (withSignal). */
   signal?: AbortSignalLike;
   /** Runs on `backend` now, on the calling thread. */
   run(backend: Backend): void;
@@ -39,14 +40,14 @@ export interface Job {
   runAsync(backend: Backend): Promise<void>;
 }
 
-/** The job of an element-wise fill. */
+/** The job of an element-wise fill (`out`: a view from checkOut). */
 export function fillJob(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): Job {
   return {
     out,
     plan,
     signal,
     run: (backend) => backend.fill(plan, out),
-    runAsync: (backend) => backend.fillAsync(plan, out, signal),
+    runAsync: (backend) => withSignal(signal, (s) => backend.fillAsync(plan, out, s)),
   };
 }
 
@@ -69,21 +70,67 @@ export function submit(job: Job): void {
  * checkSignal, so it is always undefined for a synchronous call.
  */
 export function execute(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): void {
-  submit(fillJob(plan, out, signal));
+  if (capture !== null) capture(fillJob(plan, out, signal));
+  else active.fill(plan, out); // = submit(fillJob(...)) without building the job (every sync fill comes here)
 }
+
+// The AbortSignal members nninit uses, captured when this module loads: the caller's signal is
+// only ever read through these (an own or inherited override of `aborted`, `throwIfAborted`,
+// `addEventListener`... never runs), and backends get a signal of nninit's own that follows it.
+const signalAborted = uncurry((Reflect.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted") as PropertyDescriptor).get as () => boolean);
+const signalReason = uncurry((Reflect.getOwnPropertyDescriptor(AbortSignal.prototype, "reason") as PropertyDescriptor).get as () => unknown);
+type Listen = (type: string, listener: () => void, options?: { once?: boolean }) => void;
+const addListener = uncurry(EventTarget.prototype.addEventListener as Listen);
+const removeListener = uncurry(EventTarget.prototype.removeEventListener as Listen);
+const Controller = AbortController;
+const ONCE = Object.freeze({ once: true });
 
 /**
  * The `signal` option: an AbortSignal, accepted only by the nninit/promises functions. The
  * synchronous functions reject it (RangeError) rather than ignore it: a synchronous fill cannot be
- * interrupted, and silently ignoring the option would promise what it cannot keep.
+ * interrupted, and silently ignoring the option would promise what it cannot keep. A real
+ * AbortSignal is recognised by the built-in `aborted` getter (which checks Node's internal state),
+ * not by instanceof: a Proxy, Object.create(AbortSignal.prototype) or an AbortController is a
+ * TypeError, and no trap or getter of the value runs.
  */
 export function checkSignal(value: unknown): AbortSignalLike | undefined {
   if (value === undefined) return undefined;
   if (capture === null) {
     throw valueError(opt("signal"), 'is accepted only by the "nninit/promises" functions (a synchronous fill cannot be aborted)', value);
   }
-  if (!(value instanceof AbortSignal)) throw typeError(opt("signal"), "an AbortSignal", value);
-  return value;
+  if (isProxy(value)) throw lookalikeError(opt("signal"), "an AbortSignal (a Proxy is not one, whatever its target)", "a Proxy");
+  if (typeof value !== "object" || value === null) throw typeError(opt("signal"), "an AbortSignal", value);
+  try {
+    signalAborted(value);
+  } catch {
+    throw typeError(opt("signal"), "an AbortSignal", value);
+  }
+  return value as AbortSignalLike;
+}
+
+/** Throws the signal's reason if it is aborted (read through the built-in getters). Call after every check, before the key. */
+export function throwIfAborted(signal: AbortSignalLike | undefined): void {
+  if (signal !== undefined && signalAborted(signal)) throw signalReason(signal);
+}
+
+/**
+ * Runs `body` (an async job's work) with a signal of nninit's own that follows the caller's
+ * `source`: aborted, with source's reason, when source is or becomes aborted. Backends and the
+ * matrix jobs call `aborted`, `throwIfAborted` and `addEventListener` on that follower only, so
+ * nothing of the caller's runs while the job starts. Exactly one listener is added to `source`
+ * (with the built-in addEventListener) and removed however `body` ends.
+ */
+export async function withSignal<R>(source: AbortSignalLike | undefined, body: (signal: AbortSignalLike | undefined) => Promise<R>): Promise<R> {
+  if (source === undefined) return body(undefined);
+  const follower = new Controller();
+  const forward = (): void => follower.abort(signalReason(source));
+  addListener(source, "abort", forward, ONCE);
+  try {
+    if (signalAborted(source)) forward();
+    return await body(follower.signal);
+  } finally {
+    removeListener(source, "abort", forward);
+  }
 }
 
 /** Calls `fn` with jobs captured instead of run; returns the captured job, if any. */

@@ -4,7 +4,7 @@
  */
 import { rangeError } from "../plan/errors.js";
 import { arg, checkFloat, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
-import { checkSignal, localJob, submit, type AbortSignalLike } from "./execute.js";
+import { checkSignal, localJob, submit, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import { encode } from "./store.js";
 
 /** Options of `eye` / `identity`. */
@@ -17,24 +17,27 @@ export interface EyeOptions {
   dtype?: DType;
 }
 
+const KEYS = ["gain", "dtype", "signal"];
+
 /**
  * Fills the row-major [rows, cols] tensor `out` with gain·I (out[i·cols + i] = gain for
  * i < min(rows, cols), 0 elsewhere). Returns `out`.
  * @example eye(new Float32Array(6), [2, 3]) // [1, 0, 0, 0, 1, 0]
  */
 export function eye<T extends OutArray>(out: T, shape: readonly number[], options?: EyeOptions): T {
-  const bag = readOptions(options, ["gain", "dtype", "signal"]);
+  const bag = readOptions(options, KEYS);
   const dims = checkShape(shape);
   if (dims.length !== 2) throw rangeError(arg("shape"), "2-D for eye", shape);
-  const dtype = checkOut(out, bag.dtype);
-  checkOffset(undefined, out.length, shapeSize(dims));
+  const signal = checkSignal(bag.signal);
+  const { view, dtype, length } = checkOut(out, bag.dtype); // last: nothing of the caller's runs after it
+  checkOffset(undefined, length, shapeSize(dims));
   const gain = bag.gain === undefined ? 1 : checkFloat(opt("gain"), bag.gain);
   const [rows, cols] = dims;
   const value = encode(dtype === "float64" ? gain : Math.fround(gain), dtype, true);
-  checkSignal(bag.signal)?.throwIfAborted(); // promises only; computed on the main thread, so only a prior abort counts
-  submit(localJob(out, () => {
-    out.fill(0);
-    for (let i = 0, n = Math.min(rows, cols); i < n; i++) out[i * cols + i] = value;
+  throwIfAborted(signal); // promises only; computed on the main thread, so only a prior abort counts
+  submit(localJob(view, () => {
+    view.fill(0);
+    for (let i = 0, n = Math.min(rows, cols); i < n; i++) view[i * cols + i] = value;
   }));
   return out;
 }

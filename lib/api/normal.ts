@@ -14,13 +14,15 @@ export function normalParams(mean: number, std: number): number[] {
   return [f(checkFloat(opt("mean"), mean)), f(checkNonNegative(opt("std"), std))];
 }
 
+const KEYS = ["mean", "std", ...COMMON_KEYS];
+
 /**
  * Fills `out` with N(mean, std^2) (PyTorch `normal_`, Keras `RandomNormal`), Box–Muller in
  * float32 (docs/stream.md §6). Returns `out`.
  * @example normal(new Float32Array(1024), { std: 0.02, seed: 1 })
  */
 export function normal<T extends OutArray>(out: T, options?: NormalOptions): T {
-  const bag = readOptions(options, ["mean", "std", ...COMMON_KEYS]);
+  const bag = readOptions(options, KEYS);
   const params = normalParams(num(bag, "mean", 0), num(bag, "std", 1));
   return runRandom(prepare(out, bag), "normal", params);
 }

@@ -12,9 +12,9 @@ import type { Backend } from "../backend/select.js";
 import { rangeError, stateError } from "../plan/errors.js";
 import { LAYOUTS, type Layout } from "../plan/fans.js";
 import type { RandomPlan } from "../plan/plan.js";
-import { arg, checkEnum, checkFloat, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
+import { arg, checkEnum, checkFloat, checkShape, opt, readOptions, shapeSize, typedArrayLength, type DType, type OutArray } from "../plan/validate.js";
 import { prepare, takeKey, type CommonOptions } from "./common.js";
-import { submit, type AbortSignalLike, type Job } from "./execute.js";
+import { submit, throwIfAborted, withSignal, type AbortSignalLike, type Job } from "./execute.js";
 import { normalParams } from "./normal.js";
 import { storeF32 } from "./store.js";
 
@@ -34,33 +34,39 @@ export function flatten(dims: readonly number[], layout: Layout): [number, numbe
   return [cols === 0 ? 0 : size / cols, cols];
 }
 
-/** The job: draw G (normal stream, key, offset 0), orthonormalize, store. */
+/**
+ * The job: draw G (normal stream, key, offset 0), orthonormalize, store. `out` is checkOut's view
+ * (m·n elements, fixed length); `signal` the caller's, followed by withSignal in runAsync.
+ */
 function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, cols: number, gain: number, threads: number,
   signal: AbortSignalLike | undefined): Job {
   const [m, n, transpose] = rows >= cols ? [rows, cols, false] : [cols, rows, true];
-  const plan: RandomPlan = { kind: "random", kernel: "normal", params: Float32Array.from(normalParams(0, 1)), key, offset: 0, dtype: "float32", threads };
+  const plan: RandomPlan = { kind: "random", kernel: "normal", params: new Float32Array(normalParams(0, 1)), key, offset: 0, dtype: "float32", threads };
   return {
     out,
+    signal,
     run(backend: Backend): void {
       const g = dtype === "float32" ? (out as Float32Array) : new Float32Array(m * n);
       backend.fill(plan, g);
       backend.orthonormalize(g, m, n, gain, transpose, threads);
       if (g !== out) storeF32(g, out, dtype);
     },
-    async runAsync(backend: Backend): Promise<void> {
+    runAsync: (backend: Backend): Promise<void> => withSignal(signal, async (s) => {
       const g = new Float32Array(m * n); // memory of our own: `out` is written only at the end
-      const length = out.length;
-      await backend.fillAsync(plan, g, signal);
-      signal?.throwIfAborted(); // between the draw and the QR: `out` untouched
+      await backend.fillAsync(plan, g, s);
+      s?.throwIfAborted(); // between the draw and the QR: `out` untouched
       await backend.orthonormalizeAsync(g, m, n, gain, transpose, threads);
-      signal?.throwIfAborted(); // aborted during the QR: `out` untouched
-      // as every async fill (lib/backend/js.ts fillJsAsync): an ordinary buffer detached or shrunk
-      // meanwhile rejects with nothing written (a length-tracking view that grew gets m·n elements)
-      if (out.length < length) throw stateError();
+      s?.throwIfAborted(); // aborted during the QR: `out` untouched
+      // the rule of every async fill (docs/safety.md §8): the m·n elements out had when it was
+      // checked are written at the end, all or none; if some are gone (an ordinary buffer
+      // detached, transferred or shrunk meanwhile), reject with nothing written
+      if (typedArrayLength(out) !== m * n) throw stateError();
       storeF32(g, out, dtype);
-    },
+    }),
   };
 }
+
+const KEYS = ["gain", "layout", "seed", "generator", "dtype", "threads", "signal"];
 
 /**
  * Fills `out` (the row-major tensor of `shape`, >= 2 dims) with gain·Q, Q a Haar-random matrix
@@ -68,15 +74,15 @@ function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, c
  * @example orthogonal(new Float32Array(256 * 256), [256, 256], { seed: 1 })
  */
 export function orthogonal<T extends OutArray>(out: T, shape: readonly number[], options?: OrthogonalOptions): T {
-  const bag = readOptions(options, ["gain", "layout", "seed", "generator", "dtype", "threads", "signal"]);
+  const bag = readOptions(options, KEYS);
   const dims = checkShape(shape);
   if (dims.length < 2) throw rangeError(arg("shape"), "at least 2-D for orthogonal", shape);
   const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
   const gain = bag.gain === undefined ? 1 : checkFloat(opt("gain"), bag.gain);
-  const prep = prepare(out, bag, shapeSize(dims));
-  prep.signal?.throwIfAborted(); // after every check, before the key
+  const prep = prepare(out, bag, shapeSize(dims)); // out last: nothing of the caller's runs after it
+  throwIfAborted(prep.signal); // after every check, before the key
   const key = takeKey(prep);
   const [rows, cols] = flatten(dims, layout);
-  if (rows > 0 && cols > 0) submit(orthogonalJob(out, prep.dtype, key, rows, cols, gain, prep.threads, prep.signal));
+  if (rows > 0 && cols > 0) submit(orthogonalJob(prep.view, prep.dtype, key, rows, cols, gain, prep.threads, prep.signal));
   return out;
 }

@@ -40,13 +40,15 @@ export function truncNormalParams(mean: number, std: number, a: number, b: numbe
   return [f(mean), f(std), f(pa), f(pb - pa), sgn, f(a), f(b)];
 }
 
+const KEYS = ["mean", "std", "a", "b", ...COMMON_KEYS];
+
 /**
  * Fills `out` with N(mean, std^2) truncated to [a, b] by inverse-CDF sampling (PyTorch
  * `trunc_normal_` semantics: a and b are absolute bounds). Returns `out`.
  * @example truncNormal(new Float32Array(1024), { std: 0.02, a: -0.04, b: 0.04, seed: 7 })
  */
 export function truncNormal<T extends OutArray>(out: T, options?: TruncNormalOptions): T {
-  const bag = readOptions(options, ["mean", "std", "a", "b", ...COMMON_KEYS]);
+  const bag = readOptions(options, KEYS);
   const params = truncNormalParams(num(bag, "mean", 0), num(bag, "std", 1), num(bag, "a", -2), num(bag, "b", 2));
   return runRandom(prepare(out, bag), "truncNormal", params);
 }

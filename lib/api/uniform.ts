@@ -20,12 +20,14 @@ export function uniformParams(low: number, high: number, lowName = opt("low"), h
   return [f(low), span];
 }
 
+const KEYS = ["low", "high", ...COMMON_KEYS];
+
 /**
  * Fills `out` with U(low, high) (PyTorch `uniform_`, Keras `RandomUniform`). Returns `out`.
  * @example uniform(new Float32Array(1024), { low: -0.1, high: 0.1, seed: 42 })
  */
 export function uniform<T extends OutArray>(out: T, options?: UniformOptions): T {
-  const bag = readOptions(options, ["low", "high", ...COMMON_KEYS]);
+  const bag = readOptions(options, KEYS);
   const params = uniformParams(num(bag, "low", 0), num(bag, "high", 1));
   return runRandom(prepare(out, bag), "uniform", params);
 }

@@ -12,6 +12,7 @@ import { fansOf, LAYOUTS, type Fans, type Layout } from "../plan/fans.js";
 import { calculateGain, NONLINEARITIES, type Nonlinearity } from "../plan/gain.js";
 import { checkEnum, checkFloat, checkNonNegative, checkShape, F32_MAX, opt, shapeSize, type OutArray } from "../plan/validate.js";
 import { COMMON_KEYS, num, prepare, readOptions, runRandom, takeKey, type CommonOptions, type Prepared } from "./common.js";
+import { throwIfAborted } from "./execute.js";
 import { normalParams } from "./normal.js";
 import { truncNormalParams } from "./truncNormal.js";
 import { uniformParams } from "./uniform.js";
@@ -58,10 +59,13 @@ export interface KaimingOptions extends FanOptions {
 }
 
 const FAN_KEYS = ["layout", "fanIn", "fanOut", ...COMMON_KEYS] as const;
+const VS_KEYS = ["scale", "mode", "distribution", ...FAN_KEYS];
+const XAVIER_KEYS = ["gain", ...FAN_KEYS];
+const KAIMING_KEYS = ["a", "mode", "nonlinearity", ...FAN_KEYS];
 
-/** Reads shape + fan options; validates the common options against the shape's size. */
-function setup<T extends OutArray>(out: T, shape: unknown, options: unknown, extra: readonly string[]) {
-  const bag = readOptions(options, [...extra, ...FAN_KEYS]);
+/** Reads shape + fan options (`keys`: every option the method takes); validates the common options against the shape's size. */
+function setup<T extends OutArray>(out: T, shape: unknown, options: unknown, keys: readonly string[]) {
+  const bag = readOptions(options, keys);
   const dims = checkShape(shape);
   const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
   const size = shapeSize(dims);
@@ -82,6 +86,7 @@ function setup<T extends OutArray>(out: T, shape: unknown, options: unknown, ext
 function fillDist<T extends OutArray>(setup: { prep: Prepared<T>; bag: Record<string, unknown>; size: number }, dist: Distribution, spread: number, causes: readonly string[]): T {
   const { prep, bag } = setup;
   if (setup.size === 0) {
+    throwIfAborted(prep.signal); // as every call: a pre-aborted one takes no key
     takeKey(prep);
     return prep.out;
   }
@@ -98,7 +103,7 @@ function fillDist<T extends OutArray>(setup: { prep: Prepared<T>; bag: Record<st
 
 /** Keras VarianceScaling: std (or limit) from scale / max(1, fan). Returns `out`. */
 export function varianceScaling<T extends OutArray>(out: T, shape: readonly number[], options?: VarianceScalingOptions): T {
-  const s = setup(out, shape, options, ["scale", "mode", "distribution"]);
+  const s = setup(out, shape, options, VS_KEYS);
   const { bag, fans } = s;
   const scale = checkNonNegative(opt("scale"), num(bag, "scale", 1), true);
   const mode = bag.mode === undefined ? "fanIn" : checkEnum(opt("mode"), bag.mode, MODES);
@@ -110,7 +115,7 @@ export function varianceScaling<T extends OutArray>(out: T, shape: readonly numb
 }
 
 function xavier<T extends OutArray>(out: T, shape: readonly number[], options: XavierOptions | undefined, dist: Distribution): T {
-  const s = setup(out, shape, options, ["gain"]);
+  const s = setup(out, shape, options, XAVIER_KEYS);
   const gain = checkNonNegative(opt("gain"), num(s.bag, "gain", 1));
   const std = gain * Math.sqrt(2 / (s.fans.fanIn + s.fans.fanOut));
   return fillDist(s, dist, dist === "uniform" ? Math.sqrt(3) * std : std, ["gain", "fanIn", "fanOut"]);
@@ -127,7 +132,7 @@ export function xavierNormal<T extends OutArray>(out: T, shape: readonly number[
 }
 
 function kaiming<T extends OutArray>(out: T, shape: readonly number[], options: KaimingOptions | undefined, dist: Distribution): T {
-  const s = setup(out, shape, options, ["a", "mode", "nonlinearity"]);
+  const s = setup(out, shape, options, KAIMING_KEYS);
   const { bag, fans } = s;
   const a = checkFloat(opt("a"), num(bag, "a", 0));
   const mode = bag.mode === undefined ? "fanIn" : checkEnum(opt("mode"), bag.mode, ["fanIn", "fanOut"] as const);

@@ -8,10 +8,10 @@
  * deterministic (no seed). Eigenvalues are clamped at 0 before adding eps (rounding can make a
  * zero eigenvalue slightly negative).
  */
-import { rangeError, typeError } from "../plan/errors.js";
-import { arg, checkInteger, checkNonNegative, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
+import { rangeError } from "../plan/errors.js";
+import { arg, checkFloatData, checkInteger, checkNonNegative, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
-import { checkSignal, localJob, submit, type AbortSignalLike } from "./execute.js";
+import { checkSignal, localJob, submit, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import { storeF64 } from "./store.js";
 
 /** Options of `zca`. */
@@ -92,31 +92,36 @@ function maxAbs(data: ArrayLike<number>): number {
   return m;
 }
 
+const KEYS = ["rows", "cols", "eps", "dtype", "signal"];
+
 /**
  * Fills `out` (cols×cols) with the ZCA whitening matrix of `data` (rows×cols row-major: samples ×
  * features), so that y = W·(x − mean) has covariance ≈ I. Returns `out`.
  * @example zca(new Float32Array(3 * 3), data, { rows: 1000, cols: 3 })
  */
 export function zca<T extends OutArray>(out: T, data: Float32Array | Float64Array, options: ZcaOptions): T {
-  const bag = readOptions(options, ["rows", "cols", "eps", "dtype", "signal"]);
-  const dtype = checkOut(out, bag.dtype);
-  if (!(data instanceof Float32Array || data instanceof Float64Array)) throw typeError(arg("data"), "a Float32Array or Float64Array", data);
+  const bag = readOptions(options, KEYS);
+  // data is read like out (its true type and length, a view of its own: no getter of the caller's
+  // runs), and before out, which is checked last
+  const x = checkFloatData(data, arg("data"));
+  const signal = checkSignal(bag.signal);
+  const { view, dtype, length } = checkOut(out, bag.dtype);
   const rows = checkInteger(opt("rows"), bag.rows, 1);
   const cols = checkInteger(opt("cols"), bag.cols, 1);
-  if (data.length !== rows * cols) throw rangeError(arg("data"), `of length rows·cols = ${rows * cols}`, `length ${data.length}`);
-  checkOffset(undefined, out.length, cols * cols);
+  if (x.length !== rows * cols) throw rangeError(arg("data"), `of length rows·cols = ${rows * cols}`, `length ${x.length}`);
+  checkOffset(undefined, length, cols * cols);
   const eps = bag.eps === undefined ? 1e-6 : checkNonNegative(opt("eps"), bag.eps, true);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw rangeError(arg("data"), `finite (element ${i} is not)`, data[i]);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw rangeError(arg("data"), `finite (element ${i} is not)`, x[i]);
   }
   // computed now (zca is TypeScript on the calling thread either way), so that values too large
   // for float64 arithmetic (|x| beyond ~1e154: the covariance overflows) reject before the job
-  const cov = covariance(data, rows, cols);
+  const cov = covariance(x, rows, cols);
   const w = cov.every(Number.isFinite) ? zcaMatrix(cov, cols, eps) : null;
   if (w === null || !w.every(Number.isFinite)) {
-    throw rangeError(arg("data"), "of values whose covariance and whitening matrix are finite in float64 (some |value| is too large)", `max |value| ${maxAbs(data)}`);
+    throw rangeError(arg("data"), "of values whose covariance and whitening matrix are finite in float64 (some |value| is too large)", `max |value| ${maxAbs(x)}`);
   }
-  checkSignal(bag.signal)?.throwIfAborted(); // promises only; computed on the main thread, so only a prior abort counts
-  submit(localJob(out, () => storeF64(w, out, dtype)));
+  throwIfAborted(signal); // promises only; computed on the main thread, so only a prior abort counts
+  submit(localJob(view, () => storeF64(w, view, dtype)));
   return out;
 }

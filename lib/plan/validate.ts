@@ -2,6 +2,7 @@
  * Argument validation. Every public function validates everything here before a single element
  * is written; each check throws a TypeError/RangeError naming the argument and the bad value.
  */
+import { types } from "node:util";
 import { rangeError, typeError, valueError } from "./errors.js";
 
 export const DTYPES = ["float32", "float64", "bfloat16", "float16"] as const;
@@ -16,12 +17,75 @@ export const opt = (name: string): string => `"${name}" option`;
 /** The largest finite float32. */
 export const F32_MAX = 3.4028234663852886e38;
 
-/** Reads an options bag: undefined/null gives {}, anything but a plain object is a TypeError. */
+// ---- intrinsics ---------------------------------------------------------------------------------
+// Captured once, when this module loads, so that no getter, method or Proxy trap that user code
+// puts on an argument (its own properties, its class, its prototype) runs in a check. Replacing
+// the built-ins themselves, globally, before nninit loads is out of scope.
+const call = Function.prototype.call;
+/** `fn` as a function of its receiver: fn.call(self, ...args), bound now (later changes to Function.prototype.call do not matter). */
+export const uncurry = <A extends unknown[], R>(fn: (...args: A) => R): ((self: unknown, ...args: A) => R) =>
+  call.bind(fn as (...args: unknown[]) => unknown) as unknown as (self: unknown, ...args: A) => R;
+const getter = <R>(proto: object, key: PropertyKey): ((self: unknown) => R) =>
+  uncurry((Reflect.getOwnPropertyDescriptor(proto, key) as PropertyDescriptor).get as () => R);
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+/** The [[TypedArrayName]] of a real typed array ("Float32Array", ...); undefined for anything else (a Proxy too). */
+export const typedArrayName = getter<string | undefined>(TypedArrayPrototype, Symbol.toStringTag);
+/** The true element count of a real typed array (0 when detached or out of bounds). */
+export const typedArrayLength = getter<number>(TypedArrayPrototype, "length");
+const typedArrayBuffer = getter<ArrayBufferLike>(TypedArrayPrototype, "buffer");
+const typedArrayByteOffset = getter<number>(TypedArrayPrototype, "byteOffset");
+const arrayBufferByteLength = getter<number>(ArrayBuffer.prototype, "byteLength");
+const { getPrototypeOf, getOwnPropertyNames, hasOwn } = Object;
+const { getOwnPropertyDescriptor } = Reflect;
+const ObjectPrototype = Object.prototype;
+const isPrototypeOf = uncurry(Object.prototype.isPrototypeOf as (v: unknown) => boolean);
+const F32 = Float32Array;
+const F64 = Float64Array;
+const U16 = Uint16Array;
+const U8 = Uint8Array;
+/**
+ * Native checks (no trap, getter or user code runs). Typed explicitly so that the declarations
+ * (dist/*.d.ts) do not import node:util: a consumer without @types/node must type-check.
+ */
+export const isProxy: (value: unknown) => boolean = types.isProxy;
+export const isSharedArrayBuffer: (value: unknown) => value is SharedArrayBuffer = types.isSharedArrayBuffer;
+
+/** A TypeError with Node's code whose "Received" part is given as text (for values describe() would misname). */
+export function lookalikeError(name: string, expected: string, received: string): TypeError {
+  const err = new TypeError(`The ${name} must be ${expected}. Received ${received}`);
+  Object.defineProperty(err, "code", { value: "ERR_INVALID_ARG_TYPE", enumerable: true, writable: true, configurable: true });
+  return err;
+}
+
+// ---- options ------------------------------------------------------------------------------------
+/**
+ * Whether `proto` makes an object plain: null, Object.prototype, or another realm's Object.prototype
+ * (an object literal from a vm context): the end of its chain and its own constructor's prototype.
+ */
+function isPlainPrototype(proto: object | null): boolean {
+  if (proto === ObjectPrototype || proto === null) return true;
+  if (getPrototypeOf(proto) !== null) return false;
+  const ctor = getOwnPropertyDescriptor(proto, "constructor")?.value as unknown;
+  return typeof ctor === "function" && getOwnPropertyDescriptor(ctor, "prototype")?.value === proto && getOwnPropertyDescriptor(ctor, "name")?.value === "Object";
+}
+
+/**
+ * Reads an options bag: undefined/null gives {}. The options are the own string-keyed properties
+ * of a plain object (prototype Object.prototype or null), enumerable or not, each read once here
+ * (a getter runs once, before `out` is looked at). Anything else is a TypeError naming `name`: a
+ * non-object, an array, and every object with another prototype (a class instance,
+ * Object.create(defaults), a Map): nninit reads neither inherited properties nor map entries, and
+ * refuses them rather than fill with options it silently ignored. Unknown names are a RangeError
+ * listing the valid ones.
+ */
 export function readOptions(options: unknown, known: readonly string[], name = "options"): Record<string, unknown> {
   if (options === undefined || options === null) return {};
   if (typeof options !== "object" || Array.isArray(options)) throw typeError(arg(name), "an object", options);
+  if (!isPlainPrototype(getPrototypeOf(options) as object | null)) throw notPlainError(options, known, name);
   const bag: Record<string, unknown> = {};
-  for (const key of Object.keys(options)) {
+  const keys = getOwnPropertyNames(options);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     if (!known.includes(key)) {
       throw valueError(arg(name), `has an unknown option "${key}" (valid: ${known.join(", ")})`, (options as Record<string, unknown>)[key]);
     }
@@ -30,36 +94,115 @@ export function readOptions(options: unknown, known: readonly string[], name = "
   return bag;
 }
 
-/** Checks `out` and the `dtype` option together; returns the dtype written. */
-export function checkOut(out: unknown, dtype: unknown): DType {
-  if (!(out instanceof Float32Array || out instanceof Float64Array || out instanceof Uint16Array)) {
-    throw typeError(arg("out"), "a Float32Array, Float64Array or Uint16Array", out);
-  }
-  if (out.buffer.byteLength === 0 && out.byteLength === 0 && isDetached(out)) {
-    throw rangeError(arg("out"), "backed by an attached ArrayBuffer (it was transferred or detached)", out);
-  }
-  const natural: DType | undefined = out instanceof Float32Array ? "float32" : out instanceof Float64Array ? "float64" : undefined;
-  if (dtype === undefined) {
-    if (natural === undefined) throw valueError(opt("dtype"), `is required for a Uint16Array ("bfloat16" or "float16")`, dtype);
-    return natural;
-  }
-  checkEnum(opt("dtype"), dtype, DTYPES);
-  const expected = natural ?? "bfloat16 | float16";
-  if (natural !== undefined ? dtype !== natural : dtype !== "bfloat16" && dtype !== "float16") {
-    throw valueError(opt("dtype"), `does not match the array type of "out" (${out.constructor.name} holds ${expected})`, dtype);
-  }
-  return dtype as DType;
+function notPlainError(options: object, known: readonly string[], name: string): TypeError {
+  const inherited = options instanceof Map || options instanceof WeakMap ? undefined : known.find((k) => !hasOwn(options, k) && k in options);
+  const unread = options instanceof Map || options instanceof WeakMap ? "map entries"
+    : inherited !== undefined ? `inherited properties (here "${inherited}")` : "inherited properties";
+  return typeError(arg(name), `a plain object (prototype Object.prototype or null): the options are its own properties, ${unread} are not read`, options);
 }
 
-function isDetached(a: ArrayBufferView): boolean {
-  const buf = a.buffer as ArrayBuffer & { detached?: boolean };
-  if (typeof buf.detached === "boolean") return buf.detached;
+// ---- out ----------------------------------------------------------------------------------------
+/** `out` as validated: a fresh view of its memory (the only object a fill touches), its dtype and length. */
+export interface CheckedOut<T extends OutArray = OutArray> {
+  /**
+   * A new Float32Array/Float64Array/Uint16Array over exactly out's elements, fixed-length, built
+   * from out's internal slots: no getter, method or trap of the caller's object runs in the fill,
+   * and a length-tracking `out` is filled over the elements it had when it was checked.
+   */
+  view: T;
+  dtype: DType;
+  length: number;
+}
+
+/**
+ * Checks `out` and the `dtype` option together. `out` is read once, through the built-in
+ * typed-array getters: its true type, length, buffer and offset (a subclass's or an own
+ * `length`/`buffer` getter is never called); a Proxy, or an object that only inherits from a
+ * typed array's prototype, is a TypeError. Call it after every argument that can run user code
+ * (options getters, shape elements, Proxies) has been read: nothing of the caller's runs after
+ * it until the fill has been handed to the backend.
+ */
+export function checkOut<T extends OutArray>(out: T, dtype: unknown): CheckedOut<T> {
+  const type = typedArrayName(out);
+  const natural: DType | undefined = type === "Float32Array" ? "float32" : type === "Float64Array" ? "float64" : undefined;
+  if (natural === undefined && type !== "Uint16Array") throw outTypeError(out, type, "out");
+  const length = typedArrayLength(out);
+  const buffer = typedArrayBuffer(out);
+  if (length === 0 && isDetachedBuffer(buffer)) {
+    throw rangeError(arg("out"), "backed by an attached ArrayBuffer (it was transferred or detached)", `a detached ${type}`);
+  }
+  let dt: DType;
+  if (dtype === undefined) {
+    if (natural === undefined) throw valueError(opt("dtype"), `is required for a Uint16Array ("bfloat16" or "float16")`, dtype);
+    dt = natural;
+  } else {
+    checkEnum(opt("dtype"), dtype, DTYPES);
+    if (natural !== undefined ? dtype !== natural : dtype !== "bfloat16" && dtype !== "float16") {
+      throw valueError(opt("dtype"), `does not match the array type of "out" (${type} holds ${natural ?? "bfloat16 | float16"})`, dtype);
+    }
+    dt = dtype as DType;
+  }
+  const offset = typedArrayByteOffset(out);
+  const view = natural === "float32" ? new F32(buffer, offset, length) : natural === "float64" ? new F64(buffer, offset, length) : new U16(buffer, offset, length);
+  return { view: view as T, dtype: dt, length };
+}
+
+/**
+ * The dtype an array's type implies: "float32" (Float32Array), "float64" (Float64Array) or
+ * undefined (Uint16Array: "bfloat16"/"float16" must be given), from its internal slot; anything
+ * else is the TypeError checkOut throws, naming the array that was passed. For callers that pick
+ * a default dtype before the fill checks `out` (nninit/model's fillTensor and fillBlock).
+ */
+export function naturalDType(out: unknown, name = "out"): "float32" | "float64" | undefined {
+  const type = typedArrayName(out);
+  if (type === "Float32Array") return "float32";
+  if (type === "Float64Array") return "float64";
+  if (type === "Uint16Array") return undefined;
+  throw outTypeError(out, type, name);
+}
+
+/**
+ * Checks a read-only Float32Array/Float64Array argument (zca's `data`) as checkOut checks `out`
+ * (`name` is the full name, e.g. '"data" argument'); returns a fresh fixed-length view of it.
+ */
+export function checkFloatData(value: unknown, name: string): Float32Array | Float64Array {
+  const type = typedArrayName(value);
+  if (type !== "Float32Array" && type !== "Float64Array") throw lookalikeTypeError(value, type, name, "a Float32Array or Float64Array");
+  const length = typedArrayLength(value);
+  const buffer = typedArrayBuffer(value);
+  if (length === 0 && isDetachedBuffer(buffer)) throw rangeError(name, "backed by an attached ArrayBuffer (it was transferred or detached)", `a detached ${type}`);
+  const offset = typedArrayByteOffset(value);
+  return type === "Float32Array" ? new F32(buffer, offset, length) : new F64(buffer, offset, length);
+}
+
+/** Whether a (validated) typed array's memory is a SharedArrayBuffer. */
+export function isSharedView(view: OutArray): boolean {
+  return isSharedArrayBuffer(typedArrayBuffer(view));
+}
+
+/** Whether a typed array's buffer is detached (never runs user code; a SharedArrayBuffer never is). */
+function isDetachedBuffer(buffer: ArrayBufferLike): boolean {
+  if (isSharedArrayBuffer(buffer) || arrayBufferByteLength(buffer) !== 0) return false;
   try {
-    new Uint8Array(buf);
+    new U8(buffer as ArrayBuffer); // throws only for a detached buffer
     return false;
   } catch {
     return true;
   }
+}
+
+function outTypeError(out: unknown, type: string | undefined, name: string): TypeError {
+  return lookalikeTypeError(out, type, arg(name), "a Float32Array, Float64Array or Uint16Array");
+}
+
+/** The TypeError for a value that is not one of the typed arrays `expected` lists, naming what it is. */
+function lookalikeTypeError(value: unknown, type: string | undefined, name: string, expected: string): TypeError {
+  if (type !== undefined) return lookalikeError(name, expected, `an instance of ${type}`);
+  if (isProxy(value)) return lookalikeError(name, `${expected} (a Proxy is not one, whatever its target)`, "a Proxy");
+  if (typeof value === "object" && value !== null && isPrototypeOf(TypedArrayPrototype, value)) {
+    return lookalikeError(name, `${expected} (an object that only inherits from a typed array's prototype is not one)`, "an object inheriting from a typed array prototype");
+  }
+  return typeError(name, expected, value);
 }
 
 /** A finite number that float32 can hold (|x| <= FLT_MAX). */
