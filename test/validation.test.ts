@@ -1,5 +1,5 @@
 /**
- * Input validation (DESIGN.md §5): every bad input throws a TypeError (wrong type, code
+ * Input validation (docs/safety.md §1): every bad input throws a TypeError (wrong type, code
  * ERR_INVALID_ARG_TYPE) or a RangeError (bad value, code ERR_OUT_OF_RANGE or
  * ERR_INVALID_ARG_VALUE) whose message names the argument or option and shows the bad value,
  * and `out` is left byte-for-byte unchanged (it is pre-filled with a sentinel pattern). A failed
@@ -238,7 +238,7 @@ t.test("unknown enum values and option names", async (t) => {
   expectFail(t, "computeFans layout oihw", undefined, () => nn.computeFans([2, 3], "oihw" as nn.Layout), { type: R, mentions: [q("layout"), '"oihw"'] });
 });
 
-t.test("wrong types for enum-valued options are TypeErrors (DESIGN.md §5: a wrong type throws TypeError)", async (t) => {
+t.test("wrong types for enum-valued options are TypeErrors (a wrong type throws TypeError, a bad value RangeError)", async (t) => {
   const cases: [string, (o: unknown) => unknown, string[]][] = [
     ["dtype 16", (o) => nn.uniform(o as Float32Array, { dtype: 16 as unknown as nn.DType }), [q("dtype"), "16"]],
     ["kaimingNormal mode 1", (o) => api.kaimingNormal(o, SHAPE, { mode: 1 }), [q("mode"), "1"]],
