@@ -12,7 +12,7 @@
  * the zeroing (Backend.sparseZeros, synchronous) on the main thread, into memory of its own that
  * is copied into an ordinary `out` at the end (a shared one is filled in place); `eye`, `dirac`
  * and `zca` compute on the main thread (zca's eigensolver is TypeScript) and resolve with the
- * synchronous result. One rule for every method (docs/safety.md §9): the fill writes exactly the
+ * synchronous result. One rule for every method (docs/safety.md §10): the fill writes exactly the
  * elements `out` had when it was checked, and an ordinary `out` that lost some of them meanwhile
  * (detached, transferred, shrunk) makes the Promise reject with ERR_INVALID_STATE, nothing written.
  *

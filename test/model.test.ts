@@ -4,7 +4,7 @@
  */
 import t, { type Test } from "tap";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { normal, xavierUniform, truncNormal } from "../lib/index.js";
@@ -14,7 +14,9 @@ import { swapBytes } from "../lib/model/read.js";
 import { ChunkWriter, WRITE_BEHIND_WINDOW, defaultWriteBehind } from "../lib/model/pipe.js";
 import { nativeBinding } from "../lib/backend/select.js";
 import { open } from "node:fs/promises";
-import { main } from "../lib/cli/main.js";
+import { main, printable } from "../lib/cli/main.js";
+import { hostTag, TEMP_NAME } from "../lib/model/atomic.js";
+import { describe as describeValue } from "../lib/plan/errors.js";
 import { createProgress, formatDuration } from "../lib/cli/progress.js";
 
 const root = resolve(__dirname, "..");
@@ -551,4 +553,498 @@ t.test("ChunkWriter write-behind: every written chunk is handed over, drops trai
   w2.bytes(1 << 20).fill(1); w2.commit(1 << 20);
   await t.rejects(w2.finish(), { code: "EIO" }, "a write-behind error rejects finish()");
   await fh2.close();
+});
+
+// ---- Hostile input (issue 15): the checkpoint reader, the CLI and the writer ----
+
+const INVALID = { name: "RangeError", code: "ERR_INVALID_ARG_VALUE" };
+const OUT_OF_RANGE = { name: "RangeError", code: "ERR_OUT_OF_RANGE" };
+/** A fresh directory under `work` (each test removes its own). */
+const scratch = (name: string): string => mkdtempSync(join(work, `${name}-`));
+const mkfifo = (path: string): boolean => spawnSync("mkfifo", [path]).status === 0;
+/** A safetensors file: the length prefix, the header bytes, `data` zero bytes. */
+const stFile = (header: string | Buffer, data = 0): Buffer => {
+  const h = typeof header === "string" ? Buffer.from(header) : header;
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(h.length));
+  return Buffer.concat([len, h, Buffer.alloc(data)]);
+};
+const parseBytes = (header: string | Buffer, data = 0) => {
+  const f = stFile(header, data);
+  return m.parseHeader(f.subarray(8, f.length - data), f.length);
+};
+const entryJson = (dtype = "F32", shape = "[1]", off = "[0,4]"): string => `{"dtype":"${dtype}","shape":${shape},"data_offsets":${off}}`;
+
+t.test("describe() never recurses into a value and never throws: hostile values give coded errors", async (t) => {
+  let deep: unknown = [];
+  for (let i = 0; i < 20000; i++) deep = [deep];
+  t.equal(describeValue(deep), "array [array (length 1)]", "20,000 nested arrays: one level shown");
+  t.equal(describeValue([1, "a", [2, 3], { x: 1 }, null]), 'array [1, "a", array (length 2), an instance of Object, null]');
+  const trap = new Proxy({}, { get() { throw new Error("trap"); }, getPrototypeOf() { throw new Error("trap"); } });
+  t.equal(describeValue(trap), "a value that cannot be inspected", "a Proxy whose traps throw");
+  const { proxy, revoke } = Proxy.revocable([], {});
+  revoke();
+  t.equal(describeValue(proxy), "a value that cannot be inspected", "a revoked Proxy");
+  t.equal(describeValue([trap]), "a value that cannot be inspected", "... as an element");
+  t.equal(describeValue(Object.defineProperty(() => 0, "name", { get() { throw new Error("x"); } })), "a value that cannot be inspected");
+  t.equal(describeValue(Object.create(null)), "an instance of Object");
+  const deepSpec = [{ name: "a", shape: [deep], init: "zeros" }] as unknown as TensorSpec[];
+  t.throws(() => m.initModel(deepSpec, { seed: 1 }), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE", message: /Received array \[array \(length 1\)\]$/ }, "a nested shape");
+  t.throws(() => m.presetFromConfig({ model_type: deep }), { ...INVALID, message: /model_type/ }, "a nested model_type");
+  t.throws(() => m.presetFromConfig({ ...LLAMA_TINY, hidden_size: deep }), { ...INVALID, message: /"hidden_size" must be a positive integer/ });
+  t.throws(() => m.initModel([{ name: "a", shape: [2], init: "normal", options: { std: trap } }] as unknown as TensorSpec[], { seed: 1 }), { code: "ERR_INVALID_ARG_TYPE" }, "a trapping option value");
+  await t.rejects(m.writeSafetensors(join(work, "never.safetensors"), SPEC, { seed: 1, metadata: { a: deep } as never }), { code: "ERR_INVALID_ARG_TYPE", message: /"metadata" option/ });
+});
+
+t.test("counts are checked before anything is built, with an error naming the field", async (t) => {
+  // One past the limit, for each architecture (the absurd counts, 1e9 and up, run in the child
+  // process of the "hostile inputs" test, where a regression cannot take this process's memory).
+  const layerCases: [Record<string, unknown>, string][] = [
+    [{ ...LLAMA_TINY, num_hidden_layers: m.MAX_LAYERS + 1 }, "num_hidden_layers"],
+    [{ ...LLAMA_TINY, num_hidden_layers: m.MAX_LAYERS + 1, attention_bias: true, mlp_bias: true }, "num_hidden_layers"],
+    [{ model_type: "mistral", hidden_size: 8, num_attention_heads: 2, num_key_value_heads: 1, intermediate_size: 8, vocab_size: 10, num_hidden_layers: m.MAX_LAYERS + 1 }, "num_hidden_layers"],
+    [{ architectures: ["Qwen2ForCausalLM"], hidden_size: 8, num_attention_heads: 2, intermediate_size: 8, vocab_size: 10, num_hidden_layers: 5000 }, "num_hidden_layers"],
+    [{ ...GPT2_TINY, n_layer: m.MAX_LAYERS + 1 }, "n_layer"],
+    [{ ...GPT2_TINY, n_layer: 6000, tie_word_embeddings: false }, "n_layer"],
+  ];
+  for (const [config, field] of layerCases) {
+    const start = performance.now();
+    t.throws(() => m.presetFromConfig(config), { ...OUT_OF_RANGE, message: new RegExp(`The config field "${field}" must be an integer in \\[1, ${m.MAX_LAYERS}\\]\\. Received ${config[field]}$`) }, `${field} = ${config[field]}`);
+    t.ok(performance.now() - start < 200, "at once");
+  }
+  t.equal(m.presetFromConfig({ ...LLAMA_TINY, num_hidden_layers: m.MAX_LAYERS }).tensors.length, 9 * m.MAX_LAYERS + 3, "the limit itself is fine");
+  // A spec longer than MAX_TENSORS is refused on its length: a sparse array's holes are never visited.
+  const many = new Array(m.MAX_TENSORS + 1) as TensorSpec[];
+  t.throws(() => m.initModel(many, { seed: 1 }), { ...OUT_OF_RANGE, message: /"spec" argument must be a model of at most 262144 tensors\. Received "262145 tensors"/ });
+  t.throws(() => m.planSafetensors({ tensors: many }, { seed: 1 }), OUT_OF_RANGE);
+  const rank = (n: number) => [{ name: "a", shape: new Array(n).fill(1), init: "zeros" }] as TensorSpec[];
+  t.throws(() => m.initModel(rank(m.MAX_RANK + 1), { seed: 1 }), { ...OUT_OF_RANGE, message: /shape of tensor "a" must be at most 64 dimensions\. Received "65 dimensions"/ });
+  t.equal(m.initModel(rank(m.MAX_RANK), { seed: 1 }).get("a")?.length, 1, "64 dimensions are fine");
+});
+
+t.test("safetensors reader: duplicate keys, bytes that are not UTF-8, a first byte other than {, and every other breach of the grammar", async (t) => {
+  const A = `"a":${entryJson()}`;
+  const B = (s: string) => Buffer.from(s, "latin1");
+  const bad: [string, string | Buffer, RegExp][] = [
+    ["a duplicate tensor name (the second says I32)", `{${A},"a":${entryJson("I32")}}`, /has a duplicate key "a" \(the format forbids them\) \(at byte 54\)/],
+    ["a duplicate spelled with an escape", `{${A},"\\u0061":${entryJson("I32")}}`, /duplicate key "a"/],
+    ["a duplicate non-ASCII name, raw and escaped", `{"é":${entryJson()},"\\u00e9":${entryJson()}}`, /duplicate key "é"/],
+    ["two __metadata__ keys", `{"__metadata__":{},${A},"__metadata__":{"x":"y"}}`, /duplicate key "__metadata__"/],
+    ["a duplicate __metadata__ key", `{"__metadata__":{"k":"1","k":"2"},${A}}`, /duplicate key "k" in __metadata__/],
+    ["a duplicate __metadata__ key, escaped", `{"__metadata__":{"k":"1","\\u006b":"2"},${A}}`, /duplicate key "k" in __metadata__/],
+    ["a duplicate field", `{"a":{"dtype":"F32","dtype":"I32","shape":[1],"data_offsets":[0,4]}}`, /duplicate field "dtype" in entry "a"/],
+    ["a byte 0xFF in a name", Buffer.concat([B('{"a'), Buffer.from([0xff]), B(`":${entryJson()}}`)]), /not valid UTF-8 in a string \(at byte 1\)/],
+    ["0xFF and 0xFE: names that would both become a\\uFFFD", Buffer.concat([B('{"a\xff":' + entryJson("F32", "[1]", "[0,4]") + ',"a\xfe":' + entryJson("F32", "[1]", "[4,8]") + "}")]), /not valid UTF-8/],
+    ["an overlong encoding (C0 80)", Buffer.concat([B('{"__metadata__":{"k":"'), Buffer.from([0xc0, 0x80]), B(`"},${A}}`)]), /not valid UTF-8/],
+    ["an encoded surrogate (ED A0 80)", Buffer.concat([B('{"'), Buffer.from([0xed, 0xa0, 0x80]), B(`":${entryJson()}}`)]), /not valid UTF-8/],
+    ["a truncated sequence (E2 82)", Buffer.concat([B('{"__metadata__":{"k":"'), Buffer.from([0xe2, 0x82]), B(`"},${A}}`)]), /not valid UTF-8/],
+    ["leading whitespace", ` {${A}}`, /must start with "\{" \(the format requires it\) \(at byte 0\)/],
+    ["a byte-order mark", `\ufeff{${A}}`, /must start with "\{"/],
+    ["an array", `[${entryJson()}]`, /must start with "\{"/],
+    ["an empty header", "", /must start with "\{"/],
+    ["something after the object", `{${A}}x`, /other than whitespace after its closing "\}"/],
+    ["two objects", `{${A}}{}`, /other than whitespace after/],
+    ["a string that does not end", `{"a`, /a string does not end/],
+    ["a control character in a name", `{"a\tb":${entryJson()}}`, /control character/],
+    ["a bad escape", `{"a\\x":${entryJson()}}`, /bad escape/],
+    ["an entry that is not an object", `{"a":[1]}`, /expected "\{" \(an entry is an object/],
+    ["an unknown field", `{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"extra":[[[]]]}}`, /unknown field "extra"/],
+    ["a missing field", `{"a":{"dtype":"F32","shape":[1]}}`, /lacks one of dtype, shape, data_offsets in entry "a"/],
+    ["an exponent", `{"a":${entryJson("F32", "[1e0]")}}`, /bad shape \(integers >= 0 in plain digits expected\) in entry "a"/],
+    ["a fraction", `{"a":${entryJson("F32", "[1.0]")}}`, /bad shape/],
+    ["a negative number", `{"a":${entryJson("F32", "[1]", "[-0,4]")}}`, /bad data_offsets/],
+    ["a leading zero", `{"a":${entryJson("F32", "[01]")}}`, /bad shape/],
+    ["2^53", `{"a":${entryJson("F32", "[9007199254740992]")}}`, /at most 2\^53 - 1/],
+    ["a string dimension", `{"a":${entryJson("F32", '["1"]')}}`, /bad shape/],
+    ["a nested array in a shape", `{"a":${entryJson("F32", "[[1]]")}}`, /bad shape/],
+    ["65 dimensions", `{"a":${entryJson("F32", `[${new Array(65).fill(1)}]`)}}`, /shape of more than 64 elements/],
+    ["three data_offsets", `{"a":${entryJson("F32", "[1]", "[0,4,4]")}}`, /data_offsets of more than 2 elements/],
+    ["one data_offset", `{"a":${entryJson("F32", "[1]", "[4]")}}`, /bad data_offsets \[4\]/],
+    ["a metadata value that is an array", `{"__metadata__":{"k":["v"]},${A}}`, /__metadata__ values must be strings \("k" is not\)/],
+    ["metadata that is not an object", `{"__metadata__":"x",${A}}`, /__metadata__ must be an object/],
+    ["a missing comma", `{${A} "b":${entryJson("F32", "[1]", "[4,8]")}}`, /expected "," or "\}"/],
+    ["a trailing comma", `{${A},}`, /expected a string/],
+    ["an unknown dtype", `{"a":${entryJson("F33")}}`, /no known dtype \("F33"\) in entry "a"/],
+  ];
+  for (const [what, header, re] of bad) t.throws(() => parseBytes(header, 8), { ...INVALID, message: re }, what);
+
+  // What the grammar allows: JSON whitespace anywhere, escapes, trailing padding, empty shapes,
+  // zero-size tensors with huge dimensions, and keys JavaScript objects would mishandle.
+  const pretty = `{\n\t"__metadata__" : { "__proto__" : "p", "constructor": "c", "\\u00e9\\n": "\\"" } ,\r\n "\\u00e9" : ${entryJson("BF16", "[ 2 ]", "[0, 4]")},
+    "__proto__": ${entryJson("F64", "[]", "[4,12]")}, "z": ${entryJson("F32", "[0, 9007199254740991]", "[12, 12]")} }   `;
+  const h = parseBytes(pretty, 12);
+  t.same(h.tensors.map((e) => [e.name, e.dtype, e.shape]), [["é", "BF16", [2]], ["__proto__", "F64", []], ["z", "F32", [0, 9007199254740991]]]);
+  t.equal(Object.getPrototypeOf(h.metadata), null, "metadata has no prototype");
+  t.same(Object.entries(h.metadata), [["__proto__", "p"], ["constructor", "c"], ["é\n", '"']], "__proto__ and constructor are ordinary keys");
+  t.equal(parseBytes("{}", 0).tensors.length, 0, "an empty header");
+  t.throws(() => m.parseHeader("{}" as never, 10), { code: "ERR_INVALID_ARG_TYPE" }, "parseHeader's own arguments are checked");
+  t.throws(() => m.parseHeader(Buffer.from("{}"), -1), { code: "ERR_INVALID_ARG_TYPE" });
+});
+
+t.test("names the format reserves are refused at spec validation", async (t) => {
+  const dir = scratch("reserved");
+  const one = (name: string): TensorSpec[] => [{ name, shape: [2], init: "ones" }];
+  const message = /"spec\.tensors\[1\]\.name" must not be a name the safetensors format reserves\. Received "__metadata__"/;
+  const spec = [...one("a"), ...one("__metadata__")];
+  t.same(m.RESERVED_NAMES, ["__metadata__"]);
+  t.throws(() => m.initModel(spec, { seed: 1 }), { ...INVALID, message });
+  t.throws(() => m.planSafetensors(spec, { seed: 1 }), { ...INVALID, message });
+  t.throws(() => m.fillTensor(spec, "a", new Float32Array(2), { seed: 1 }), INVALID);
+  await t.rejects(m.writeSafetensors(join(dir, "r.safetensors"), spec, { seed: 1 }), { ...INVALID, message });
+  t.throws(() => m.initModel({ tensors: one("a"), tied: { __metadata__: "a" } }, { seed: 1 }), { ...INVALID, message: /"spec\.tied" alias must not be a name the safetensors format reserves/ });
+  t.same(readdirSync(dir), [], "nothing written");
+  // Near misses are ordinary names, and the files they make are read back.
+  const near = ["__metadata", "__METADATA__", " __metadata__", "__metadata__.weight", "metadata"];
+  const file = join(dir, "near.safetensors");
+  await m.writeSafetensors(file, near.flatMap(one), { seed: 1 });
+  t.same(m.readSafetensorsHeader(file).tensors.map((e) => e.name), near);
+  rmSync(dir, { recursive: true });
+});
+
+t.test("keys from files and users keep __proto__ and friends: null-prototype objects and Maps", async (t) => {
+  const dir = scratch("proto");
+  const file = join(dir, "proto.safetensors");
+  const tensors: TensorSpec[] = [{ name: "__proto__", shape: [3], init: "ones" }, { name: "constructor", shape: [2], init: "normal" }, { name: "toString", shape: [1], init: "zeros" }];
+  const tied = JSON.parse('{"__proto__x": "__proto__", "hasOwnProperty": "constructor"}') as Record<string, string>;
+  const metadata = JSON.parse('{"__proto__": "p", "constructor": "c", "hasOwnProperty": "h"}') as Record<string, string>;
+  await m.writeSafetensors(file, { tensors, tied }, { seed: 4, metadata });
+  const { header } = parseIndependently(t, file);
+  t.same(Object.keys(header).slice(1), ["__proto__", "constructor", "toString"], "written: every tensor");
+  const back = m.readSafetensors(file);
+  t.same([...back.tensors.keys()], ["__proto__", "constructor", "toString"]);
+  const ref = m.initModel({ tensors, tied }, { seed: 4 });
+  for (const [name, lt] of back.tensors) t.ok(same(lt.data, ref.get(name)), `read back: ${name}`);
+  t.equal(ref.get("hasOwnProperty"), ref.get("constructor"), "a tied alias named hasOwnProperty");
+  t.equal(Object.getPrototypeOf(back.metadata), null);
+  t.match({ ...back.metadata }, { constructor: "c", hasOwnProperty: "h", "nninit.tied": '{"__proto__x":"__proto__","hasOwnProperty":"constructor"}' });
+  t.equal(Object.getOwnPropertyDescriptor(back.metadata, "__proto__")?.value, "p", "metadata key __proto__ read back");
+  t.equal(m.readSafetensorsHeader(file).metadata["__proto__"], "p");
+  // An init option named __proto__ used to vanish on the copy (the setter); now it is an unknown option.
+  const withProto = [{ name: "w", shape: [2], init: "normal", options: JSON.parse('{"std": 0.1, "__proto__": 0.5}') }] as TensorSpec[];
+  t.throws(() => m.initModel(withProto, { seed: 1 }), { ...INVALID, message: /unknown option "__proto__"/ });
+  rmSync(dir, { recursive: true });
+});
+
+t.test("writer paths: a name that spells a directory, null bytes, and targets that are not regular files", async (t) => {
+  const dir = scratch("paths");
+  const small: TensorSpec[] = [{ name: "w", shape: [3], init: "ones" }];
+  mkdirSync(join(dir, "sub"));
+  for (const p of [join(dir, "newdir") + "/", join(dir, "sub") + "/", dir + "/", join(dir, "sub", "."), join(dir, "sub", ".."), join(dir, "newdir") + "//", join(dir, "x") + "/."]) {
+    await t.rejects(m.writeSafetensors(p, small, { seed: 1 }), { code: "EISDIR", message: /is a directory \(EISDIR\)/ }, JSON.stringify(p.slice(dir.length)));
+  }
+  t.same(readdirSync(dir), ["sub"], "no file named newdir (or x) appeared, and sub is still a directory");
+  t.same(readdirSync(join(dir, "sub")), []);
+  await t.rejects(m.writeSafetensors(join(dir, "a\0b"), small, { seed: 1 }), { ...INVALID, message: /"path" argument must not contain null bytes/ });
+  symlinkSync("/dev/null", join(dir, "null"));
+  await t.rejects(m.writeSafetensors(join(dir, "null"), small, { seed: 1 }), { code: "EEXIST", message: /exists and is not a regular file/ }, "a link to /dev/null is not replaced");
+  if (mkfifo(join(dir, "fifo"))) {
+    await t.rejects(m.writeSafetensors(join(dir, "fifo"), small, { seed: 1 }), { code: "EEXIST" }, "nor a FIFO");
+    t.ok(statSync(join(dir, "fifo")).isFIFO());
+  }
+  t.equal(readFileSync(join(dir, "null")).length, 0, "/dev/null is still /dev/null");
+  // A long final name must not make the temp name too long for the file system (255 bytes).
+  for (const name of ["x".repeat(243) + ".safetensors", "é".repeat(115) + ".safetensors"]) {
+    const r = await m.writeSafetensors(join(dir, name), small, { seed: 1 });
+    t.equal(m.readTensor(r.path, "w").data.length, 3, `a ${Buffer.byteLength(name)}-byte name`);
+  }
+  t.equal(readdirSync(dir).filter((f) => f.endsWith(".tmp")).length, 0, "no temp file left");
+  rmSync(dir, { recursive: true });
+});
+
+t.test("onProgress throwing: before the rename the write is undone (rejection, old file intact); in 'done' it is a warning", async (t) => {
+  const dir = scratch("progress");
+  const file = join(dir, "p.safetensors");
+  const big: TensorSpec[] = [{ name: "b", shape: [200000], init: "normal" }];
+  writeFileSync(file, "previous");
+  for (const phase of ["write", "sync"]) {
+    await t.rejects(m.writeSafetensors(file, big, { seed: 1, chunkBytes: 1 << 16, onProgress: (p) => { if (p.phase === phase) throw new Error(`boom in ${phase}`); } }), { message: `boom in ${phase}` });
+    t.equal(readFileSync(file, "utf8"), "previous", `${phase}: the rejection means the old file is untouched`);
+    t.same(readdirSync(dir), ["p.safetensors"], `${phase}: and no temp file`);
+  }
+  const warnings: Error[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w);
+  process.on("warning", onWarning);
+  try {
+    for (const thrown of [new Error("boom in done"), "a string"]) {
+      const r = await m.writeSafetensors(file, big, { seed: 2, onProgress: (p) => { if (p.phase === "done") throw thrown; } });
+      t.equal(r.path, file, "resolves: the file is in place");
+      t.ok(same(m.readTensor(file, "b").data, m.initModel(big, { seed: 2 }).get("b")), "and complete");
+    }
+    await new Promise((res) => setImmediate(res));
+  } finally {
+    process.off("warning", onWarning);
+  }
+  t.equal(warnings.length, 2, "each 'done' exception became a process warning");
+  t.match(warnings[0], { name: "NninitProgressWarning", message: /onProgress threw in its "done" call; .*p\.safetensors was written completely \(boom in done\)/ });
+  t.equal((warnings[0] as Error & { cause: Error }).cause.message, "boom in done", "the exception is its cause");
+  t.match(warnings[1].message, /\(a string\)/);
+  rmSync(dir, { recursive: true });
+});
+
+t.test("every option, spec property and config field is read once", async (t) => {
+  const dir = scratch("once");
+  const reads: Record<string, number> = {};
+  /** An object whose properties count their reads and return first(), then later() on every further read. */
+  const counted = (prefix: string, props: Record<string, [() => unknown, () => unknown]>): Record<string, unknown> => {
+    const o = {};
+    for (const [k, [first, later]] of Object.entries(props)) {
+      const key = prefix + k;
+      Object.defineProperty(o, k, { enumerable: true, get: () => ((reads[key] = (reads[key] ?? 0) + 1) === 1 ? first() : later()) });
+    }
+    return o;
+  };
+  const phases: string[] = [];
+  const ac = new AbortController();
+  const options = counted("", {
+    seed: [() => 1, () => -1], dtype: [() => "bf16", () => "int8"], threads: [() => 1, () => 0],
+    metadata: [() => counted("metadata.", { k: [() => "v", () => 5] }), () => 7], chunkBytes: [() => 1 << 16, () => 10],
+    onProgress: [() => (p: m.WriteProgress) => void phases.push(p.phase), () => "not a function"],
+    signal: [() => ac.signal, () => "not a signal"], checkSpace: [() => true, () => "yes"],
+  });
+  const spec = [counted("tensor.", { name: [() => "w", () => "other"], shape: [() => [70000], () => [-1]], init: [() => "normal", () => "bogus"], options: [() => ({ std: 0.5 }), () => 1], dtype: [() => "f16", () => "q8"] })] as unknown as TensorSpec[];
+  const r = await m.writeSafetensors(join(dir, "once.safetensors"), spec, options as m.WriteOptions);
+  t.same(reads, {
+    seed: 1, dtype: 1, threads: 1, metadata: 1, "metadata.k": 1, chunkBytes: 1, onProgress: 1, signal: 1, checkSpace: 1,
+    "tensor.name": 1, "tensor.shape": 1, "tensor.init": 1, "tensor.options": 1, "tensor.dtype": 1,
+  }, "each read exactly once");
+  t.ok(phases.length > 2 && phases.at(-1) === "done", "the onProgress read first was called throughout");
+  t.equal(m.readSafetensorsHeader(r.path).metadata.k, "v");
+  t.ok(same(m.readTensor(r.path, "w").data, m.initModel([{ name: "w", shape: [70000], init: "normal", options: { std: 0.5 }, dtype: "f16" }], { seed: 1 }).get("w")), "the values read first were used");
+  // Config fields: each read at most once (head_dim is consulted three times by the preset).
+  const configReads: Record<string, number> = {};
+  const config = new Proxy({ ...LLAMA_TINY, head_dim: 8 }, { get: (o, k) => { configReads[String(k)] = (configReads[String(k)] ?? 0) + 1; return (o as Record<string | symbol, unknown>)[k]; } });
+  m.presetFromConfig(config);
+  t.same(Object.entries(configReads).filter(([, n]) => n > 1), [], "no config field read twice");
+  t.ok(configReads.head_dim === 1 && configReads.num_hidden_layers === 1, "head_dim and num_hidden_layers read once");
+  rmSync(dir, { recursive: true });
+});
+
+t.test("a SIGKILLed write leaves a temp file that the next write into the directory removes; nothing else is touched", async (t) => {
+  const dir = scratch("stale");
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const script = `require(${JSON.stringify(join(root, "dist", "model", "index.js"))}).writeSafetensors(${JSON.stringify(join(dir, "killed.safetensors"))},
+    [{ name: "w", shape: [1 << 20], init: "normal" }], { seed: 1, chunkBytes: 1 << 16, onProgress: () => process.kill(process.pid, "SIGKILL") })`;
+  const child = spawnSync("sh", ["-c", 'unset NODE_OPTIONS; exec "$0" "$@"', process.execPath, "-e", script], { env });
+  t.equal(child.signal, "SIGKILL", "the writer died mid-write");
+  const [left, ...more] = readdirSync(dir);
+  t.same(more, []);
+  const name = TEMP_NAME.exec(left);
+  t.ok(name !== null && left.startsWith(".killed.safetensors.nninit-"), `its temp file is named as documented: ${left}`);
+  t.same(name?.slice(1), [hostTag(), String(child.pid)], "with this host's tag and the dead writer's pid");
+  t.ok(statSync(join(dir, left)).size > 0, "and holds the partial write");
+  const tag = hostTag();
+  const other = tag === "00000000" ? "11111111" : "00000000";
+  const keep = [
+    `.live.safetensors.nninit-${tag}-${process.pid}-0000aaaa.tmp`, // this process: a write may be in flight
+    `.parent.safetensors.nninit-${tag}-${process.ppid}-0000bbbb.tmp`, // a running process
+    `.remote.safetensors.nninit-${other}-${child.pid}-0000cccc.tmp`, // another machine or pid namespace: its pid means nothing here
+    `.old.safetensors.${child.pid}-0000dddd.tmp`, // the naming of earlier versions: no host tag, nothing proves it stale
+    `.big.safetensors.nninit-${tag}-4294967295-0000eeee.tmp`, // not a pid
+    `.zero.safetensors.nninit-${tag}-0-0000ffff.tmp`, // pid 0 would mean the process group
+    `killed.safetensors.nninit-${tag}-${child.pid}-00001111.tmp`, // no leading dot: not ours
+    "notes.txt",
+  ];
+  for (const f of keep) writeFileSync(join(dir, f), "x");
+  const asDir = `.dir.safetensors.nninit-${tag}-${child.pid}-00002222.tmp`;
+  mkdirSync(join(dir, asDir));
+  const alsoStale = `.second.safetensors.nninit-${tag}-${child.pid}-00003333.tmp`;
+  writeFileSync(join(dir, alsoStale), "x");
+  await m.writeSafetensors(join(dir, "next.safetensors"), [{ name: "w", shape: [3], init: "ones" }], { seed: 1 });
+  t.same(readdirSync(dir).sort(), [...keep, asDir, "next.safetensors"].sort(), "the dead writer's two temp files are gone, nothing else");
+  writeFileSync(join(dir, alsoStale), "x");
+  t.same(await m.removeStaleTempFiles(dir), [join(dir, alsoStale)], "removeStaleTempFiles: the paths it removed");
+  t.same(await m.removeStaleTempFiles(join(dir, "missing")), [], "a missing directory: nothing, no error");
+  await t.rejects(m.removeStaleTempFiles(1 as never), { code: "ERR_INVALID_ARG_TYPE" });
+  rmSync(dir, { recursive: true });
+});
+
+t.test("CLI: config files are read with bounds; info escapes what a hostile file could print", async (t) => {
+  const dir = scratch("cfg");
+  const sink = () => {
+    const s = { text: "", isTTY: false, write: (c: string) => ((s.text += c), true) };
+    return s;
+  };
+  const call = async (args: string[]) => {
+    const io = { stdout: sink(), stderr: sink() };
+    const code = await main(args, io as never);
+    return { code, out: io.stdout.text, err: io.stderr.text };
+  };
+  const out = join(dir, "x.safetensors");
+  const nest = (n: number) => "[".repeat(n) + "]".repeat(n);
+  writeFileSync(join(dir, "big.json"), Buffer.alloc(m.MAX_CONFIG_BYTES + 1, 0x20));
+  writeFileSync(join(dir, "deep.json"), `{"model_type": ${nest(m.MAX_CONFIG_DEPTH)}}`);
+  writeFileSync(join(dir, "deep64.json"), `{"model_type": ${nest(m.MAX_CONFIG_DEPTH - 1)}}`);
+  writeFileSync(join(dir, "latin1.json"), Buffer.from('{"model_type": "llama\xff"}', "latin1"));
+  writeFileSync(join(dir, "layers.json"), JSON.stringify({ ...LLAMA_TINY, num_hidden_layers: 1e9 }));
+  writeFileSync(join(dir, "padded.json"), JSON.stringify(LLAMA_TINY).padEnd(m.MAX_CONFIG_BYTES, " "));
+  mkdirSync(join(dir, "adir"));
+  const cases: [string, RegExp][] = [
+    ["big.json", /cannot read config .*big\.json: The "--config" file must be a file of at most 1048576 bytes\. Received "1048577 bytes"/],
+    ["deep.json", /cannot read config .*deep\.json: The "--config" file must be JSON nested at most 64 levels deep/],
+    ["deep64.json", /bad config .*deep64\.json: The config field "model_type" must be one of/],
+    ["latin1.json", /The "--config" file must be UTF-8 text/],
+    ["layers.json", /The config field "num_hidden_layers" must be an integer in \[1, 4096\]\. Received 1000000000/],
+    ["adir", /cannot read config .*adir: The "--config" file must name a regular file \(not a directory\)/],
+  ];
+  for (const [file, re] of cases) {
+    const r = await call(["init", "-c", join(dir, file), "-o", out, "-q"]);
+    t.equal(r.code, 2, `${file}: exit 2`);
+    t.match(r.err, re);
+  }
+  t.notOk(existsSync(out), "nothing written");
+  t.match(await call(["init", "-c", join(dir, "padded.json"), "-o", out, "-q"]), { code: 0 }, "a config of exactly the limit is read");
+  t.match(await call(["info", join(dir, "adir")]), { code: 1, err: /must name a regular file \(not a directory\)/ });
+  // Tensor names and metadata are printed with control characters escaped.
+  const evil = join(dir, "evil.safetensors");
+  writeFileSync(evil, stFile(`{"__metadata__":{"nninit.seed":"1\\u001b]0;pwned\\u0007","nninit.stream_version":"1"},"a\\u001b[2J\\u009b\\u202eb":${entryJson()}}`, 4));
+  const info = await call(["info", evil]);
+  t.equal(info.code, 0);
+  t.match(info.out, /a\\u001b\[2J\\u009b\\u202eb  F32  \[1\]/);
+  t.match(info.out, /nninit seed 1\\u001b\]0;pwned\\u0007,/);
+  t.notOk(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(info.out), "no control character reaches the terminal");
+  t.equal(printable("ok \t\n\u2066x"), "ok \\u0009\\u000a\\u2066x");
+  rmSync(dir, { recursive: true });
+});
+
+/**
+ * The hostile cases that used to cost gigabytes or minutes (or block forever), run in a child
+ * process from dist/ so that its peak RSS is theirs: each must end (mostly fail, with a coded
+ * error) within seconds, and all of them together stay under 512 MiB. The child prints one JSON
+ * line per case.
+ */
+const HOSTILE_CHILD = String.raw`
+const [root, dir, fifo] = process.argv.slice(1);
+const { main } = require(root + "/dist/cli/main.js");
+const m = require(root + "/dist/model/index.js");
+const fs = require("node:fs");
+const path = (f) => dir + "/" + f;
+const sink = { write: () => true, isTTY: false };
+const cli = async (...args) => {
+  let err = "";
+  const code = await main(args, { stdout: sink, stderr: { write: (s) => ((err += s), true) } });
+  return code + " " + err.trim();
+};
+const writeSt = (file, header) => { // the length prefix, then the header (no copy of a 100 MB header)
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(header.length));
+  fs.writeFileSync(file, len);
+  fs.appendFileSync(file, header);
+};
+const run = async (name, fn) => {
+  global.gc();
+  const start = performance.now();
+  let result;
+  try {
+    result = { value: String(await fn()) };
+  } catch (e) {
+    result = { error: e && e.constructor && e.constructor.name, code: e && e.code, message: String(e && e.message).slice(0, 300) };
+  }
+  process.stdout.write(JSON.stringify({ name, ms: performance.now() - start, rss: process.resourceUsage().maxRSS * 1024, ...result }) + "\n");
+};
+const entries = (n, make) => { const parts = ["{"]; for (let i = 0; i < n; i++) parts.push(make(i) + ","); parts.push('"z":""}}'); return Buffer.from(parts.join("")); };
+(async () => {
+  const tiny = { vocab_size: 8, hidden_size: 4, intermediate_size: 4, num_attention_heads: 1 };
+  fs.writeFileSync(path("llama.json"), JSON.stringify({ model_type: "llama", ...tiny, num_hidden_layers: 1e9 }));
+  fs.writeFileSync(path("gpt2.json"), JSON.stringify({ model_type: "gpt2", vocab_size: 8, n_positions: 4, n_embd: 4, n_head: 1, n_layer: 1e9 }));
+  await run("init: llama, num_hidden_layers 1e9", () => cli("init", "-c", path("llama.json"), "-o", path("x.safetensors"), "-q"));
+  await run("init: gpt2, n_layer 1e9", () => cli("init", "-c", path("gpt2.json"), "-o", path("x.safetensors"), "-q"));
+  await run("presetFromConfig: num_hidden_layers 2^53 - 1, every bias", () => m.presetFromConfig({ model_type: "llama", ...tiny, num_hidden_layers: Number.MAX_SAFE_INTEGER, attention_bias: true, mlp_bias: true }));
+  await run("presetFromConfig: mistral, num_hidden_layers 2^40", () => m.presetFromConfig({ model_type: "mistral", ...tiny, num_key_value_heads: 1, num_hidden_layers: 2 ** 40 }));
+  await run("initModel: a Proxy shape claiming 2^32 - 1 dimensions", () => m.initModel([{ name: "a", shape: new Proxy([], { get: (o, k) => (k === "length" ? 2 ** 32 - 1 : 1) }), init: "zeros" }], { seed: 1 }));
+  await run("initModel: a spec of 2^32 - 1 holes", () => m.initModel(new Array(2 ** 32 - 1), { seed: 1 }));
+  await run("init: --config /dev/zero", () => cli("init", "-c", "/dev/zero", "-o", path("x.safetensors"), "-q"));
+  if (fifo !== "") {
+    await run("init: --config a FIFO", () => cli("init", "-c", fifo, "-o", path("x.safetensors"), "-q"));
+    await run("info: a FIFO", () => cli("info", fifo));
+    await run("readSafetensorsHeader: a FIFO", () => m.readSafetensorsHeader(fifo));
+  }
+  await run("readSafetensorsHeader: /dev/zero", () => m.readSafetensorsHeader("/dev/zero"));
+  const deep = (inner) => Buffer.from(inner("[".repeat(20000) + "]".repeat(20000)));
+  writeSt(path("deep.safetensors"), deep((x) => '{"a":' + x + "}"));
+  await run("readSafetensorsHeader: 20,000 nested levels in 40 KB", () => m.readSafetensorsHeader(path("deep.safetensors")));
+  writeSt(path("deep.safetensors"), deep((x) => '{"__metadata__":{"k":' + x + "}}"));
+  await run("readSafetensorsHeader: 20,000 levels in a metadata value", () => m.readSafetensorsHeader(path("deep.safetensors")));
+  writeSt(path("deep.safetensors"), deep((x) => x));
+  await run("info: a header that is 20,000 nested arrays", () => cli("info", path("deep.safetensors")));
+  fs.rmSync(path("deep.safetensors"));
+  const nested = Buffer.alloc(99_999_992, 0x5b);
+  Buffer.from('{"a":{"dtype":"F32","shape":').copy(nested);
+  writeSt(path("nested.safetensors"), nested);
+  await run("info: 100 MB of nested arrays in a shape", () => cli("info", path("nested.safetensors")));
+  fs.rmSync(path("nested.safetensors"));
+  await run("parseHeader: 100 MB of nested arrays", () => m.parseHeader(nested.fill(0x5b, 0), nested.length + 8));
+  const spaces = nested.fill(0x20);
+  spaces.write("{}", 0);
+  await run("parseHeader: {} and 100 MB of padding", () => m.parseHeader(spaces, spaces.length + 8).tensors.length + " tensors");
+  spaces.fill(0x61).write('{"__metadata__":{"k":"', 0);
+  spaces.write('"}}', spaces.length - 3);
+  await run("parseHeader: a 100 MB metadata value", () => m.parseHeader(spaces, spaces.length + 8).metadata.k.length + " bytes");
+  const many = entries(m.MAX_TENSORS + 1, (i) => '"' + i + '":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}');
+  await run("parseHeader: MAX_TENSORS + 1 tensors", () => m.parseHeader(many, many.length + 8));
+  const meta = entries(m.MAX_METADATA_ENTRIES + 1, (i) => (i === 0 ? '"__metadata__":{' : "") + '"' + i + '":""');
+  await run("parseHeader: MAX_METADATA_ENTRIES + 1 metadata entries", () => m.parseHeader(meta, meta.length + 8));
+  const w = [{ name: "w", shape: [1], init: "zeros" }];
+  await run("planSafetensors: a 100 MB metadata value", () => m.planSafetensors(w, { seed: 1, metadata: { k: "x".repeat(1e8) } }));
+  const lots = {};
+  for (let i = 0; i <= m.MAX_METADATA_ENTRIES; i++) lots[i] = "";
+  await run("planSafetensors: MAX_METADATA_ENTRIES + 1 user entries", () => m.planSafetensors(w, { seed: 1, metadata: lots }));
+})();
+`;
+
+t.test("hostile inputs fail within seconds in bounded memory (child process: each < 8 s, peak RSS < 512 MiB)", async (t) => {
+  const dir = scratch("hostile");
+  const fifo = mkfifo(join(dir, "fifo")) ? join(dir, "fifo") : "";
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  // 3 GiB of address space (the child needs about 1.3): should a fix regress, the child fails at
+  // once instead of taking the machine's memory (the cases used to need 4.5 to 17 GB). Without
+  // tap's hook (re-injected into NODE_OPTIONS): its SIGTERM handler runs in JS, which a child
+  // blocked in open() on a FIFO never reaches; SIGKILL at the timeout for the same reason.
+  const r = spawnSync("sh", ["-c", `unset NODE_OPTIONS; ulimit -v ${3 << 20} 2>/dev/null; exec "$0" "$@"`, process.execPath, "--expose-gc", "-e", HOSTILE_CHILD, root, dir, fifo],
+    { env, encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL", maxBuffer: 1 << 20 });
+  type Result = { name: string; ms: number; rss: number; value?: string; error?: string; code?: string; message?: string };
+  const results = r.stdout.split("\n").flatMap((l): Result[] => {
+    try {
+      return [JSON.parse(l) as Result];
+    } catch {
+      return []; // a line cut short by a crash
+    }
+  });
+  t.equal(r.status, 0, `the child ended normally${r.signal ? ` (killed: ${r.signal})` : ""}${r.stderr ? `: ${r.stderr.slice(-500)}` : ""}`);
+  const expected: Record<string, RegExp> = {
+    "init: llama, num_hidden_layers 1e9": /^2 .*"num_hidden_layers" must be an integer in \[1, 4096\]\. Received 1000000000/,
+    "init: gpt2, n_layer 1e9": /^2 .*"n_layer" must be an integer in \[1, 4096\]/,
+    "presetFromConfig: num_hidden_layers 2^53 - 1, every bias": /RangeError ERR_OUT_OF_RANGE .*"num_hidden_layers" must be an integer in \[1, 4096\]\. Received 9007199254740991/,
+    "presetFromConfig: mistral, num_hidden_layers 2^40": /RangeError ERR_OUT_OF_RANGE .*"num_hidden_layers" must be an integer in \[1, 4096\]\. Received 1099511627776/,
+    "initModel: a Proxy shape claiming 2^32 - 1 dimensions": /RangeError ERR_OUT_OF_RANGE .*shape of tensor "a" must be at most 64 dimensions\. Received "4294967295 dimensions"/,
+    "initModel: a spec of 2^32 - 1 holes": /RangeError ERR_OUT_OF_RANGE .*at most 262144 tensors\. Received "4294967295 tensors"/,
+    "init: --config /dev/zero": /^2 .*must name a regular file \(not a character device\)/,
+    "init: --config a FIFO": /^2 .*must name a regular file \(not a FIFO\)/,
+    "info: a FIFO": /^1 .*must name a regular file \(not a FIFO\)/,
+    "readSafetensorsHeader: a FIFO": /RangeError ERR_INVALID_ARG_VALUE .*not a FIFO/,
+    "readSafetensorsHeader: /dev/zero": /RangeError ERR_INVALID_ARG_VALUE .*not a character device/,
+    "readSafetensorsHeader: 20,000 nested levels in 40 KB": /RangeError ERR_INVALID_ARG_VALUE .*expected "\{" \(an entry is an object/,
+    "readSafetensorsHeader: 20,000 levels in a metadata value": /RangeError ERR_INVALID_ARG_VALUE .*__metadata__ values must be strings/,
+    "info: a header that is 20,000 nested arrays": /^1 .*must start with "\{"/,
+    "info: 100 MB of nested arrays in a shape": /^1 .*bad shape .* in entry "a" \(at byte 29\)/,
+    "parseHeader: 100 MB of nested arrays": /RangeError ERR_INVALID_ARG_VALUE .*must start with "\{"/,
+    "parseHeader: {} and 100 MB of padding": /^0 tensors$/,
+    "parseHeader: a 100 MB metadata value": /^99999967 bytes$/,
+    "parseHeader: MAX_TENSORS + 1 tensors": /RangeError ERR_INVALID_ARG_VALUE .*has more than 262144 tensors/,
+    "parseHeader: MAX_METADATA_ENTRIES + 1 metadata entries": /RangeError ERR_INVALID_ARG_VALUE .*has more than 524288 entries in __metadata__/,
+    "planSafetensors: a 100 MB metadata value": /RangeError ERR_OUT_OF_RANGE .*header fits in 100000000 bytes\. Received "at least 100000\d+ bytes"/,
+    "planSafetensors: MAX_METADATA_ENTRIES + 1 user entries": /RangeError ERR_OUT_OF_RANGE .*"metadata" option must be at most 524288 entries/,
+  };
+  const names = Object.keys(expected).filter((n) => fifo !== "" || !/FIFO/.test(n));
+  t.same(results.map((x) => x.name), names, fifo === "" ? "every case ran (no mkfifo here: FIFO cases skipped)" : "every case ran");
+  for (const x of results) {
+    const outcome = x.value ?? `${x.error} ${x.code} ${x.message}`;
+    t.match(outcome, expected[x.name], x.name);
+    t.ok(x.ms < 8000, `${x.name}: ${x.ms.toFixed(0)} ms (bound 8 s)`);
+  }
+  const peak = Math.max(0, ...results.map((x) => x.rss)); // maxRSS is a high-water mark: the last case's is everyone's
+  t.ok(peak > 0 && peak < 512 * 2 ** 20, `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (bound 512 MiB)`);
+  t.same(readdirSync(dir).filter((f) => f !== "fifo").sort(), ["gpt2.json", "llama.json"], "nothing written");
+  rmSync(dir, { recursive: true });
 });

@@ -57,7 +57,7 @@ function orthogonalJob(out: OutArray, dtype: DType, key: bigint, rows: number, c
       s?.throwIfAborted(); // between the draw and the QR: `out` untouched
       await backend.orthonormalizeAsync(g, m, n, gain, transpose, threads);
       s?.throwIfAborted(); // aborted during the QR: `out` untouched
-      // the rule of every async fill (docs/safety.md §8): the m·n elements out had when it was
+      // the rule of every async fill (docs/safety.md §10): the m·n elements out had when it was
       // checked are written at the end, all or none; if some are gone (an ordinary buffer
       // detached, transferred or shrunk meanwhile), reject with nothing written
       if (typedArrayLength(out) !== m * n) throw stateError();

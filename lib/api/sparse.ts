@@ -30,7 +30,7 @@ function like(out: OutArray, n: number): OutArray {
 /**
  * The job: the normal fill, then +0 at each column's zero rows (Backend.sparseZeros, synchronous).
  * `out` is checkOut's view (rows·cols elements, fixed length). The async form follows the rule of
- * every async fill (docs/safety.md §8): an ordinary `out` is written once, at the end, all or
+ * every async fill (docs/safety.md §10): an ordinary `out` is written once, at the end, all or
  * nothing — the values are filled into memory of nninit's own, zeroed there on the main thread
  * once the fill resolved, and copied into `out` only if its rows·cols elements are all still
  * there (else ERR_INVALID_STATE, nothing written); a SharedArrayBuffer-backed `out` (never

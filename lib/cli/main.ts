@@ -11,6 +11,8 @@ import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../backend/native.js";
 import { backend, STREAM_VERSION } from "../index.js";
 import { BUILTIN_CONFIGS, builtinConfig, listPresets } from "../model/configs.js";
+import { parseJsonBounded, readBounded } from "../model/input.js";
+import { MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH } from "../model/limits.js";
 import { formatBytes } from "../model/pipe.js";
 import { presetFromConfig } from "../model/presets.js";
 import { readSafetensorsHeader } from "../model/read.js";
@@ -34,20 +36,25 @@ export interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }
 
-function loadConfig(value: string): Record<string, unknown> {
+/**
+ * A config: a built-in name, or a config.json read with bounds (a regular file of at most
+ * MAX_CONFIG_BYTES, UTF-8, nested at most MAX_CONFIG_DEPTH levels; lib/model/input.ts), so that
+ * `--config /dev/zero`, a FIFO or a huge file fails at once instead of reading without end.
+ */
+function loadConfig(value: string): unknown {
   if (!existsSync(value) && Object.hasOwn(BUILTIN_CONFIGS, value)) return builtinConfig(value);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(value, "utf8");
+    bytes = readBounded(value, MAX_CONFIG_BYTES, '"--config" file');
   } catch (err) {
     const code = (err as { code?: string }).code;
     const why = code === "ENOENT" ? "no such file, and not a built-in config name (see nninit --list)" : (err as Error).message;
     throw new UsageError(`cannot read config ${value}: ${why}`);
   }
   try {
-    return JSON.parse(text);
+    return parseJsonBounded(bytes, MAX_CONFIG_DEPTH, '"--config" file');
   } catch (err) {
-    throw new UsageError(`config ${value} is not valid JSON: ${(err as Error).message}`);
+    throw new UsageError(err instanceof SyntaxError ? `config ${value} is not valid JSON: ${err.message}` : `cannot read config ${value}: ${(err as Error).message}`);
   }
 }
 
@@ -100,21 +107,30 @@ async function init(v: Record<string, string | boolean | undefined>, io: Io): Pr
   } catch (err) {
     progress.end();
     const msg = abort.signal.aborted ? `interrupted; removed the partial file (${v.out} was not written)` : (err as Error).message;
-    io.stderr.write(`nninit: error: ${msg}\n`);
+    io.stderr.write(`nninit: error: ${printable(msg)}\n`);
     return abort.signal.aborted ? 130 : 1;
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
   }
 }
 
+/**
+ * `s` safe to print on a terminal: control characters (C0, DEL, C1: escape sequences a hostile
+ * file could plant in a tensor name) and bidirectional overrides shown as \u escapes.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function info(path: string | undefined, io: Io): number {
   if (path === undefined) throw new UsageError("info needs a file: nninit info <file.safetensors>");
   const h = readSafetensorsHeader(path);
   const meta = h.metadata;
-  io.stdout.write(`${path}: ${h.tensors.length} tensors, header ${h.headerLength} bytes` +
-    (meta["nninit.seed"] !== undefined ? `, nninit seed ${meta["nninit.seed"]}, stream v${meta["nninit.stream_version"]}` : "") + "\n");
-  for (const t of h.tensors) io.stdout.write(`  ${t.name}  ${t.dtype}  [${t.shape.join(", ")}]\n`);
-  if (meta["nninit.tied"] !== undefined) io.stdout.write(`  tied: ${meta["nninit.tied"]}\n`);
+  const lines = [`${path}: ${h.tensors.length} tensors, header ${h.headerLength} bytes` +
+    (meta["nninit.seed"] !== undefined ? `, nninit seed ${meta["nninit.seed"]}, stream v${meta["nninit.stream_version"]}` : "")];
+  for (const t of h.tensors) lines.push(`  ${t.name}  ${t.dtype}  [${t.shape.join(", ")}]`);
+  if (meta["nninit.tied"] !== undefined) lines.push(`  tied: ${meta["nninit.tied"]}`);
+  io.stdout.write(lines.map(printable).join("\n") + "\n");
   return 0;
 }
 
@@ -144,7 +160,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return await init(values, io);
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    io.stderr.write(`nninit: error: ${(err as Error).message}\n${usage ? "Run 'nninit --help' for usage.\n" : ""}`);
+    io.stderr.write(`nninit: error: ${printable(String((err as Error)?.message ?? err))}\n${usage ? "Run 'nninit --help' for usage.\n" : ""}`);
     return usage ? 2 : 1;
   }
 }

@@ -102,18 +102,16 @@ export async function measureDiskWrite(dir: string, bytes: number, chunkBytes = 
  * compares the median rates. Deletes every file it wrote. Needs free space for one checkpoint.
  */
 export async function measureCheckpointWrite(options: CheckpointBenchOptions): Promise<CheckpointBenchResult> {
-  const dir = options.dir ?? tmpdir();
-  const chunkBytes = options.chunkBytes ?? 32 << 20;
-  const config = typeof options.config === "string" ? builtinConfig(options.config) : options.config;
+  const { config: configIn, dtype, seed, dir = tmpdir(), threads, chunkBytes = 32 << 20, repeats = 5, warmup = true } = options; // each read once
+  const config = typeof configIn === "string" ? builtinConfig(configIn) : configIn;
   const preset = presetFromConfig(config);
   const path = join(dir, `nninit-bench-${process.pid}.safetensors`);
-  const repeats = options.repeats ?? 5;
-  const writeOptions = { seed: options.seed ?? 1, dtype: options.dtype ?? "bfloat16", threads: options.threads, chunkBytes };
+  const writeOptions = { seed: seed ?? 1, dtype: dtype ?? "bfloat16", threads, chunkBytes };
   const bytes = planSafetensors(preset, writeOptions).layout.totalBytes;
   const diskSeconds: number[] = [];
   const checkpointSeconds: number[] = [];
   try {
-    if (options.warmup ?? true) await measureDiskWrite(dir, bytes, chunkBytes);
+    if (warmup) await measureDiskWrite(dir, bytes, chunkBytes);
     for (let i = 0; i < repeats; i++) {
       await settle(dir);
       diskSeconds.push(await measureDiskWrite(dir, bytes, chunkBytes));
@@ -127,7 +125,7 @@ export async function measureCheckpointWrite(options: CheckpointBenchOptions): P
   const diskBytesPerSecond = median(diskSeconds.map((s) => bytes / s));
   const checkpointBytesPerSecond = median(checkpointSeconds.map((s) => bytes / s));
   return {
-    config: typeof options.config === "string" ? options.config : String(config.model_type ?? "config"),
+    config: typeof configIn === "string" ? configIn : String(config.model_type ?? "config"),
     backend: backend.name,
     parameters: preset.parameters,
     bytes,

@@ -8,7 +8,7 @@ import {
 } from "../index.js";
 import { checkSeed } from "../api/generator.js";
 import { valueError } from "../plan/errors.js";
-import { checkInteger, readOptions, type DType, type OutArray } from "../plan/validate.js";
+import { checkInteger, naturalDType, readOptions, type DType, type OutArray } from "../plan/validate.js";
 import { tensorKey } from "./key.js";
 import { normalizeSpec, resolveDType, type DTypeName, type Model, type SpecInput, type Tensor } from "./spec.js";
 
@@ -128,7 +128,7 @@ export function fillTensor<T extends OutArray>(spec: SpecInput, name: string, ou
   const { seed, dtype, threads, bag } = modelOptions(options, ["offset"]);
   const offset = bag.offset === undefined ? 0 : checkInteger('"offset" option', bag.offset, 0, t.size);
   if (offset + out.length > t.size) throw valueError('"out" argument', `must fit in tensor "${t.name}" (${t.size} elements) from offset ${offset}`, `length ${out.length}`);
-  const natural: DType | undefined = out instanceof Float32Array ? "float32" : out instanceof Float64Array ? "float64" : undefined;
+  const natural: DType | undefined = naturalDType(out);
   const dt = dtype ?? t.dtype ?? natural;
   if (dt === undefined) throw valueError('"dtype" option', `is required for a Uint16Array (tensor "${t.name}" names no dtype)`, undefined);
   return fillRange(t, out, tensorKey(seed, t.name), offset, dt, threads) as T;

@@ -4,13 +4,16 @@
  * config presets. See docs/models.md.
  */
 export { tensorKey, fnv1a64 } from "./key.js";
-export { INITS, resolveDType, type InitName, type InitOptions, type DTypeName, type TensorSpec, type ModelSpec, type SpecInput, type Model, type Tensor } from "./spec.js";
+export { INITS, RESERVED_NAMES, resolveDType, type InitName, type InitOptions, type DTypeName, type TensorSpec, type ModelSpec, type SpecInput, type Model, type Tensor } from "./spec.js";
 export { initModel, fillTensor, defineModel, allocate, type ModelFillOptions, type FillTensorOptions } from "./fill.js";
 export { shardRange, fillBlock, initShard, type FillBlockOptions, type ShardOptions, type Shard } from "./shard.js";
 export { writeSafetensors, planSafetensors, type WriteOptions, type WriteProgress, type WriteResult } from "./write.js";
 export { readSafetensorsHeader, readTensor, readSafetensors, type LoadedTensor } from "./read.js";
-export { parseHeader, ST_DTYPE, type SafetensorsHeader, type HeaderEntry } from "./safetensors.js";
+export { ST_DTYPE } from "./safetensors.js";
+export { parseHeader, type SafetensorsHeader, type HeaderEntry } from "./header.js";
+export { MAX_HEADER, MAX_TENSORS, MAX_METADATA_ENTRIES, MAX_RANK, MAX_LAYERS, MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH } from "./limits.js";
 export { presetFromConfig, MODEL_TYPES, type Preset, type PresetOptions, type ModelType } from "./presets.js";
 export { BUILTIN_CONFIGS, builtinConfig, listPresets } from "./configs.js";
 export { measureCheckpointWrite, measureDiskWrite, type CheckpointBenchOptions, type CheckpointBenchResult } from "./bench.js";
 export { formatBytes } from "./pipe.js";
+export { removeStaleTempFiles } from "./atomic.js";

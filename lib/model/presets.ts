@@ -7,7 +7,8 @@
  * initializer_range / sqrt(2 * n_layer) (transformers does this; `scaledResidualInit: false` skips it).
  * Missing config fields take the transformers config class's defaults.
  */
-import { typeError, valueError } from "../plan/errors.js";
+import { rangeError, typeError, valueError } from "../plan/errors.js";
+import { MAX_LAYERS } from "./limits.js";
 import type { InitOptions, ModelSpec, TensorSpec } from "./spec.js";
 
 export const MODEL_TYPES = ["llama", "mistral", "qwen2", "gpt2"] as const;
@@ -33,13 +34,25 @@ export interface Preset extends ModelSpec {
 
 type Config = Record<string, unknown>;
 
-/** Reads config fields with transformers' defaults, naming the field in errors. */
+/**
+ * Reads config fields with transformers' defaults, naming the field in errors. Each field is read
+ * from the config once (a getter cannot pass a check with one value and be used with another).
+ */
 function reader(c: Config, defaults: Record<string, number | boolean | null>) {
-  const get = (k: string): unknown => (c[k] === undefined ? defaults[k] : c[k]);
+  const values = new Map<string, unknown>();
+  const get = (k: string): unknown => {
+    if (!values.has(k)) {
+      const v = c[k];
+      values.set(k, v === undefined && Object.hasOwn(defaults, k) ? defaults[k] : v);
+    }
+    return values.get(k);
+  };
   return {
-    int(k: string, fallback?: number): number {
+    /** A positive integer; `max` bounds counts of things built per unit (layers). */
+    int(k: string, fallback?: number, max = Number.MAX_SAFE_INTEGER): number {
       const v = get(k) ?? fallback;
       if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) throw valueError(`config field "${k}"`, "must be a positive integer", v);
+      if (v > max) throw rangeError(`config field "${k}"`, `an integer in [1, ${max}]`, v);
       return v;
     },
     num(k: string): number {
@@ -69,7 +82,8 @@ const LLAMA_DEFAULTS: Record<ModelType, Record<string, number | boolean | null>>
 
 function llamaLike(c: Config, type: ModelType): { tensors: TensorSpec[]; tied: Record<string, string> } {
   const r = reader(c, LLAMA_DEFAULTS[type]);
-  const [V, H, I, L, NH] = ["vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads"].map((k) => r.int(k));
+  const [V, H, I, NH] = ["vocab_size", "hidden_size", "intermediate_size", "num_attention_heads"].map((k) => r.int(k));
+  const L = r.int("num_hidden_layers", undefined, MAX_LAYERS);
   const KV = r.int("num_key_value_heads", NH);
   if (NH % KV !== 0) throw valueError('config field "num_key_value_heads"', `must divide num_attention_heads (${NH})`, KV);
   if (r.get("head_dim") == null && H % NH !== 0) throw valueError('config field "hidden_size"', `must be a multiple of num_attention_heads (${NH}) when head_dim is not set`, H);
@@ -105,7 +119,8 @@ function llamaLike(c: Config, type: ModelType): { tensors: TensorSpec[]; tied: R
 
 function gpt2(c: Config, options: PresetOptions): { tensors: TensorSpec[]; tied: Record<string, string> } {
   const r = reader(c, LLAMA_DEFAULTS.gpt2);
-  const [V, P, E, L, NH] = ["vocab_size", "n_positions", "n_embd", "n_layer", "n_head"].map((k) => r.int(k));
+  const [V, P, E, NH] = ["vocab_size", "n_positions", "n_embd", "n_head"].map((k) => r.int(k));
+  const L = r.int("n_layer", undefined, MAX_LAYERS);
   if (E % NH !== 0) throw valueError('config field "n_embd"', `must be a multiple of n_head (${NH})`, E);
   if (r.bool("add_cross_attention")) throw valueError('config field "add_cross_attention"', "is not supported by this preset", true);
   const inner = r.get("n_inner") == null ? 4 * E : r.int("n_inner");
@@ -137,7 +152,9 @@ function gpt2(c: Config, options: PresetOptions): { tensors: TensorSpec[]; tied:
 export function presetFromConfig(config: unknown, options: PresetOptions = {}): Preset {
   if (typeof config !== "object" || config === null || Array.isArray(config)) throw typeError('"config" argument', "a config.json object", config);
   const c = config as Config;
-  const arch = Array.isArray(c.architectures) ? ARCHITECTURES[String(c.architectures[0])] : undefined;
+  const architectures = c.architectures;
+  const first: unknown = Array.isArray(architectures) ? architectures[0] : undefined;
+  const arch = typeof first === "string" && Object.hasOwn(ARCHITECTURES, first) ? ARCHITECTURES[first] : undefined;
   const type = c.model_type ?? arch;
   if (typeof type !== "string" || !(MODEL_TYPES as readonly string[]).includes(type)) {
     throw valueError('config field "model_type"', `must be one of ${MODEL_TYPES.join(", ")} (or architectures[0] one of ${Object.keys(ARCHITECTURES).join(", ")})`, type);

@@ -2,12 +2,14 @@
  * Reading .safetensors files back: the validated header, one tensor, or all of them. Tensors are
  * read with positioned reads (a tensor of a 13 GB file costs only its own bytes).
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { endianness } from "node:os";
-import { typeError, valueError } from "../plan/errors.js";
+import { describe, valueError } from "../plan/errors.js";
 import type { DType, OutArray } from "../plan/validate.js";
 import { allocate } from "./fill.js";
-import { FROM_ST, MAX_HEADER, parseHeader, ST_SIZE, type SafetensorsHeader } from "./safetensors.js";
+import { parseHeader, type HeaderEntry, type SafetensorsHeader } from "./header.js";
+import { openRegular } from "./input.js";
+import { FROM_ST, MAX_HEADER, ST_SIZE } from "./safetensors.js";
 
 /** A tensor read from a file. */
 export interface LoadedTensor {
@@ -29,11 +31,11 @@ function readExactly(fd: number, into: Uint8Array, position: number): void {
   }
 }
 
+/** Runs `fn` on the regular file `path` (anything else is refused before it is opened: input.ts). */
 function withFile<R>(path: string, fn: (fd: number, size: number) => R): R {
-  if (typeof path !== "string") throw typeError('"path" argument', "a string", path);
-  const fd = openSync(path, "r");
+  const { fd, size } = openRegular(path);
   try {
-    return fn(fd, fstatSync(fd).size);
+    return fn(fd, size);
   } finally {
     closeSync(fd);
   }
@@ -55,11 +57,16 @@ export function readSafetensorsHeader(path: string): SafetensorsHeader {
   return withFile(path, headerOf);
 }
 
-function load(fd: number, header: SafetensorsHeader, name: string): LoadedTensor {
+function find(header: SafetensorsHeader, name: string): HeaderEntry {
   const e = header.tensors.find((t) => t.name === name);
   if (e === undefined) throw valueError('"name" argument', "must name a tensor of the file", name);
+  return e;
+}
+
+function load(fd: number, header: SafetensorsHeader, e: HeaderEntry): LoadedTensor {
+  const name = e.name;
   const dtype = FROM_ST[e.dtype];
-  if (dtype === undefined) throw valueError(`dtype of tensor ${JSON.stringify(name)}`, "is not one nninit reads (F32, F64, BF16, F16)", e.dtype);
+  if (dtype === undefined) throw valueError(`dtype of tensor ${describe(name)}`, "is not one nninit reads (F32, F64, BF16, F16)", e.dtype);
   const count = (e.dataOffsets[1] - e.dataOffsets[0]) / ST_SIZE[e.dtype];
   const data = allocate(dtype, count);
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -78,13 +85,16 @@ export function swapBytes(bytes: Uint8Array, size: number): void {
 
 /** Reads tensor `name` of the .safetensors file at `path`. */
 export function readTensor(path: string, name: string): LoadedTensor {
-  return withFile(path, (fd, size) => load(fd, headerOf(fd, size), name));
+  return withFile(path, (fd, size) => {
+    const header = headerOf(fd, size);
+    return load(fd, header, find(header, name));
+  });
 }
 
 /** Reads every tensor of the file (in header order) and its metadata. Loads it all into memory. */
 export function readSafetensors(path: string): { metadata: Record<string, string>; tensors: Map<string, LoadedTensor> } {
   return withFile(path, (fd, size) => {
     const header = headerOf(fd, size);
-    return { metadata: header.metadata, tensors: new Map(header.tensors.map((t) => [t.name, load(fd, header, t.name)])) };
+    return { metadata: header.metadata, tensors: new Map(header.tensors.map((e) => [e.name, load(fd, header, e)])) };
   });
 }

@@ -6,8 +6,9 @@
  * tensors out by decreasing element size so that every tensor is aligned to its element size.
  */
 import { STREAM_VERSION } from "../index.js";
-import { rangeError, valueError } from "../plan/errors.js";
+import { rangeError } from "../plan/errors.js";
 import type { DType } from "../plan/validate.js";
+import { MAX_HEADER } from "./limits.js";
 import type { Model, Tensor } from "./spec.js";
 
 /** safetensors dtype names and element sizes of the types nninit writes. */
@@ -18,8 +19,7 @@ export const ST_SIZE: Record<string, number> = {
   BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
 };
 export const itemSize = (d: DType): number => ST_SIZE[ST_DTYPE[d]];
-/** The safetensors reference implementation rejects larger headers. */
-export const MAX_HEADER = 100_000_000;
+export { MAX_HEADER };
 
 /** One tensor's place in a file. */
 export interface Placed {
@@ -40,14 +40,22 @@ export interface FileLayout {
   metadata: Record<string, string>;
 }
 
+/** A lower bound of the header's JSON bytes, checked before the JSON is built (names and values as UTF-8). */
+function headerBytesAtLeast(model: Model, metadata: Record<string, string>): number {
+  let bytes = 2;
+  for (const t of model.tensors) bytes += Buffer.byteLength(t.name) + 52; // "name":{"dtype":"F32","shape":[],"data_offsets":[0,0]},
+  for (const [k, v] of Object.entries(metadata)) bytes += Buffer.byteLength(k) + Buffer.byteLength(v) + 6; // "k":"v",
+  return bytes;
+}
+
 /** The metadata nninit records: seed, stream version, key derivation, each tensor's init, ties. */
 export function nninitMetadata(model: Model, seed: bigint, dtypeOf: (t: Tensor) => DType): Record<string, string> {
-  const meta: Record<string, string> = {
+  const meta: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
     format: "pt", // transformers' from_pretrained requires it
     "nninit.seed": seed.toString(),
     "nninit.stream_version": String(STREAM_VERSION),
     "nninit.key": "tensorKey(seed, name) = mix64(mix64(seed + GAMMA) ^ fnv1a64(utf8(name))), docs/stream.md §11",
-  };
+  });
   for (const t of model.tensors) {
     const rec: Record<string, unknown> = { init: t.init, options: t.options, dtype: dtypeOf(t) };
     if (t.paddingIdx !== undefined) rec.paddingIdx = t.paddingIdx;
@@ -67,6 +75,8 @@ export function layoutFile(model: Model, dtypeOf: (t: Tensor) => DType, metadata
     at += tensor.size * itemSize(dtype);
     return { tensor, dtype, begin, end: at };
   });
+  const atLeast = headerBytesAtLeast(model, metadata);
+  if (atLeast > MAX_HEADER) throw rangeError('"spec" argument', `a model whose safetensors header fits in ${MAX_HEADER} bytes`, `at least ${atLeast} bytes`);
   const byName = new Map(placed.map((p) => [p.tensor.name, p]));
   const parts = [`"__metadata__":${JSON.stringify(metadata)}`];
   for (const t of model.tensors) {
@@ -82,69 +92,4 @@ export function layoutFile(model: Model, dtypeOf: (t: Tensor) => DType, metadata
   return { header, placed, totalBytes: 8 + n + at, metadata };
 }
 
-/** A tensor entry of a safetensors header. */
-export interface HeaderEntry {
-  name: string;
-  /** safetensors dtype name, e.g. "BF16". */
-  dtype: string;
-  shape: number[];
-  /** Byte offsets [begin, end) relative to the start of the data. */
-  dataOffsets: [number, number];
-}
-
-/** A parsed and validated safetensors header. */
-export interface SafetensorsHeader {
-  /** Length N of the JSON header; the data starts at byte 8 + N. */
-  headerLength: number;
-  dataStart: number;
-  metadata: Record<string, string>;
-  /** Tensors in header order. */
-  tensors: HeaderEntry[];
-}
-
-const bad = (what: string, value: unknown): RangeError => valueError("safetensors header", what, value);
-const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-
-/**
- * Parses and validates the JSON header (bytes 8 .. 8 + N) of a file of `fileSize` bytes: known
- * dtypes, shapes of non-negative integers, offsets matching numel x element size, covering the
- * data exactly once with no gap or overlap, string-to-string metadata.
- */
-export function parseHeader(json: Buffer, fileSize: number): SafetensorsHeader {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(json.toString("utf8"));
-  } catch (err) {
-    throw bad(`is not valid JSON (${(err as Error).message})`, json.subarray(0, 40).toString("utf8"));
-  }
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw bad("must be a JSON object", obj);
-  const metadata: Record<string, string> = {};
-  const tensors: HeaderEntry[] = [];
-  for (const [name, v] of Object.entries(obj as Record<string, unknown>)) {
-    const e = v as Record<string, unknown>;
-    if (name === "__metadata__") {
-      if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad("__metadata__ must be an object", v);
-      for (const [k, s] of Object.entries(e)) {
-        if (typeof s !== "string") throw bad(`__metadata__ values must be strings (${JSON.stringify(k)} is not)`, s);
-        metadata[k] = s;
-      }
-      continue;
-    }
-    if (typeof v !== "object" || v === null || typeof e.dtype !== "string" || !Object.hasOwn(ST_SIZE, e.dtype)) throw bad(`entry ${JSON.stringify(name)} has no known dtype`, e?.dtype);
-    if (!Array.isArray(e.shape) || !e.shape.every(isCount)) throw bad(`entry ${JSON.stringify(name)} has a bad shape`, e.shape);
-    const off = e.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !isCount(off[0]) || !isCount(off[1]) || off[0] > off[1]) throw bad(`entry ${JSON.stringify(name)} has bad data_offsets`, off);
-    const bytes = (e.shape as number[]).reduce((a, b) => a * b, 1) * ST_SIZE[e.dtype];
-    if (off[1] - off[0] !== bytes) throw bad(`entry ${JSON.stringify(name)}: data_offsets span ${off[1] - off[0]} bytes, shape x dtype needs ${bytes}`, off);
-    tensors.push({ name, dtype: e.dtype, shape: e.shape as number[], dataOffsets: [off[0], off[1]] });
-  }
-  const dataStart = 8 + json.length;
-  const sorted = [...tensors].sort((a, b) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
-  let at = 0;
-  for (const t of sorted) {
-    if (t.dataOffsets[0] !== at) throw bad(`data of ${JSON.stringify(t.name)} starts at ${t.dataOffsets[0]}, expected ${at} (gap or overlap)`, t.dataOffsets);
-    at = t.dataOffsets[1];
-  }
-  if (dataStart + at !== fileSize) throw bad(`describes ${dataStart + at} bytes but the file has ${fileSize}`, at);
-  return { headerLength: json.length, dataStart, metadata, tensors };
-}
+export type { HeaderEntry, SafetensorsHeader } from "./header.js";

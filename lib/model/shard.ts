@@ -11,7 +11,7 @@
  */
 import { BLOCK_SIZE } from "../index.js";
 import { rangeError, valueError } from "../plan/errors.js";
-import { checkInteger, type DType, type OutArray } from "../plan/validate.js";
+import { checkInteger, naturalDType, type DType, type OutArray } from "../plan/validate.js";
 import { allocate, defineModel, fillRange, findTensor, modelOptions, type ModelFillOptions } from "./fill.js";
 import { tensorKey } from "./key.js";
 import type { SpecInput, Tensor } from "./spec.js";
@@ -83,7 +83,7 @@ export function fillBlock<T extends OutArray>(spec: SpecInput, name: string, out
   const cols = bag.cols === undefined ? ([0, t.shape[1]] as [number, number]) : checkRange("cols", bag.cols, t.shape[1]);
   const n = (rows[1] - rows[0]) * (cols[1] - cols[0]);
   if (out.length !== n) throw rangeError('"out" argument', `of length ${n} for this block`, `length ${out.length}`);
-  const natural: DType | undefined = out instanceof Float32Array ? "float32" : out instanceof Float64Array ? "float64" : undefined;
+  const natural: DType | undefined = naturalDType(out);
   const dt = dtype ?? t.dtype ?? natural;
   if (dt === undefined) throw valueError('"dtype" option', `is required for a Uint16Array (tensor "${t.name}" names no dtype)`, undefined);
   if (n > 0) fillRange(t, out.subarray(0, 0), 0n, 0, dt); // checks out against dt before any work

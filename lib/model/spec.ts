@@ -5,6 +5,7 @@
 import { rangeError, typeError, valueError } from "../plan/errors.js";
 import { checkInteger, checkShape, shapeSize, type DType } from "../plan/validate.js";
 import { checkName } from "./key.js";
+import { MAX_RANK, MAX_TENSORS } from "./limits.js";
 
 /** Initializers a tensor can name (the nninit functions of the same name). */
 export const INITS = [
@@ -66,6 +67,8 @@ export interface Model {
 /** Properties of a model spec object (modelType and parameters are a Preset's, informative). */
 const MODEL_KEYS = ["tensors", "tied", "modelType", "parameters"];
 const RESERVED = ["seed", "generator", "offset", "dtype", "threads"];
+/** Names the safetensors format reserves (a tensor of that name would make a second `__metadata__` key). */
+export const RESERVED_NAMES: readonly string[] = ["__metadata__"];
 const DTYPE_ALIASES: Record<string, DType> = {
   float32: "float32", F32: "float32", f32: "float32", fp32: "float32",
   float64: "float64", F64: "float64", f64: "float64", fp64: "float64",
@@ -86,7 +89,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 function checkInitOptions(options: unknown, what: string): InitOptions {
   if (options === undefined) return Object.freeze({});
   if (!isPlainObject(options)) throw typeError(what, "an object", options);
-  const copy: Record<string, number | string | boolean> = {};
+  // No prototype: an own "__proto__" key stays a key (and is refused as an unknown option by the dry run).
+  const copy = Object.create(null) as Record<string, number | string | boolean>;
   for (const [k, v] of Object.entries(options)) {
     if (RESERVED.includes(k)) throw valueError(what, `must not set "${k}" (the model sets it per tensor)`, v);
     if (v === undefined) continue;
@@ -96,26 +100,43 @@ function checkInitOptions(options: unknown, what: string): InitOptions {
   return Object.freeze(copy);
 }
 
+/** A copy of a shape array of at most MAX_RANK dimensions (its length and each element read once). */
+function copyShape(shape: unknown, what: string): unknown {
+  if (!Array.isArray(shape)) return shape; // checkShape names the type
+  const rank = shape.length;
+  if (rank > MAX_RANK) throw rangeError(what, `at most ${MAX_RANK} dimensions`, `${rank} dimensions`);
+  return Array.from({ length: rank }, (_, i) => shape[i] as unknown);
+}
+
+/** A tensor or alias name: well-formed, and not one the format reserves. */
+function checkTensorName(name: unknown, what: string): string {
+  const checked = checkName(name, what);
+  if (RESERVED_NAMES.includes(checked)) throw valueError(what, "must not be a name the safetensors format reserves", checked);
+  return checked;
+}
+
 function checkTensor(spec: unknown, i: number): Tensor {
   const what = `"spec.tensors[${i}]"`;
   if (!isPlainObject(spec)) throw typeError(what, "a tensor spec {name, shape, init, options?, dtype?}", spec);
   for (const key of Object.keys(spec)) {
     if (!["name", "shape", "init", "options", "dtype", "paddingIdx"].includes(key)) throw valueError(what, `has an unknown property "${key}"`, spec[key]);
   }
-  const name = checkName(spec.name, `${what.slice(0, -1)}.name"`);
-  const at = `"${name}"`;
-  const shape = Object.freeze(checkShape(spec.shape, `shape of tensor ${at}`));
-  if (typeof spec.init !== "string" || !(INITS as readonly string[]).includes(spec.init)) {
-    throw valueError(`init of tensor ${at}`, `must be one of ${INITS.join(", ")}`, spec.init);
+  // Each property is read once: a getter cannot pass validation with one value and be used with another.
+  const { name: rawName, shape: rawShape, init, options: rawOptions, dtype: rawDType, paddingIdx: rawPadding } = spec;
+  const name = checkTensorName(rawName, `${what.slice(0, -1)}.name"`);
+  const at = `"${name.length > 80 ? name.slice(0, 77) + "..." : name}"`;
+  const shape = Object.freeze(checkShape(copyShape(rawShape, `shape of tensor ${at}`), `shape of tensor ${at}`));
+  if (typeof init !== "string" || !(INITS as readonly string[]).includes(init)) {
+    throw valueError(`init of tensor ${at}`, `must be one of ${INITS.join(", ")}`, init);
   }
-  const options = checkInitOptions(spec.options, `options of tensor ${at}`);
-  const dtype = spec.dtype === undefined ? undefined : resolveDType(spec.dtype, `dtype of tensor ${at}`);
+  const options = checkInitOptions(rawOptions, `options of tensor ${at}`);
+  const dtype = rawDType === undefined ? undefined : resolveDType(rawDType, `dtype of tensor ${at}`);
   let paddingIdx: number | undefined;
-  if (spec.paddingIdx !== undefined) {
-    if (shape.length !== 2) throw rangeError(`paddingIdx of tensor ${at}`, "set only on a 2-D tensor", spec.paddingIdx);
-    paddingIdx = checkInteger(`paddingIdx of tensor ${at}`, spec.paddingIdx, 0, Math.max(0, shape[0] - 1));
+  if (rawPadding !== undefined) {
+    if (shape.length !== 2) throw rangeError(`paddingIdx of tensor ${at}`, "set only on a 2-D tensor", rawPadding);
+    paddingIdx = checkInteger(`paddingIdx of tensor ${at}`, rawPadding, 0, Math.max(0, shape[0] - 1));
   }
-  return Object.freeze({ name, shape, size: shapeSize(shape), init: spec.init as InitName, options, dtype, paddingIdx });
+  return Object.freeze({ name, shape, size: shapeSize(shape), init: init as InitName, options, dtype, paddingIdx });
 }
 
 /**
@@ -125,23 +146,26 @@ function checkTensor(spec: unknown, i: number): Tensor {
 export function normalizeSpec(spec: unknown, checkInit: (t: Tensor) => void): Model {
   const list = Array.isArray(spec) ? spec : isPlainObject(spec) ? spec.tensors : undefined;
   if (!Array.isArray(list)) throw typeError('"spec" argument', "an array of tensor specs or {tensors, tied?}", spec);
+  const count = list.length;
+  if (count > MAX_TENSORS) throw rangeError('"spec" argument', `a model of at most ${MAX_TENSORS} tensors`, `${count} tensors`);
   if (isPlainObject(spec)) {
     for (const key of Object.keys(spec)) if (!MODEL_KEYS.includes(key)) throw valueError('"spec" argument', `has an unknown property "${key}"`, spec[key]);
   }
   const byName = new Map<string, Tensor>();
-  const tensors = list.map((s, i) => {
-    const t = checkTensor(s, i);
+  const tensors: Tensor[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = checkTensor(list[i], i);
     if (byName.has(t.name)) throw valueError(`"spec.tensors[${i}].name"`, "must be unique", t.name);
     checkInit(t);
     byName.set(t.name, t);
-    return t;
-  });
+    tensors.push(t);
+  }
   const tied = new Map<string, string>();
   const rawTied = isPlainObject(spec) ? spec.tied : undefined;
   if (rawTied !== undefined) {
     if (!isPlainObject(rawTied)) throw typeError('"spec.tied"', "an object {alias: tensor name}", rawTied);
     for (const [alias, target] of Object.entries(rawTied)) {
-      checkName(alias, '"spec.tied" alias');
+      checkTensorName(alias, '"spec.tied" alias');
       if (byName.has(alias)) throw valueError('"spec.tied" alias', "must not be the name of a tensor of the spec", alias);
       if (typeof target !== "string" || !byName.has(target)) throw valueError(`"spec.tied[${JSON.stringify(alias)}]"`, "must name a tensor of the spec", target);
       tied.set(alias, target);

@@ -7,11 +7,12 @@
 import { randomBytes } from "node:crypto";
 import { endianness } from "node:os";
 import { BLOCK_SIZE, type Seed } from "../index.js";
-import { typeError } from "../plan/errors.js";
+import { rangeError, typeError, valueError } from "../plan/errors.js";
 import { checkInteger, readOptions, type DType } from "../plan/validate.js";
 import { defineModel, fillRange, modelOptions } from "./fill.js";
 import { tensorKey } from "./key.js";
 import { createAtomic } from "./atomic.js";
+import { MAX_METADATA_ENTRIES } from "./limits.js";
 import { ChunkWriter, ioError } from "./pipe.js";
 import { swapBytes } from "./read.js";
 import { itemSize, layoutFile, nninitMetadata, type FileLayout } from "./safetensors.js";
@@ -60,41 +61,94 @@ export interface WriteResult {
 
 const BIG_ENDIAN = endianness() === "BE";
 
-/** Validates everything and plans the file (no I/O): the model, its seed, dtypes and layout. */
-export function planSafetensors(spec: SpecInput, options?: WriteOptions): { model: Model; seed: bigint; threads: number | undefined; layout: FileLayout } {
+/** A write's validated inputs: every option was read once from the caller's object. */
+interface WritePlan {
+  model: Model;
+  seed: bigint;
+  threads: number | undefined;
+  layout: FileLayout;
+  chunkBytes: number;
+  onProgress: ((progress: WriteProgress) => void) | undefined;
+  signal: AbortSignal | undefined;
+  checkSpace: boolean;
+}
+
+/** The `metadata` option as a null-prototype copy (each value read once; `__proto__` stays a key). */
+function copyMetadata(extra: unknown): Record<string, string> {
+  const copy = Object.create(null) as Record<string, string>;
+  if (extra === undefined) return copy;
+  if (typeof extra !== "object" || extra === null || Array.isArray(extra)) throw typeError('"metadata" option', "an object of string values", extra);
+  const keys = Object.keys(extra).length;
+  if (keys > MAX_METADATA_ENTRIES) throw rangeError('"metadata" option', `at most ${MAX_METADATA_ENTRIES} entries together with nninit's own (one per tensor)`, `${keys} entries`);
+  for (const [k, v] of Object.entries(extra)) {
+    if (typeof v !== "string") throw typeError('"metadata" option', `an object of string values (${JSON.stringify(k.slice(0, 40))} is not)`, v);
+    copy[k] = v;
+  }
+  return copy;
+}
+
+/** Reads and validates every option once, and plans the file (no I/O). */
+function planWrite(spec: SpecInput, options: WriteOptions | undefined): WritePlan {
   const opts = readOptions(options, ["seed", "dtype", "threads", "metadata", "chunkBytes", "onProgress", "signal", "checkSpace"]);
   const model = defineModel(spec);
   const seedIn = opts.seed === undefined ? randomBytes(8).readBigUInt64LE(0) : opts.seed;
   const { seed, dtype, threads } = modelOptions({ seed: seedIn, dtype: opts.dtype, threads: opts.threads });
-  const extra = opts.metadata ?? {};
-  if (typeof extra !== "object" || extra === null || Object.values(extra).some((v) => typeof v !== "string")) {
-    throw typeError('"metadata" option', "an object of string values", extra);
-  }
+  const extra = copyMetadata(opts.metadata);
   const dtypeOf = (t: Tensor): DType => t.dtype ?? dtype ?? "float32";
-  const metadata = { ...(extra as Record<string, string>), ...nninitMetadata(model, seed, dtypeOf) };
-  return { model, seed, threads, layout: layoutFile(model, dtypeOf, metadata) };
+  const metadata = Object.assign(extra, nninitMetadata(model, seed, dtypeOf));
+  const entries = Object.keys(metadata).length;
+  if (entries > MAX_METADATA_ENTRIES) {
+    throw rangeError('"metadata" option', `at most ${MAX_METADATA_ENTRIES} entries together with nninit's own (one per tensor)`, `${entries} entries`);
+  }
+  const chunkBytes = opts.chunkBytes === undefined ? 32 << 20 : checkInteger('"chunkBytes" option', opts.chunkBytes, 1 << 16, 1 << 30) & ~7;
+  const { onProgress, signal, checkSpace } = opts;
+  if (onProgress !== undefined && typeof onProgress !== "function") throw typeError('"onProgress" option', "a function", onProgress);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw typeError('"signal" option', "an AbortSignal", signal);
+  if (checkSpace !== undefined && typeof checkSpace !== "boolean") throw typeError('"checkSpace" option', "a boolean", checkSpace);
+  return {
+    model, seed, threads, layout: layoutFile(model, dtypeOf, metadata), chunkBytes,
+    onProgress: onProgress as WritePlan["onProgress"], signal, checkSpace: checkSpace ?? true,
+  };
+}
+
+/** Validates everything and plans the file (no I/O): the model, its seed, dtypes and layout. */
+export function planSafetensors(spec: SpecInput, options?: WriteOptions): { model: Model; seed: bigint; threads: number | undefined; layout: FileLayout } {
+  const { model, seed, threads, layout } = planWrite(spec, options);
+  return { model, seed, threads, layout };
+}
+
+/**
+ * The file is in place when the last progress call ("done") runs: an exception from it cannot
+ * undo the write, so it is not a rejection (a rejection means no new file) but a process warning.
+ */
+function reportDone(report: () => void, path: string): void {
+  try {
+    report();
+  } catch (err) {
+    const warning = new Error(`onProgress threw in its "done" call; ${path} was written completely (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    warning.name = "NninitProgressWarning";
+    process.emitWarning(warning);
+  }
 }
 
 /**
  * Initializes `spec` with `seed` and streams it into the .safetensors file `path`. Resolves when
- * the file is complete under its final name; on any error (disk full, unwritable path, abort)
- * rejects with an Error carrying the system `code`, and leaves no file behind.
+ * the file is complete under its final name; on any error (disk full, unwritable path, abort, a
+ * throwing `onProgress` before the file is in place) rejects with an Error carrying the system
+ * `code`, and leaves no new file behind: a rejection always means `path` was not written.
  * @example await writeSafetensors("model.safetensors", presetFromConfig(config), { seed: 1, dtype: "bf16" })
  */
 export async function writeSafetensors(path: string, spec: SpecInput, options?: WriteOptions): Promise<WriteResult> {
   if (typeof path !== "string" || path.length === 0) throw typeError('"path" argument', "a non-empty string", path);
-  const { model, seed, threads, layout } = planSafetensors(spec, options);
-  const o = options ?? {};
-  const chunkBytes = o.chunkBytes === undefined ? 32 << 20 : checkInteger('"chunkBytes" option', o.chunkBytes, 1 << 16, 1 << 30) & ~7;
-  if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw typeError('"onProgress" option', "a function", o.onProgress);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw typeError('"signal" option', "an AbortSignal", o.signal);
-  o.signal?.throwIfAborted();
+  if (path.includes("\0")) throw valueError('"path" argument', "must not contain null bytes", path);
+  const { model, seed, threads, layout, chunkBytes, onProgress, signal, checkSpace } = planWrite(spec, options);
+  signal?.throwIfAborted();
   const start = performance.now();
-  const file = await createAtomic(path, layout.totalBytes, o.checkSpace ?? true);
+  const file = await createAtomic(path, layout.totalBytes, checkSpace);
   const w = new ChunkWriter(file.fh, chunkBytes, layout.header.length);
   let tensorsDone = 0;
   const report = (phase: WriteProgress["phase"]): void =>
-    o.onProgress?.({ phase, bytesWritten: layout.header.length + w.written, totalBytes: layout.totalBytes, tensorsDone, tensorCount: layout.placed.length });
+    onProgress?.({ phase, bytesWritten: layout.header.length + w.written, totalBytes: layout.totalBytes, tensorsDone, tensorCount: layout.placed.length });
   try {
     await file.fh.write(layout.header, 0, layout.header.length, 0).catch((err) => {
       throw ioError(`cannot write ${path}`, err);
@@ -115,7 +169,7 @@ export async function writeSafetensors(path: string, spec: SpecInput, options?: 
           await w.flush().catch((err) => {
             throw ioError(`cannot write ${path}`, err);
           });
-          o.signal?.throwIfAborted();
+          signal?.throwIfAborted();
           report("write");
           continue;
         }
@@ -129,7 +183,7 @@ export async function writeSafetensors(path: string, spec: SpecInput, options?: 
     await w.finish().catch((err) => {
       throw ioError(`cannot write ${path}`, err);
     });
-    o.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     report("sync");
     await file.commit();
   } catch (err) {
@@ -137,7 +191,7 @@ export async function writeSafetensors(path: string, spec: SpecInput, options?: 
     await file.abort();
     throw err;
   }
-  report("done");
+  reportDone(() => report("done"), file.path);
   const seconds = (performance.now() - start) / 1000;
   return { path: file.path, bytes: layout.totalBytes, tensors: model.tensors.length, parameters: model.parameters, seed, seconds };
 }

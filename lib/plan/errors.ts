@@ -11,8 +11,26 @@ function withCode<E extends Error>(err: E, code: ErrorCode): E & { code: ErrorCo
   return err as E & { code: ErrorCode };
 }
 
-/** Renders a received value for an error message (short, never throws). */
+/**
+ * Renders a received value for an error message: short, never throws, and never recurses into
+ * the value (an array's elements are shown one level deep, nested arrays and objects by kind only),
+ * so a hostile value — 20,000 nested arrays, a Proxy, a throwing getter — costs nothing to describe.
+ */
 export function describe(value: unknown): string {
+  try {
+    if (Array.isArray(value)) {
+      const items: string[] = [];
+      for (let i = 0; i < Math.min(value.length, 8); i++) items.push(describeFlat(value[i]));
+      return `array [${items.join(", ")}${value.length > 8 ? ", ..." : ""}]`;
+    }
+    return describeFlat(value);
+  } catch {
+    return "a value that cannot be inspected";
+  }
+}
+
+/** A primitive in full; an object or array by its kind (no look inside but its constructor's name). */
+function describeFlat(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "undefined": return "undefined";
@@ -20,12 +38,12 @@ export function describe(value: unknown): string {
     case "number": return Object.is(value, -0) ? "-0" : String(value);
     case "string": return JSON.stringify(value.length > 40 ? value.slice(0, 37) + "..." : value);
     case "boolean": return String(value);
-    case "function": return `function ${value.name || "<anonymous>"}`;
+    case "function": return `function ${typeof value.name === "string" && value.name ? value.name : "<anonymous>"}`;
     case "symbol": return value.toString();
     default: {
+      if (Array.isArray(value)) return `array (length ${value.length})`;
       const ctor = (value as object).constructor;
-      if (Array.isArray(value)) return `array [${value.slice(0, 8).map(describe).join(", ")}${value.length > 8 ? ", ..." : ""}]`;
-      return `an instance of ${ctor && typeof ctor.name === "string" && ctor.name ? ctor.name : "Object"}`;
+      return `an instance of ${typeof ctor === "function" && typeof ctor.name === "string" && ctor.name ? ctor.name : "Object"}`;
     }
   }
 }
