@@ -434,7 +434,7 @@ t.test("in process: main() paths, progress rendering, remaining errors", async (
   };
   t.match(await call(["-h"]), { code: 0, out: /Usage:/ });
   const pkg = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };
-  t.match(await call(["--version"]), { code: 0, out: new RegExp(`^nninit ${pkg.version.replace(/\./g, "\\.")} \\(stream v1, (native|js) backend`) });
+  t.match(await call(["--version"]), { code: 0, out: new RegExp(`^nninit ${pkg.version.replace(/\./g, "\\.")} \\(stream v1, (native|wasm|js) backend`) });
   t.match(await call(["list"]), { code: 0, out: /gpt2-xl/ });
   t.match(await call(["frobnicate"]), { code: 2, err: /unknown command "frobnicate"/ });
   t.match(await call(["info"]), { code: 2, err: /info needs a file/ });
