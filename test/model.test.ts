@@ -992,7 +992,11 @@ const entries = (n, make) => { const parts = ["{"]; for (let i = 0; i < n; i++) 
 })();
 `;
 
-t.test("hostile inputs fail within seconds in bounded memory (child process: each < 8 s, peak RSS < 512 MiB)", async (t) => {
+// Under AddressSanitizer (.ci/sanitizers sets NNINIT_SANITIZER) the child cannot start inside the
+// address-space limit (ASan reserves terabytes of shadow memory) and its RSS is not the program's:
+// the bound is checked in the other CI passes.
+const boundSkip = process.env.NNINIT_SANITIZER ? `the child's address-space limit and RSS bound do not apply under ${process.env.NNINIT_SANITIZER}` : false;
+t.test("hostile inputs fail within seconds in bounded memory (child process: each < 8 s, peak RSS < 512 MiB)", { skip: boundSkip }, async (t) => {
   const dir = scratch("hostile");
   const fifo = mkfifo(join(dir, "fifo")) ? join(dir, "fifo") : "";
   const env = { ...process.env };
