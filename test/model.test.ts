@@ -321,7 +321,7 @@ t.test("presets: init conventions and bad configs", async (t) => {
   t.ok(sd > 0.04 && sd < 0.06, `normal(0, 0.05): sample std ${sd.toFixed(4)}`);
   t.ok((w.get("model.embed_tokens.weight") as Float32Array).subarray(0, 16).every((v) => v === 0), "padding row zero");
   const bad: [unknown, RegExp][] = [
-    [{}, /model_type/], [{ model_type: "bert" }, /model_type/], [{ ...LLAMA_TINY, hidden_size: -16 }, /hidden_size/],
+    [{}, /model_type/], [{ model_type: "t5" }, /model_type/], [{ ...LLAMA_TINY, hidden_size: -16 }, /hidden_size/],
     [{ ...LLAMA_TINY, num_key_value_heads: 3 }, /divide/], [{ ...GPT2_TINY, n_head: 3 }, /multiple of n_head/],
     [{ ...LLAMA_TINY, initializer_range: "0.02" }, /initializer_range/], [{ ...LLAMA_TINY, tie_word_embeddings: 1 }, /true or false/],
     [[1], /config.json object/],
@@ -380,7 +380,7 @@ t.test("CLI: help, list, init, info", async (t) => {
 
 t.test("CLI errors: clear message, non-zero exit, no file left", async (t) => {
   writeFileSync(join(work, "broken.json"), "{ not json");
-  writeFileSync(join(work, "bert.json"), JSON.stringify({ model_type: "bert" }));
+  writeFileSync(join(work, "t5.json"), JSON.stringify({ model_type: "t5" }));
   writeFileSync(join(work, "neg.json"), JSON.stringify({ ...LLAMA_TINY, num_hidden_layers: -1 }));
   writeFileSync(join(work, "llama.json"), JSON.stringify({ ...LLAMA_TINY, vocab_size: 32000, hidden_size: 256 }));
   writeFileSync(join(work, "giant.json"), JSON.stringify({ ...LLAMA_TINY, hidden_size: 65536, intermediate_size: 262144, num_hidden_layers: 1000, num_attention_heads: 64, num_key_value_heads: 64 }));
@@ -389,12 +389,12 @@ t.test("CLI errors: clear message, non-zero exit, no file left", async (t) => {
     [["init", "--out", "x.safetensors"], 2, /needs --config/],
     [["init", "--config", "broken.json", "--out", "x.safetensors"], 2, /broken\.json is not valid JSON/],
     [["init", "--config", "nope.json", "--out", "x.safetensors"], 2, /cannot read config nope\.json: no such file/],
-    [["init", "--config", "bert.json", "--out", "x.safetensors"], 2, /bad config bert\.json: .*model_type/],
+    [["init", "--config", "t5.json", "--out", "x.safetensors"], 2, /bad config t5\.json: .*model_type/],
     [["init", "--config", "neg.json", "--out", "x.safetensors"], 2, /num_hidden_layers.*positive integer/],
     [["init", "--config", "llama.json", "--out", "x.safetensors", "--dtype", "int4"], 2, /--dtype must be/],
     [["init", "--config", "llama.json", "--out", "x.safetensors", "--seed", "-3"], 2, /--seed/],
     [["init", "--config", "llama.json", "--out", "x.safetensors", "--bogus"], 2, /Unknown option '--bogus'/],
-    [["init", "--config", "llama.json", "--out", "no/such/dir/x.safetensors"], 1, /cannot write .*no such file or directory \(ENOENT\)/],
+    [["init", "--config", "llama.json", "--out", "broken.json/sub/x.safetensors"], 1, /cannot create its directory .*not a directory \(ENOTDIR\)/],
     [["init", "--config", "llama.json", "--out", "broken.json/x.safetensors"], 1, /not a directory \(ENOTDIR\)/],
     [["init", "--config", "giant.json", "--out", "x.safetensors"], 1, /needs 250 TiB but .* free: no space left on the device \(disk full\) \(ENOSPC\)/],
     // A write failing mid-file (a 64 KiB file size limit: EFBIG) must remove the partial temp file.
@@ -885,7 +885,7 @@ t.test("CLI: config files are read with bounds; info escapes what a hostile file
     ["deep64.json", /bad config .*deep64\.json: The config field "model_type" must be one of/],
     ["latin1.json", /The "--config" file must be UTF-8 text/],
     ["layers.json", /The config field "num_hidden_layers" must be an integer in \[1, 4096\]\. Received 1000000000/],
-    ["adir", /cannot read config .*adir: The "--config" file must name a regular file \(not a directory\)/],
+    ["adir", /cannot read config .*adir: the folder has no config\.json/],
   ];
   for (const [file, re] of cases) {
     const r = await call(["init", "-c", join(dir, file), "-o", out, "-q"]);
@@ -1051,4 +1051,262 @@ t.test("hostile inputs fail within seconds in bounded memory (child process: eac
   t.ok(peak > 0 && peak < 512 * 2 ** 20, `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (bound 512 MiB)`);
   t.same(readdirSync(dir).filter((f) => f !== "fifo").sort(), ["gpt2.json", "llama.json"], "nothing written");
   rmSync(dir, { recursive: true });
+});
+
+// ---- Hugging Face model folders (lib/model/folder.ts) ----
+
+const fwork = mkdtempSync(join(tmpdir(), "nninit-folder-"));
+t.teardown(() => rmSync(fwork, { recursive: true, force: true }));
+const ST_BYTES: Record<string, number> = { F32: 4, F64: 8, BF16: 2, F16: 2 };
+
+/** A safetensors file read the plain way (8-byte length, JSON.parse): independent of lib/model/header.ts. */
+function plainSafetensors(path: string): { meta: Record<string, string>; entries: Map<string, { dtype: string; shape: number[]; data: Buffer }>; dataBytes: number } {
+  const b = readFileSync(path);
+  const n = Number(b.readBigUInt64LE(0));
+  const json = JSON.parse(b.subarray(8, 8 + n).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const entries = new Map<string, { dtype: string; shape: number[]; data: Buffer }>();
+  let dataBytes = 0;
+  for (const [name, e] of Object.entries(json)) {
+    if (name === "__metadata__") continue;
+    const [begin, end] = e.data_offsets;
+    if (end - begin !== e.shape.reduce((a, d) => a * d, 1) * ST_BYTES[e.dtype]) throw new Error(`${path}: ${name} offsets do not match its shape`);
+    entries.set(name, { dtype: e.dtype, shape: e.shape, data: b.subarray(8 + n + begin, 8 + n + end) });
+    dataBytes += end - begin;
+  }
+  if (8 + n + dataBytes !== b.length) throw new Error(`${path}: data does not cover the file exactly`);
+  return { meta: (json.__metadata__ ?? {}) as unknown as Record<string, string>, entries, dataBytes };
+}
+
+/**
+ * huggingface_hub's rules for a saved folder, written here from its documentation and source
+ * (serialization/_base.py split_state_dict_into_shards_factory), not from lib/model/folder.ts:
+ * walk the state dict in order; a tensor bigger than the limit is a shard of its own (appended
+ * at once); otherwise close the current shard when the tensor would tip it over the limit.
+ * Files model-{i:05d}-of-{N:05d}.safetensors, or model.safetensors when N = 1; the index holds
+ * metadata.total_size (sum of tensor bytes) and weight_map.
+ */
+function checkFolder(t: Test, dir: string, stateDict: { name: string; bytes: number }[], limit: number, dtype: string): void {
+  const expected: string[][] = [];
+  let cur: string[] = [];
+  let size = 0;
+  for (const { name, bytes } of stateDict) {
+    if (bytes > limit) {
+      expected.push([name]);
+      continue;
+    }
+    if (size + bytes > limit) {
+      expected.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(name);
+    size += bytes;
+  }
+  if (cur.length) expected.push(cur);
+  const N = expected.length;
+  const fileName = (i: number) => (N === 1 ? "model.safetensors" : `model-${String(i + 1).padStart(5, "0")}-of-${String(N).padStart(5, "0")}.safetensors`);
+  const names = readdirSync(dir).sort();
+  t.same(names, ["config.json", ...expected.map((_, i) => fileName(i)), ...(N > 1 ? ["model.safetensors.index.json"] : [])].sort(), `${dir}: the files of a ${N}-shard folder, nothing else`);
+  const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+  t.equal(config.torch_dtype, dtype, "config.json's torch_dtype is the dtype written");
+  const bytesOf = new Map(stateDict.map((s) => [s.name, s.bytes]));
+  const seen = new Map<string, string>();
+  for (const [i, shard] of expected.entries()) {
+    const f = plainSafetensors(join(dir, fileName(i)));
+    t.same([...f.entries.keys()].sort(), [...shard].sort(), `${fileName(i)} holds the tensors huggingface_hub puts there`);
+    t.equal(f.meta.format, "pt", "transformers' format metadata");
+    const tensorBytes = [...f.entries.values()].reduce((a, e) => a + e.data.length, 0);
+    t.ok(tensorBytes <= limit || shard.length === 1, `${fileName(i)}: ${tensorBytes} bytes <= ${limit}, or one tensor alone`);
+    for (const name of f.entries.keys()) {
+      t.notOk(seen.has(name), `${name} is in exactly one shard`);
+      seen.set(name, fileName(i));
+      t.equal(f.entries.get(name)!.data.length, bytesOf.get(name), `${name}: its bytes`);
+    }
+  }
+  t.equal(seen.size, stateDict.length, "every tensor of the state dict is stored");
+  if (N > 1) {
+    const index = JSON.parse(readFileSync(join(dir, "model.safetensors.index.json"), "utf8"));
+    t.equal(index.metadata.total_size, stateDict.reduce((a, s) => a + s.bytes, 0), "total_size = the sum of tensor bytes");
+    t.same(index.weight_map, Object.fromEntries([...seen].sort(([a], [b]) => (a < b ? -1 : 1))), "weight_map names each tensor's file");
+  }
+}
+
+const elementBytes = { float32: 4, bfloat16: 2, float16: 2, float64: 8 } as const;
+const stateDictOf = (config: Record<string, unknown>, dtype: keyof typeof elementBytes) =>
+  m.presetFromConfig(config).tensors.map((s) => ({ name: s.name, bytes: s.shape.reduce((a, d) => a * d, 1) * elementBytes[dtype] }));
+
+t.test("model folders: huggingface_hub's split, index and config.json, checked by an independent reader; values = initModel", async (t) => {
+  const llama = { ...LLAMA_TINY, num_hidden_layers: 3, torch_dtype: "bfloat16" };
+  const biggest = Math.max(...stateDictOf(llama, "bfloat16").map((s) => s.bytes)); // the embedding and lm_head: 3200 bytes
+  // One file; a limit between tensor sizes; a limit smaller than the biggest tensors (they get shards of their own, out of order); a tiny limit.
+  for (const limit of [10_000_000, 4000, biggest - 1, 100]) {
+    const dir = join(fwork, `llama-${limit}`, "nested");
+    const r = await m.writeModelFolder(dir, llama, { seed: 5, maxShardSize: limit });
+    t.ok(r.complete, `limit ${limit}: complete`);
+    t.equal(r.dtype, "bfloat16", "the config's torch_dtype is the default dtype");
+    checkFolder(t, dir, stateDictOf(llama, "bfloat16"), limit, "bfloat16");
+  }
+  const ref = m.initModel(m.presetFromConfig(llama), { seed: 5, dtype: "bf16" });
+  const dir = join(fwork, "llama-100", "nested");
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".safetensors"))) {
+    for (const [name, e] of plainSafetensors(join(dir, f)).entries) t.ok(e.data.equals(bytesOf(ref.get(name)!)), `${f}: ${name} = initModel`);
+  }
+  // GPT-2: the tied lm_head is not stored (as save_pretrained); --dtype overrides and config.json records it; `dtype` (transformers' newer key) too.
+  const gdir = join(fwork, "gpt2");
+  const g = await m.writeModelFolder(gdir, { ...GPT2_TINY, dtype: "float32" }, { seed: 1, dtype: "f16", maxShardSize: "5KB" });
+  t.ok(g.complete && g.sharded);
+  checkFolder(t, gdir, stateDictOf(GPT2_TINY, "float16"), 5000, "float16");
+  t.equal(JSON.parse(readFileSync(join(gdir, "config.json"), "utf8")).dtype, "float16", "a config's dtype field is updated too");
+  t.notOk(JSON.parse(readFileSync(join(gdir, "model.safetensors.index.json"), "utf8")).weight_map["lm_head.weight"], "the tied alias is not in the weight map");
+  // `nninit index` rebuilds the same index from the shards alone.
+  const index = readFileSync(join(gdir, "model.safetensors.index.json"));
+  rmSync(join(gdir, "model.safetensors.index.json"));
+  await m.writeFolderIndex(gdir);
+  t.ok(readFileSync(join(gdir, "model.safetensors.index.json")).equals(index), "writeFolderIndex from the shards = the writer's index, byte for byte");
+  // Rewriting a folder removes what would be stale: a single model.safetensors next to new shards would be loaded instead of them.
+  const sdir = join(fwork, "restale");
+  await m.writeModelFolder(sdir, GPT2_TINY, { seed: 1 });
+  t.ok(existsSync(join(sdir, "model.safetensors")));
+  await m.writeModelFolder(sdir, GPT2_TINY, { seed: 1, maxShardSize: "10KB" });
+  t.notOk(existsSync(join(sdir, "model.safetensors")), "the old single file is removed when the folder is sharded");
+  await m.writeModelFolder(sdir, GPT2_TINY, { seed: 1, maxShardSize: "4KB" });
+  checkFolder(t, sdir, stateDictOf(GPT2_TINY, "float32"), 4000, "float32");
+  await m.writeModelFolder(sdir, GPT2_TINY, { seed: 1 });
+  t.same(readdirSync(sdir).sort(), ["config.json", "model.safetensors"], "and shards and index are removed when it is one file again");
+});
+
+t.test("model folders: sizes, dtypes, parts and the scheduler's environment; errors name the argument and write nothing", async (t) => {
+  t.equal(m.parseSize("5GB"), 5e9);
+  t.equal(m.parseSize("200MB"), 2e8);
+  t.equal(m.parseSize("1.5gb"), 1.5e9);
+  t.equal(m.parseSize("4GiB"), 4 * 2 ** 30);
+  t.equal(m.parseSize(" 10 KB "), 10_000);
+  t.equal(m.parseSize(123), 123);
+  for (const bad of ["5 G", "GB", "-1MB", "0", "1e3MB", 0, 1.5, -5, null, "5XB"]) t.throws(() => m.parseSize(bad), { message: /maxShardSize/ }, `parseSize(${JSON.stringify(bad)})`);
+  t.equal(m.configDType({ torch_dtype: "bfloat16" }), "bfloat16");
+  t.equal(m.configDType({ torch_dtype: "torch.float16" }), "float16");
+  t.equal(m.configDType({ dtype: "float32" }), "float32");
+  t.equal(m.configDType({}), undefined);
+  t.throws(() => m.configDType({ torch_dtype: "auto" }), { name: "RangeError", message: /config field "torch_dtype"/ });
+  // Owners: largest first onto the least loaded part; every file has one owner; deterministic.
+  t.same(m.assignParts([10, 30, 20, 20, 5], 2), [0, 0, 1, 1, 0], "LPT: 30 -> 0, 20 -> 1, 20 -> 1, 10 -> 0, 5 -> 0 (a tie goes to the lower part)");
+  t.same(m.assignParts([1, 1, 1], 5), [0, 1, 2], "more parts than files: parts 3 and 4 own nothing");
+  const envs: [Record<string, string>, number | undefined, { index: number; count: number } | RegExp][] = [
+    [{ SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_COUNT: "4" }, undefined, { index: 3, count: 4 }],
+    [{ SLURM_ARRAY_TASK_ID: "12", SLURM_ARRAY_TASK_MIN: "10", SLURM_ARRAY_TASK_COUNT: "4" }, undefined, { index: 2, count: 4 }],
+    [{ JOB_COMPLETION_INDEX: "1" }, 3, { index: 1, count: 3 }],
+    [{ JOB_COMPLETION_INDEX: "1" }, undefined, /--parts N/],
+    [{ RANK: "0", WORLD_SIZE: "2" }, undefined, { index: 0, count: 2 }],
+    [{ RANK: "2", WORLD_SIZE: "2" }, undefined, /part index from the torchrun/],
+    [{ RANK: "1", WORLD_SIZE: "2" }, 3, /must match the torchrun's count \(2\)/],
+    [{ RANK: "x", WORLD_SIZE: "2" }, undefined, /environment variable RANK/],
+    [{}, undefined, /none is set/],
+  ];
+  for (const [env, count, want] of envs) {
+    if (want instanceof RegExp) t.throws(() => m.partFromEnvironment(env, count), { message: want }, JSON.stringify(env));
+    else t.match(m.partFromEnvironment(env, count), want, JSON.stringify(env));
+  }
+  const bad: [unknown, Record<string, unknown>, RegExp][] = [
+    [GPT2_TINY, { part: { index: 0, count: 2 } }, /"seed" option.*required/],
+    [GPT2_TINY, { seed: 1, part: { index: 2, count: 2 } }, /"part.index" option/],
+    [GPT2_TINY, { seed: 1, part: { index: 0, count: 0 } }, /"part.count" option/],
+    [GPT2_TINY, { maxShardSize: "big" }, /"maxShardSize" option/],
+    [GPT2_TINY, { shardSize: 5 }, /shardSize/],
+    [{ ...GPT2_TINY, torch_dtype: "int8" }, {}, /config field "torch_dtype"/],
+    [{ ...GPT2_TINY, n_layer: 0 }, {}, /config field "n_layer"/],
+    [{ ...GPT2_TINY, f: () => 1 }, {}, /"config" argument/],
+  ];
+  for (const [config, options, re] of bad) {
+    const dir = join(fwork, "bad");
+    await t.rejects(m.writeModelFolder(dir, config, options as m.FolderOptions), { message: re }, re.source);
+    t.notOk(existsSync(dir), "nothing was created");
+  }
+  await t.rejects(m.writeModelFolder("", GPT2_TINY), { name: "TypeError", message: /"dir" argument/ });
+  await t.rejects(m.writeFolderIndex(join(fwork, "none")), { message: /cannot read the folder/ });
+});
+
+t.test("model folders in parts: three processes write the one-process folder byte for byte; a failed part leaves no finished-looking folder", async (t) => {
+  writeFileSync(join(fwork, "parts.json"), JSON.stringify({ ...LLAMA_TINY, num_hidden_layers: 4, torch_dtype: "float16" }));
+  const cliIn = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; out: string; err: string }>((res) => {
+      const c = spawn(process.execPath, [cli, ...args], { cwd: fwork, env: { ...process.env, ...env, NODE_OPTIONS: "" } });
+      let out = "";
+      let err = "";
+      c.stdout.on("data", (d) => (out += d));
+      c.stderr.on("data", (d) => (err += d));
+      c.on("close", (code) => res({ code, out, err }));
+    });
+  const args = ["init", "-c", "parts.json", "-s", "99", "--max-shard-size", "3KB", "-q"];
+  const one = await cliIn([...args, "-o", "one/"]);
+  t.equal(one.code, 0, one.err);
+  const plan = await cliIn(["plan", "-c", "parts.json", "--max-shard-size", "3KB", "--parts", "3", "--json"]);
+  const planned = JSON.parse(plan.out) as { files: { file: string; owner: number }[] };
+  t.ok(planned.files.length >= 6, `${planned.files.length} shards`);
+  t.same(new Set(planned.files.map((f) => f.owner)), new Set([0, 1, 2]), "every part owns shards");
+  // Three processes at once, each told its part by a different scheduler's variables.
+  const runs = await Promise.all([
+    cliIn([...args, "-o", "three/", "--part", "0/3"]),
+    cliIn([...args, "-o", "three/", "--part", "auto"], { SLURM_ARRAY_TASK_ID: "1", SLURM_ARRAY_TASK_COUNT: "3" }),
+    cliIn([...args, "-o", "three/", "--part", "auto", "--parts", "3"], { JOB_COMPLETION_INDEX: "2" }),
+  ]);
+  for (const r of runs) t.equal(r.code, 0, r.err);
+  const digest = (dir: string) => Object.fromEntries(readdirSync(join(fwork, dir)).sort().map((f) => [f, readFileSync(join(fwork, dir, f)).toString("base64")]));
+  t.same(digest("three"), digest("one"), "the union of three parts = the one-process folder, every file byte for byte");
+  // Part 1 fails (one of its shard names is taken by a directory): the other parts' files stay, and nothing says "finished".
+  const mine1 = planned.files.filter((f) => f.owner === 1).map((f) => f.file);
+  mkdirSync(join(fwork, "fail", mine1[0]), { recursive: true });
+  const p0 = await cliIn([...args, "-o", "fail/", "--part", "0/3"]);
+  const p1 = await cliIn([...args, "-o", "fail/", "--part", "1/3"]);
+  const p2 = await cliIn([...args, "-o", "fail/", "--part", "2/3"]);
+  t.equal(p0.code, 0);
+  t.equal(p1.code, 1, "part 1 fails");
+  t.match(p1.err, /is a directory \(EISDIR\)/);
+  t.equal(p2.code, 0);
+  const left = readdirSync(join(fwork, "fail"));
+  for (const f of planned.files.filter((f) => f.owner !== 1)) t.ok(left.includes(f.file), `${f.file} of part ${f.owner} is intact`);
+  t.notOk(left.includes("model.safetensors.index.json"), "no index");
+  t.notOk(left.includes("config.json"), "no config.json");
+  const idx = await cliIn(["index", "fail"]);
+  t.equal(idx.code, 1);
+  t.match(idx.err, /missing \d+ of \d+ shards/, "nninit index refuses an incomplete folder");
+  // The failed part rerun finishes the folder.
+  rmSync(join(fwork, "fail", mine1[0]), { recursive: true });
+  const again = await cliIn([...args, "-o", "fail/", "--part", "1/3"]);
+  t.equal(again.code, 0, again.err);
+  t.same(digest("fail"), digest("one"), "after the rerun the folder is the one-process folder");
+});
+
+t.test("CLI folders: targets, configs from folders and names, mistakes named before any work", async (t) => {
+  const r = run(["init", "-c", "gpt2", "-o", join(fwork, "cli", "g2") + "/", "-d", "bf16", "-s", "3", "--max-shard-size", "100MB", "-q"]);
+  t.equal(r.code, 0, r.err);
+  t.same(readdirSync(join(fwork, "cli", "g2")).sort(), ["config.json", "model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors", "model-00003-of-00003.safetensors", "model.safetensors.index.json"], "a missing parent is created; the preset-named folder");
+  // -c <folder> reads its config.json; an existing directory as --out is a folder.
+  mkdirSync(join(fwork, "cli", "existing"));
+  const r2 = run(["init", "-c", join(fwork, "cli", "g2"), "-o", join(fwork, "cli", "existing"), "-s", "3", "--max-shard-size", "100MB"]);
+  t.equal(r2.code, 0, r2.err);
+  t.match(r2.out, /gpt2, 124,439,808 parameters, 237 MiB bfloat16, seed 3.*complete \(3 shards \+ index \+ config\.json\)/, "dtype from the folder's config.json");
+  for (const f of readdirSync(join(fwork, "cli", "g2"))) t.ok(readFileSync(join(fwork, "cli", "g2", f)).equals(readFileSync(join(fwork, "cli", "existing", f))), `same ${f}`);
+  rmSync(join(fwork, "cli"), { recursive: true });
+  // `mkdir gpt2 && nninit init -c gpt2 -o m.safetensors`: a directory without config.json does not hide the built-in name.
+  mkdirSync(join(work, "gpt2"));
+  const r3 = run(["plan", "-c", "gpt2"]);
+  rmSync(join(work, "gpt2"), { recursive: true });
+  t.equal(r3.code, 0, r3.err);
+  t.match(r3.out, /gpt2, 124,439,808 parameters, float32, .* in 1 file\(s\) \+ config\.json/);
+  const cases: [string[], RegExp][] = [
+    [["init", "-c", "gpt2", "-o", "x.safetensors", "--max-shard-size", "1GB"], /write a model folder: end --out with a slash/],
+    [["init", "-c", "gpt2", "-o", "d/", "--part", "0/2"], /--part needs --seed/],
+    [["init", "-c", "gpt2", "-o", "d/", "--part", "2/2", "-s", "1"], /--part must be i\/N/],
+    [["init", "-c", "gpt2", "-o", "d/", "--part", "auto", "-s", "1"], /--part auto: .*none is set/],
+    [["init", "-c", "gpt2", "-o", "d/", "--max-shard-size", "5 parsecs"], /--max-shard-size/],
+    [["init", "-c", "gpt2", "-o", "d/", "--parts", "2"], /--parts needs --part/],
+    [["init", "-c", "t5.json", "-o", "d/"], /bad config t5\.json/],
+    [["index"], /index needs a folder/],
+  ];
+  for (const [args, re] of cases) {
+    const e = run(args);
+    t.equal(e.code, 2, args.join(" "));
+    t.match(e.err, re);
+    t.notOk(existsSync(join(work, "d")), "nothing written");
+  }
 });

@@ -1,23 +1,27 @@
 #!/usr/bin/env node
 /**
- * The `nninit` command: writes a randomly initialized .safetensors checkpoint of a Hugging Face
- * config (or a built-in one), with bounded memory and a progress display.
+ * The `nninit` command: writes a randomly initialized .safetensors checkpoint, or a Hugging Face
+ * model folder (config.json + weights, sharded above --max-shard-size, writable in parts by
+ * several processes or machines), of a Hugging Face config (or a built-in one), with bounded
+ * memory and a progress display.
  * Exit codes: 0 success, 1 the write failed (disk full, unwritable path, interrupted), 2 bad usage
  * or bad config. A failed write never leaves a file under the output name.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../backend/native.js";
 import { backend, STREAM_VERSION } from "../index.js";
 import { BUILTIN_CONFIGS, builtinConfig, listPresets } from "../model/configs.js";
+import { configDType, parseSize, partFromEnvironment, planModelFolder, writeFolderIndex, writeModelFolder, type FolderPlan } from "../model/folder.js";
 import { parseJsonBounded, readBounded } from "../model/input.js";
 import { MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH } from "../model/limits.js";
-import { formatBytes } from "../model/pipe.js";
-import { presetFromConfig } from "../model/presets.js";
+import { formatBytes, ioError } from "../model/pipe.js";
+import { MODEL_TYPES, presetFromConfig } from "../model/presets.js";
 import { readSafetensorsHeader } from "../model/read.js";
 import { resolveDType } from "../model/spec.js";
-import { writeSafetensors } from "../model/write.js";
+import type { DType } from "../plan/validate.js";
+import { writeSafetensors, type WriteProgress } from "../model/write.js";
 import { HELP } from "./help.js";
 import { createProgress, formatDuration, type ProgressMode } from "./progress.js";
 
@@ -42,13 +46,17 @@ export interface Io {
  * `--config /dev/zero`, a FIFO or a huge file fails at once instead of reading without end.
  */
 function loadConfig(value: string): unknown {
-  if (!existsSync(value) && Object.hasOwn(BUILTIN_CONFIGS, value)) return builtinConfig(value);
+  const st = statSync(value, { throwIfNoEntry: false });
+  // A folder: its config.json (a model folder, as from_pretrained takes one); a built-in name is
+  // taken when no file of that name exists (`mkdir gpt2 && nninit init -c gpt2` is the preset).
+  const file = st?.isDirectory() ? join(value, "config.json") : value;
+  if (Object.hasOwn(BUILTIN_CONFIGS, value) && !statSync(file, { throwIfNoEntry: false })?.isFile()) return builtinConfig(value);
   let bytes: Buffer;
   try {
-    bytes = readBounded(value, MAX_CONFIG_BYTES, '"--config" file');
+    bytes = readBounded(file, MAX_CONFIG_BYTES, '"--config" file');
   } catch (err) {
     const code = (err as { code?: string }).code;
-    const why = code === "ENOENT" ? "no such file, and not a built-in config name (see nninit --list)" : (err as Error).message;
+    const why = code === "ENOENT" ? (file === value ? "no such file, and not a built-in config name (see nninit --list)" : `the folder has no config.json`) : (err as Error).message;
     throw new UsageError(`cannot read config ${value}: ${why}`);
   }
   try {
@@ -71,22 +79,95 @@ function parseThreads(value: string | undefined): number | undefined {
   return n;
 }
 
-async function init(v: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
-  if (typeof v.config !== "string") throw new UsageError("init needs --config <config.json | name>");
-  if (typeof v.out !== "string") throw new UsageError("init needs --out <file.safetensors>");
-  let dtype;
-  try {
-    dtype = resolveDType(v.dtype ?? "float32");
-  } catch {
-    throw new UsageError(`--dtype must be bf16, f16, f32 or f64 (or bfloat16, float16, float32, float64), got ${JSON.stringify(v.dtype)}`);
+/** `--dtype`, else the config's torch_dtype, else float32. */
+function chooseDType(flag: unknown, config: unknown): DType {
+  if (flag !== undefined) {
+    try {
+      return resolveDType(flag);
+    } catch {
+      throw new UsageError(`--dtype must be bf16, f16, f32 or f64 (or bfloat16, float16, float32, float64), got ${JSON.stringify(flag)}`);
+    }
   }
+  try {
+    return configDType(config) ?? "float32";
+  } catch (err) {
+    throw new UsageError(`bad config: ${(err as Error).message} (or pass --dtype)`);
+  }
+}
+
+/** `--part i/N`, `--part auto` (the scheduler's index, lib/model/folder.ts partFromEnvironment) or none. */
+function parsePart(value: unknown, parts: unknown, env: Readonly<Record<string, string | undefined>>, planning = false): { index: number; count: number } | undefined {
+  let count: number | undefined;
+  if (parts !== undefined) {
+    if (typeof parts !== "string" || !/^\d+$/.test(parts) || Number(parts) < 1) throw new UsageError(`--parts must be a positive integer, got ${JSON.stringify(parts)}`);
+    count = Number(parts);
+  }
+  if (value === undefined) {
+    if (count !== undefined && !planning) throw new UsageError("--parts needs --part (i/N or auto)");
+    return count === undefined ? undefined : { index: 0, count };
+  }
+  if (value === "auto") {
+    try {
+      const { index, count: n } = partFromEnvironment(env, count);
+      return { index, count: n };
+    } catch (err) {
+      throw new UsageError(`--part auto: ${(err as Error).message}`);
+    }
+  }
+  const m = /^(\d+)\/(\d+)$/.exec(String(value));
+  if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new UsageError(`--part must be i/N with 0 <= i < N, or auto, got ${JSON.stringify(value)}`);
+  if (count !== undefined && count !== Number(m[2])) throw new UsageError(`--parts ${count} disagrees with --part ${value}`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/** Whether `--out` names a folder: a trailing separator, or an existing directory. */
+function isFolderTarget(out: string): boolean {
+  try {
+    return /[\\/]$/.test(out) || statSync(out, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false; // ENOTDIR, EACCES: the write names the error
+  }
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** The parts of init and plan common to both: the config, dtype, seed, shard size and part. */
+function folderInputs(v: Values, env: Readonly<Record<string, string | undefined>>, planning = false) {
+  if (typeof v.config !== "string") throw new UsageError("needs --config <config.json | folder | name>");
+  const config = loadConfig(v.config);
+  const dtype = chooseDType(v.dtype, config);
   const seed = parseSeed(v.seed as string | undefined);
+  let maxShardSize: number | undefined;
+  if (v["max-shard-size"] !== undefined) {
+    try {
+      maxShardSize = parseSize(v["max-shard-size"], "--max-shard-size");
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  const part = parsePart(v.part, v.parts, env, planning);
+  if (!planning && part !== undefined && part.count > 1 && seed === undefined) throw new UsageError("--part needs --seed: every part must write with the same seed");
+  return { config, dtype, seed, maxShardSize, part, preset: { scaledResidualInit: !v["no-scaled-residual"] } };
+}
+
+async function init(v: Values, io: Io, env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  if (typeof v.config !== "string") throw new UsageError("init needs --config <config.json | folder | name>");
+  if (typeof v.out !== "string") throw new UsageError("init needs --out <file.safetensors | folder/>");
+  const out = v.out;
+  const folder = isFolderTarget(out);
+  if (!folder && (v["max-shard-size"] !== undefined || v.part !== undefined)) {
+    throw new UsageError(`--max-shard-size and --part write a model folder: end --out with a slash (${out}/)`);
+  }
+  const inputs = folderInputs(v, env);
+  const { dtype, seed } = inputs;
   const threads = parseThreads(v.threads as string | undefined);
   const mode = (v.quiet ? "none" : (v.progress as string | undefined) ?? "auto") as ProgressMode | "auto";
   if (!["auto", "tty", "plain", "none"].includes(mode)) throw new UsageError(`--progress must be auto, tty, plain or none, got ${JSON.stringify(mode)}`);
   let preset;
+  let folderPlan: FolderPlan | undefined;
   try {
-    preset = presetFromConfig(loadConfig(v.config), { scaledResidualInit: !v["no-scaled-residual"] });
+    if (folder) folderPlan = planModelFolder(inputs.config, { seed, dtype, threads, maxShardSize: inputs.maxShardSize, part: inputs.part, preset: inputs.preset });
+    preset = folderPlan?.preset ?? presetFromConfig(inputs.config, inputs.preset);
   } catch (err) {
     throw err instanceof UsageError ? err : new UsageError(`bad config ${v.config}: ${(err as Error).message}`);
   }
@@ -94,24 +175,82 @@ async function init(v: Record<string, string | boolean | undefined>, io: Io): Pr
   const abort = new AbortController();
   const onSignal = (): void => abort.abort(new Error("interrupted"));
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  const rss = (): string => formatBytes(process.resourceUsage().maxRSS * 1024);
+  const tail = (bytes: number, seconds: number, seedUsed: bigint): string =>
+    `${formatBytes(bytes)} ${dtype}, seed ${seedUsed}, in ${formatDuration(seconds)} (${formatBytes(seconds > 0 ? bytes / seconds : 0)}/s, ` +
+    `${backend.name} backend, stream v${STREAM_VERSION}, peak RSS ${rss()})`;
   try {
-    const r = await writeSafetensors(v.out, preset, { seed, dtype, threads, onProgress: (p) => progress.update(p), signal: abort.signal });
+    const common = { seed: folderPlan?.seed ?? seed, dtype, threads, onProgress: (p: WriteProgress) => progress.update(p), signal: abort.signal };
+    if (folderPlan !== undefined) {
+      const r = await writeModelFolder(out, inputs.config, { ...common, maxShardSize: inputs.maxShardSize, part: inputs.part, preset: inputs.preset });
+      progress.end();
+      if (!v.quiet) {
+        const p = folderPlan.part;
+        const mine = folderPlan.files.filter((f) => f.owner === p.index).length;
+        const partText = p.count > 1 ? `part ${p.index}/${p.count}: ${mine} of ${folderPlan.files.length} weight files, ` : "";
+        const state = r.complete
+          ? `complete (${folderPlan.sharded ? `${folderPlan.files.length} shards + index` : "model.safetensors"} + config.json)`
+          : `waiting for ${r.missing.length} file(s) of other parts; the last part to finish writes config.json and the index (or run: nninit index ${out})`;
+        io.stdout.write(`wrote ${out}: ${preset.modelType}, ${partText}${preset.parameters.toLocaleString("en-US")} parameters, ${tail(r.bytes, r.seconds, r.seed)}; ${state}\n`);
+      }
+      return 0;
+    }
+    try {
+      if (!existsSync(dirname(out))) mkdirSync(dirname(out), { recursive: true }); // an existing non-directory: the write says ENOTDIR
+    } catch (err) {
+      throw ioError(`cannot write ${out}: cannot create its directory ${dirname(out)}`, err);
+    }
+    const r = await writeSafetensors(out, preset, common);
     progress.end();
     if (!v.quiet) {
-      const rss = formatBytes(process.resourceUsage().maxRSS * 1024);
-      io.stdout.write(`wrote ${v.out}: ${preset.modelType}, ${r.tensors} tensors, ${r.parameters.toLocaleString("en-US")} parameters, ` +
-        `${formatBytes(r.bytes)} ${dtype}, seed ${r.seed}, in ${formatDuration(r.seconds)} (${formatBytes(r.bytes / r.seconds)}/s, ` +
-        `${backend.name} backend, stream v${STREAM_VERSION}, peak RSS ${rss})\n`);
+      io.stdout.write(`wrote ${out}: ${preset.modelType}, ${r.tensors} tensors, ${r.parameters.toLocaleString("en-US")} parameters, ${tail(r.bytes, r.seconds, r.seed)}\n`);
     }
     return 0;
   } catch (err) {
     progress.end();
-    const msg = abort.signal.aborted ? `interrupted; removed the partial file (${v.out} was not written)` : (err as Error).message;
+    const msg = abort.signal.aborted ? `interrupted; removed the partial file (${out} was not ${folder ? "completed" : "written"})` : (err as Error).message;
     io.stderr.write(`nninit: error: ${printable(msg)}\n`);
     return abort.signal.aborted ? 130 : 1;
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
   }
+}
+
+/** `nninit plan`: the folder's files, sizes, tensors and owning part (or --json: the whole plan). */
+function planCommand(v: Values, io: Io, env: Readonly<Record<string, string | undefined>>): number {
+  const inputs = folderInputs(v, env, true);
+  const count = inputs.part?.count ?? 1;
+  let p: FolderPlan;
+  try {
+    p = planModelFolder(inputs.config, { seed: inputs.seed ?? 0n, dtype: inputs.dtype, maxShardSize: inputs.maxShardSize, part: { index: 0, count }, preset: inputs.preset });
+  } catch (err) {
+    throw new UsageError(`bad config ${v.config}: ${(err as Error).message}`);
+  }
+  if (v.json) {
+    const files = p.files.map((f) => ({ file: f.file, owner: f.owner, fileBytes: f.fileBytes, tensorBytes: f.tensorBytes, tensors: f.tensors }));
+    io.stdout.write(`${JSON.stringify({ modelType: p.preset.modelType, parameters: p.preset.parameters, dtype: p.dtype, sharded: p.sharded, totalSize: p.totalSize, parts: count, files }, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [`${p.preset.modelType}, ${p.preset.parameters.toLocaleString("en-US")} parameters, ${p.dtype}, ${formatBytes(p.totalSize)} of tensors in ${p.files.length} file(s)${p.sharded ? " + model.safetensors.index.json" : ""} + config.json, ${count} part(s)`];
+  for (const f of p.files) {
+    const range = f.tensors.length === 1 ? f.tensors[0] : `${f.tensors[0]} .. ${f.tensors[f.tensors.length - 1]}`;
+    lines.push(`  ${f.file}  ${formatBytes(f.fileBytes).padStart(10)}  ${String(f.tensors.length).padStart(5)} tensors  part ${f.owner}  (${range})`);
+  }
+  if (count > 1) {
+    for (let i = 0; i < count; i++) {
+      const mine = p.files.filter((f) => f.owner === i);
+      lines.push(`  part ${i}: ${mine.length} file(s), ${formatBytes(mine.reduce((a, f) => a + f.fileBytes, 0))}`);
+    }
+  }
+  io.stdout.write(lines.map(printable).join("\n") + "\n");
+  return 0;
+}
+
+async function indexCommand(dir: string | undefined, io: Io): Promise<number> {
+  if (dir === undefined) throw new UsageError("index needs a folder: nninit index <folder>");
+  const r = await writeFolderIndex(dir);
+  io.stdout.write(`${printable(`wrote ${r.path}: ${r.files} shards, ${r.tensors} tensors, total_size ${r.totalSize}`)}\n`);
+  return 0;
 }
 
 /**
@@ -135,7 +274,7 @@ function info(path: string | undefined, io: Io): number {
 }
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: argv, allowPositionals: true, strict: true,
@@ -143,6 +282,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         config: { type: "string", short: "c" }, out: { type: "string", short: "o" }, dtype: { type: "string", short: "d" },
         seed: { type: "string", short: "s" }, threads: { type: "string", short: "t" }, progress: { type: "string" },
         "no-scaled-residual": { type: "boolean" }, quiet: { type: "boolean", short: "q" },
+        "max-shard-size": { type: "string" }, part: { type: "string" }, parts: { type: "string" }, json: { type: "boolean" },
         list: { type: "boolean" }, help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" },
       },
     });
@@ -151,13 +291,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     const [command, ...rest] = positionals;
     if (values.list || command === "list") {
       for (const p of listPresets()) io.stdout.write(`${p.name.padEnd(16)} ${p.modelType.padEnd(8)} ${p.parameters.toLocaleString("en-US").padStart(15)} params  ${p.description}\n`);
-      io.stdout.write(`\nOr pass a config.json of model_type llama, mistral, qwen2 or gpt2.\n`);
+      io.stdout.write(`\nOr pass a config.json (or a folder holding one) of model_type ${MODEL_TYPES.join(", ")}.\n`);
       return 0;
     }
     if (command === "info") return info(rest[0], io);
-    if (command !== "init") throw new UsageError(command === undefined ? "missing command (init, info or --list)" : `unknown command ${JSON.stringify(command)}`);
+    if (command === "index") return await indexCommand(rest[0], io);
+    if (command !== "init" && command !== "plan") throw new UsageError(command === undefined ? "missing command (init, plan, index, info or --list)" : `unknown command ${JSON.stringify(command)}`);
     if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
-    return await init(values, io);
+    return command === "plan" ? planCommand(values, io, env) : await init(values, io, env);
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     io.stderr.write(`nninit: error: ${printable(String((err as Error)?.message ?? err))}\n${usage ? "Run 'nninit --help' for usage.\n" : ""}`);

@@ -1,13 +1,17 @@
 /**
  * `nninit/model`: model-level initialization. Specs of named tensors, per-tensor stream keys
  * (docs/stream.md §11), shard fills, streaming .safetensors writer and reader, Hugging Face
- * config presets. See docs/models.md.
+ * config presets and model folders (sharded, writable in parts). See docs/models.md.
  */
 export { tensorKey, fnv1a64 } from "./key.js";
 export { INITS, RESERVED_NAMES, resolveDType, type InitName, type InitOptions, type DTypeName, type TensorSpec, type ModelSpec, type SpecInput, type Model, type Tensor } from "./spec.js";
 export { initModel, fillTensor, defineModel, allocate, type ModelFillOptions, type FillTensorOptions } from "./fill.js";
 export { shardRange, fillBlock, initShard, type FillBlockOptions, type ShardOptions, type Shard } from "./shard.js";
 export { writeSafetensors, planSafetensors, type WriteOptions, type WriteProgress, type WriteResult } from "./write.js";
+export {
+  writeModelFolder, planModelFolder, writeFolderIndex, partFromEnvironment, parseSize, configDType, splitShards, assignParts, DEFAULT_MAX_SHARD_SIZE,
+  type FolderOptions, type FolderPlan, type FolderFile, type FolderResult, type IndexResult,
+} from "./folder.js";
 export { readSafetensorsHeader, readTensor, readSafetensors, type LoadedTensor } from "./read.js";
 export { ST_DTYPE } from "./safetensors.js";
 export { parseHeader, type SafetensorsHeader, type HeaderEntry } from "./header.js";

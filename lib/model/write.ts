@@ -121,7 +121,7 @@ export function planSafetensors(spec: SpecInput, options?: WriteOptions): { mode
  * The file is in place when the last progress call ("done") runs: an exception from it cannot
  * undo the write, so it is not a rejection (a rejection means no new file) but a process warning.
  */
-function reportDone(report: () => void, path: string): void {
+export function reportDone(report: () => void, path: string): void {
   try {
     report();
   } catch (err) {
