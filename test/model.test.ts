@@ -11,7 +11,7 @@ import { normal, xavierUniform, truncNormal } from "../lib/index.js";
 import * as m from "../lib/model/index.js";
 import type { TensorSpec } from "../lib/model/index.js";
 import { swapBytes } from "../lib/model/read.js";
-import { ChunkWriter, WRITE_BEHIND_WINDOW, defaultWriteBehind } from "../lib/model/pipe.js";
+import { ChunkWriter, WRITE_BEHIND_WINDOW, defaultWriteBehind, formatBytes } from "../lib/model/pipe.js";
 import { nativeBinding } from "../lib/backend/select.js";
 import { open } from "node:fs/promises";
 import { main, printable } from "../lib/cli/main.js";
@@ -473,7 +473,7 @@ t.test("in process: main() paths, progress rendering, remaining errors", async (
   createProgress("none", none as never).update(p);
   t.equal(none.text, "");
   t.same([formatDuration(5), formatDuration(65), formatDuration(3725), formatDuration(Infinity)], ["0:05", "1:05", "1:02:05", "--:--"]);
-  t.same([m.formatBytes(1536), m.formatBytes(1), m.formatBytes(150 * 2 ** 20)], ["1.50 KiB", "1 B", "150 MiB"]);
+  t.same([formatBytes(1536), formatBytes(1), formatBytes(150 * 2 ** 20)], ["1.50 KiB", "1 B", "150 MiB"]);
 
   t.throws(() => m.builtinConfig("gpt5"), /built-in config/);
   t.throws(() => m.fillTensor(SPEC, "nope", new Float32Array(1), { seed: 1 }), /must name a tensor of the spec \(e\.g\. embed, w64, proj\)/);
@@ -493,11 +493,17 @@ t.test("in process: main() paths, progress rendering, remaining errors", async (
   t.same([...b], [6, 5, 8, 7, 2, 1, 4, 3], "swap16/32/64 (big-endian hosts)");
 });
 
-t.test("measureCheckpointWrite: checkpoint vs constant-buffer rate, files removed", async (t) => {
-  const r = await m.measureCheckpointWrite({ config: GPT2_TINY, dir: work, dtype: "f32", repeats: 2 });
+t.test("bench/checkpoint.ts: checkpoint and folder vs constant-buffer rate, files removed", async (t) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bench code measures dist/: loaded only here, after t.before built it
+  const { measureCheckpointWrite, measureFolderWrite } = require("../bench/checkpoint.js") as typeof import("../bench/checkpoint.js");
+  const r = await measureCheckpointWrite({ config: GPT2_TINY, dir: work, dtype: "f32", repeats: 2 });
   t.match(r, { config: "gpt2", parameters: m.presetFromConfig(GPT2_TINY).parameters, diskSeconds: [Number, Number], checkpointSeconds: [Number, Number] });
   t.ok(r.bytes > 4 * r.parameters && r.ratio > 0 && r.bestRatio > 0 && r.peakRssBytes > 0, "figures");
   t.equal(r.bytes, m.planSafetensors(m.presetFromConfig(GPT2_TINY), { seed: 1, dtype: "f32" }).layout.totalBytes);
+  t.same(files(), [], "nothing left");
+  const f = await measureFolderWrite({ config: GPT2_TINY, dir: work, maxShardSize: "4KB", parts: 3 });
+  t.match(f, { config: "gpt2", parts: 3, diskSeconds: Number, folderSeconds: Number, partsSeconds: Number });
+  t.ok(f.shards > 3 && f.bytes > 2 * f.parameters && (f.partsPeakRssBytes ?? 0) > 0, `figures: ${f.shards} shards, ${f.bytes} bytes`);
   t.same(files(), [], "nothing left");
 });
 

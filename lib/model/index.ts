@@ -18,6 +18,4 @@ export { parseHeader, type SafetensorsHeader, type HeaderEntry } from "./header.
 export { MAX_HEADER, MAX_TENSORS, MAX_METADATA_ENTRIES, MAX_RANK, MAX_LAYERS, MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH } from "./limits.js";
 export { presetFromConfig, MODEL_TYPES, type Preset, type PresetOptions, type ModelType } from "./presets.js";
 export { BUILTIN_CONFIGS, builtinConfig, listPresets } from "./configs.js";
-export { measureCheckpointWrite, measureDiskWrite, type CheckpointBenchOptions, type CheckpointBenchResult } from "./bench.js";
-export { formatBytes } from "./pipe.js";
 export { removeStaleTempFiles } from "./atomic.js";

@@ -1,18 +1,23 @@
 /**
  * Checkpoint write throughput against the disk's own sequential write rate, measured in the same
  * run and the same way (same directory, chunk size, double-buffered positioned writes, fsync
- * included), for bench/: `await measureCheckpointWrite({ config: "tinyllama-1.1b" })`.
+ * included): `await measureCheckpointWrite({ config: "tinyllama-1.1b" })` for one .safetensors
+ * file, `await measureFolderWrite({ config: "llama-2-7b", parts: 3 })` for a sharded Hugging Face
+ * folder written by one process and by `parts` processes (the CLI's --part i/N). Bench-only: it
+ * measures the built package (dist/) through its internal modules, and is not part of the API.
  */
-import { open, unlink } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, open, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { backend, type Seed } from "../index.js";
-import { builtinConfig } from "./configs.js";
-import { createAtomic } from "./atomic.js";
-import { ChunkWriter, noop } from "./pipe.js";
-import { presetFromConfig } from "./presets.js";
-import type { DTypeName } from "./spec.js";
-import { planSafetensors, writeSafetensors } from "./write.js";
+import { join, resolve } from "node:path";
+import { backend, type Seed } from "../dist/index.js";
+import { builtinConfig } from "../dist/model/configs.js";
+import { createAtomic } from "../dist/model/atomic.js";
+import { planModelFolder, writeModelFolder } from "../dist/model/folder.js";
+import { ChunkWriter, noop } from "../dist/model/pipe.js";
+import { presetFromConfig } from "../dist/model/presets.js";
+import type { DTypeName } from "../dist/model/spec.js";
+import { planSafetensors, writeSafetensors } from "../dist/model/write.js";
 
 /** Options of `measureCheckpointWrite`. */
 export interface CheckpointBenchOptions {
@@ -137,4 +142,95 @@ export async function measureCheckpointWrite(options: CheckpointBenchOptions): P
     bestRatio: Math.min(...diskSeconds) / Math.min(...checkpointSeconds),
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
+}
+
+/** Options of `measureFolderWrite`. */
+export interface FolderBenchOptions {
+  /** A built-in config name or a config.json object. */
+  config: string | Record<string, unknown>;
+  /** Default "bfloat16". */
+  dtype?: DTypeName;
+  /** Where the folders go (deleted afterwards). Default os.tmpdir(). */
+  dir?: string;
+  /** Shard limit. Default 5GB. */
+  maxShardSize?: number | string;
+  /** Processes of the parts write (0: none). Default 3. */
+  parts?: number;
+}
+
+/** Figures of `measureFolderWrite`. Rates are bytes per second. */
+export interface FolderBenchResult {
+  config: string;
+  backend: string;
+  parameters: number;
+  /** Bytes of the folder's weight files. */
+  bytes: number;
+  shards: number;
+  /** A constant-buffer write of `bytes` (one file, same writer, fsync included). */
+  diskSeconds: number;
+  /** writeModelFolder in this process: every shard, config.json and the index. */
+  folderSeconds: number;
+  /** `parts` CLI processes with --part i/N at once into one folder, from the first spawn to the last exit. */
+  partsSeconds: number | null;
+  parts: number;
+  /** Peak RSS of this process, and the largest of the part processes' (their own report). */
+  peakRssBytes: number;
+  partsPeakRssBytes: number | null;
+}
+
+/** Peak RSS of a CLI run from its summary line ("peak RSS 151 MiB"). */
+function parseRss(line: string): number {
+  const m = /peak RSS ([\d.]+) (B|KiB|MiB|GiB)/.exec(line);
+  return m === null ? NaN : Number(m[1]) * { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 }[m[2] as "B"];
+}
+
+/**
+ * Writes the Hugging Face folder of `config` (sharded at `maxShardSize`) once in this process and
+ * once as `parts` processes of the CLI (`--part i/N`, all at once, one folder), after a
+ * constant-buffer write of the same size to the same disk. Deletes everything it wrote.
+ */
+export async function measureFolderWrite(options: FolderBenchOptions): Promise<FolderBenchResult> {
+  const { config: configIn, dtype = "bfloat16", dir = tmpdir(), maxShardSize, parts = 3 } = options;
+  const config = typeof configIn === "string" ? builtinConfig(configIn) : configIn;
+  const plan = planModelFolder(config, { seed: 1, dtype, maxShardSize });
+  const bytes = plan.files.reduce((a, f) => a + f.fileBytes, 0);
+  const root = await mkdtemp(join(dir, "nninit-bench-folder-"));
+  try {
+    await settle(dir);
+    const diskSeconds = await measureDiskWrite(root, bytes);
+    await settle(root);
+    const one = await writeModelFolder(join(root, "one"), config, { seed: 1, dtype, maxShardSize });
+    if (!one.complete) throw new Error("the one-process folder is not complete");
+    await rm(join(root, "one"), { recursive: true });
+    await settle(root);
+    let partsSeconds: number | null = null;
+    let partsPeakRssBytes: number | null = null;
+    if (parts > 0) {
+      const cli = resolve(__dirname, "..", "dist", "cli", "main.js");
+      const configPath = join(root, "config.json");
+      await writeFile(configPath, JSON.stringify(config));
+      const start = performance.now();
+      const outs = await Promise.all(Array.from({ length: parts }, (_, i) => new Promise<string>((res, rej) => {
+        const args = [cli, "init", "-c", configPath, "-o", `${join(root, "parts")}/`, "-d", dtype, "-s", "1", "--part", `${i}/${parts}`, "--progress", "none"];
+        if (maxShardSize !== undefined) args.push("--max-shard-size", String(maxShardSize));
+        const c = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        let err = "";
+        c.stdout.on("data", (d) => (out += d));
+        c.stderr.on("data", (d) => (err += d));
+        c.on("close", (code) => (code === 0 ? res(out) : rej(new Error(`part ${i}/${parts} exited ${code}: ${err}`))));
+      })));
+      partsSeconds = (performance.now() - start) / 1000;
+      if (!outs.some((o) => /complete \(/.test(o))) throw new Error(`no part completed the folder:\n${outs.join("")}`);
+      partsPeakRssBytes = Math.max(...outs.map(parseRss));
+    }
+    return {
+      config: typeof configIn === "string" ? configIn : String(config.model_type ?? "config"),
+      backend: backend.name, parameters: plan.preset.parameters, bytes, shards: plan.files.length,
+      diskSeconds, folderSeconds: one.seconds, partsSeconds, parts,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024, partsPeakRssBytes,
+    };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }
