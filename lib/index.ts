@@ -1,6 +1,8 @@
 /**
  * nninit: fast, deterministic neural-network weight initialization.
- * Re-exports only; see docs/architecture.md for where each piece lives.
+ * Re-exports only; see docs/architecture.md for where each piece lives. Every fill method exported
+ * here is in the method table (lib/plan/methods.ts) and in lib/promises.ts; test/validation.test.ts
+ * checks that the three agree (the exports stay explicit: tree-shaking and declaration types).
  */
 import { active } from "./backend/select.js";
 

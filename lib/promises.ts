@@ -42,6 +42,7 @@ function promisify<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) 
   };
 }
 
+// One per method of the method table (lib/plan/methods.ts) with `promise: true`; test/validation.test.ts checks it.
 export const uniform = promisify(sync.uniform);
 export const normal = promisify(sync.normal);
 export const truncNormal = promisify(sync.truncNormal);

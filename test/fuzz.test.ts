@@ -33,9 +33,11 @@
  *   the values are checked independently (eye/dirac index loops, QᵀQ = I, sparse's zeros per
  *   column and normal-stream values, zca's symmetry and W(C + εI)W = I, every dtype = the float32
  *   result converted); invalid calls get the shared mutations plus each method's own.
- * METHODS is the one table to extend for new element-wise methods (`offsets: false` if they fill
- * whole tensors only, `dtypes` if they write fewer dtypes); a new matrix method needs an entry in
- * GEOMETRY, MATRIX_ACCEPTS and matrixMutationsFor, and its value checks in checkMatrixValid.
+ * The methods come from the method table (lib/plan/methods.ts): an element-wise, fan or constant
+ * method of it needs its valid options, enums and constraints in DETAILS here (the type requires
+ * one entry per method; `dtypes` if it writes fewer dtypes); a matrix method needs an entry in
+ * GEOMETRY and MATRIX_WEIGHTS (required by their types), its mutations in matrixMutationsFor and
+ * its value checks in checkMatrixValid.
  */
 import t from "tap";
 import fc from "fast-check";
@@ -46,6 +48,7 @@ import { captureJob, capturePlan } from "../lib/api/execute.js";
 import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas, type Backend } from "../lib/backend/select.js";
 import { bf16FromBits, f16FromBits } from "../lib/math/halfFloat.js";
 import { NONLINEARITIES } from "../lib/plan/gain.js";
+import { FILL_METHODS, methodInfo, type MethodName, type MethodNamesOf } from "../lib/plan/methods.js";
 import { DTYPES, F32_MAX, type DType, type OutArray } from "../lib/plan/validate.js";
 import type { FillPlan } from "../lib/plan/plan.js";
 
@@ -107,48 +110,71 @@ const fanConstraints = (extra: fc.Arbitrary<[Record<string, unknown>, string]>[]
     ...extra,
   );
 
-const elementwise = (name: string, options: fc.Arbitrary<Record<string, unknown>>, numbers: string[], constraints: Method["constraints"]): Method =>
-  ({ name, kind: "elementwise", options, numbers, enums: {}, constraints, random: true });
-const fan = (name: string, options: fc.Arbitrary<Record<string, unknown>>, numbers: string[], enums: Method["enums"], constraints: Method["constraints"]): Method =>
-  ({ name, kind: "fan", options: withFans(options), numbers: [...numbers, "fanIn", "fanOut"], enums, constraints, random: true });
-const constantLike = (name: string, options: fc.Arbitrary<Record<string, unknown>>): Method =>
-  ({ name, kind: "constant", options, numbers: name === "constant" ? ["value"] : [], enums: {}, constraints: noConstraint, random: false });
-
 const KAIMING_MODES = ["fanIn", "fanOut"];
 const kaimingOpts = fc.record({ a: positive(-5, 5), mode: fc.constantFrom(...KAIMING_MODES), nonlinearity: fc.constantFrom(...NONLINEARITIES) }, { requiredKeys: [] });
 const kaimingEnums = { mode: KAIMING_MODES, nonlinearity: NONLINEARITIES as readonly string[] };
 const gainOpts = fc.record({ gain: positive(0, 10) }, { requiredKeys: [] });
 const badGain = positive(-1e6, -1e-300).map((v): [Record<string, unknown>, string] => [{ gain: v }, '"gain"']);
 
-export const METHODS: readonly Method[] = [
-  elementwise("uniform", fc.oneof(none, fc.tuple(wide, wide).map(([x, y]) => ({ low: Math.min(x, y), high: Math.max(x, y) }))), ["low", "high"],
-    fc.tuple(wide, positive(1e-3, 1e6)).map(([low, d]): [Record<string, unknown>, string] => [{ low, high: low - d - Math.abs(low) * 1e-3 }, '"high"'])),
-  elementwise("normal", fc.record({ mean: wide, std: positive(0, 1e30) }, { requiredKeys: [] }), ["mean", "std"],
-    positive(-1e30, -1e-300).map((std): [Record<string, unknown>, string] => [{ std }, '"std"'])),
-  elementwise("truncNormal",
-    fc.oneof(none, fc.record({ mean: positive(-100, 100), std: positive(1e-3, 100) }),
+/** What the fuzzer draws for a method of the table: valid options (fan methods: without fanIn/fanOut, added here), enums, constraint breaks. */
+interface Details {
+  options: fc.Arbitrary<Record<string, unknown>>;
+  enums?: Method["enums"];
+  /** Random methods only. */
+  constraints?: Method["constraints"];
+  dtypes?: readonly DType[];
+}
+const DETAILS: { readonly [K in Exclude<MethodName, MethodNamesOf<"matrix">>]: Details } = {
+  uniform: {
+    options: fc.oneof(none, fc.tuple(wide, wide).map(([x, y]) => ({ low: Math.min(x, y), high: Math.max(x, y) }))),
+    constraints: fc.tuple(wide, positive(1e-3, 1e6)).map(([low, d]): [Record<string, unknown>, string] => [{ low, high: low - d - Math.abs(low) * 1e-3 }, '"high"']),
+  },
+  normal: {
+    options: fc.record({ mean: wide, std: positive(0, 1e30) }, { requiredKeys: [] }),
+    constraints: positive(-1e30, -1e-300).map((std): [Record<string, unknown>, string] => [{ std }, '"std"']),
+  },
+  truncNormal: {
+    options: fc.oneof(none, fc.record({ mean: positive(-100, 100), std: positive(1e-3, 100) }),
       fc.tuple(positive(-100, 100), positive(1e-3, 100), positive(-12, 12), positive(-12, 12))
         .map(([mean, std, za, zb]) => ({ mean, std, a: mean + Math.min(za, zb) * std, b: mean + Math.max(za, zb) * std }))
         .filter((o) => o.a < o.b)),
-    ["mean", "std", "a", "b"],
-    fc.oneof(
+    constraints: fc.oneof(
       positive(-1e6, 0).map((std): [Record<string, unknown>, string] => [{ std }, '"std"']),
       fc.tuple(small, positive(0, 5)).map(([a, d]): [Record<string, unknown>, string] => [{ a, b: a - d }, '"b"']),
-    )),
-  fan("xavierUniform", gainOpts, ["gain"], {}, fanConstraints([badGain])),
-  fan("xavierNormal", gainOpts, ["gain"], {}, fanConstraints([badGain])),
-  fan("kaimingUniform", kaimingOpts, ["a"], kaimingEnums, fanConstraints()),
-  fan("kaimingNormal", kaimingOpts, ["a"], kaimingEnums, fanConstraints()),
-  fan("lecunUniform", none, [], {}, fanConstraints()),
-  fan("lecunNormal", none, [], {}, fanConstraints()),
-  fan("varianceScaling",
-    fc.record({ scale: positive(1e-3, 100), mode: fc.constantFrom("fanIn", "fanOut", "fanAvg"), distribution: fc.constantFrom("truncatedNormal", "untruncatedNormal", "uniform") }, { requiredKeys: [] }),
-    ["scale"], { mode: ["fanIn", "fanOut", "fanAvg"], distribution: ["truncatedNormal", "untruncatedNormal", "uniform"] },
-    fanConstraints([positive(-1e6, 0).map((v): [Record<string, unknown>, string] => [{ scale: v }, '"scale"'])])),
-  constantLike("constant", fc.record({ value: wide })),
-  constantLike("zeros", none),
-  constantLike("ones", none),
-];
+    ),
+  },
+  xavierUniform: { options: gainOpts, constraints: fanConstraints([badGain]) },
+  xavierNormal: { options: gainOpts, constraints: fanConstraints([badGain]) },
+  kaimingUniform: { options: kaimingOpts, enums: kaimingEnums, constraints: fanConstraints() },
+  kaimingNormal: { options: kaimingOpts, enums: kaimingEnums, constraints: fanConstraints() },
+  lecunUniform: { options: none, constraints: fanConstraints() },
+  lecunNormal: { options: none, constraints: fanConstraints() },
+  varianceScaling: {
+    options: fc.record({ scale: positive(1e-3, 100), mode: fc.constantFrom("fanIn", "fanOut", "fanAvg"), distribution: fc.constantFrom("truncatedNormal", "untruncatedNormal", "uniform") }, { requiredKeys: [] }),
+    enums: { mode: ["fanIn", "fanOut", "fanAvg"], distribution: ["truncatedNormal", "untruncatedNormal", "uniform"] },
+    constraints: fanConstraints([positive(-1e6, 0).map((v): [Record<string, unknown>, string] => [{ scale: v }, '"scale"'])]),
+  },
+  // a constant's value travels as options.value here
+  constant: { options: fc.record({ value: wide }) },
+  zeros: { options: none },
+  ones: { options: none },
+};
+
+/** The table's element-wise, fan and constant methods, in its order. */
+export const METHODS: readonly Method[] = FILL_METHODS.filter((m) => m.family !== "matrix").map((m): Method => {
+  const d = DETAILS[m.name as keyof typeof DETAILS];
+  return {
+    name: m.name,
+    kind: m.family as Kind,
+    options: m.family === "fan" ? withFans(d.options) : d.options,
+    numbers: m.operand === "value" ? ["value"] : m.numbers,
+    enums: d.enums ?? {},
+    constraints: d.constraints ?? noConstraint,
+    random: m.random,
+    ...(m.offsets ? {} : { offsets: false }),
+    ...(d.dtypes === undefined ? {} : { dtypes: d.dtypes }),
+  };
+});
 
 // ---- cases ------------------------------------------------------------------------------------
 type Key = { mode: "seed"; seed: number | bigint } | { mode: "generator"; seed: bigint };
@@ -833,9 +859,11 @@ function assertCollect(failures: string[], run: () => void): void {
 // checks of the values: eye/dirac against index loops, orthogonal's QᵀQ (or QQᵀ) = I, sparse's
 // zeros per column and its other values = the normal stream of the key, zca symmetric with
 // W(C + εI)W = I (C computed here), and every dtype equal to the float32 result narrowed/widened.
-type MatrixName = "orthogonal" | "eye" | "identity" | "dirac" | "sparse" | "zca";
-const MATRIX_NAMES: readonly MatrixName[] = ["orthogonal", "eye", "identity", "dirac", "sparse", "zca"];
-const takesKey = (name: MatrixName): boolean => name === "orthogonal" || name === "sparse";
+type MatrixName = MethodNamesOf<"matrix">;
+/** The table's matrix methods, in its order. */
+const MATRIX_NAMES: readonly MatrixName[] = FILL_METHODS.filter((m) => m.family === "matrix").map((m) => m.name as MatrixName);
+const matrixInfo = (name: MatrixName) => methodInfo(name)!;
+const takesKey = (name: MatrixName): boolean => matrixInfo(name).random;
 interface MatrixCase {
   name: MatrixName;
   /** The shape argument (zca: none is passed; [cols, cols] is out's shape). */
@@ -1239,14 +1267,6 @@ t.test("orthogonal at parallel sizes (m·n² >= 2^25): thread counts agree bit f
 
 // invalid matrix calls: the shared out/dtype/options/getter/key mutations plus each method's own
 const MATRIX_OPTIONS = [...KNOWN_OPTIONS, "groups", "sparsity", "rows", "cols", "eps", "data"];
-const MATRIX_ACCEPTS: Record<MatrixName, readonly string[]> = {
-  orthogonal: ["gain", "layout", "seed", "generator", "dtype", "threads"],
-  eye: ["gain", "dtype"],
-  identity: ["gain", "dtype"],
-  dirac: ["groups", "layout", "dtype"],
-  sparse: ["sparsity", "std", "seed", "generator", "dtype", "threads"],
-  zca: ["rows", "cols", "eps", "dtype"],
-};
 /** Valid ranks of the shape argument. */
 const MATRIX_RANKS: Partial<Record<MatrixName, (rank: number) => boolean>> = {
   orthogonal: (n) => n >= 2, eye: (n) => n === 2, identity: (n) => n === 2, dirac: (n) => n >= 3 && n <= 5, sparse: (n) => n === 2,
@@ -1255,8 +1275,7 @@ const MATRIX_RANKS: Partial<Record<MatrixName, (rank: number) => boolean>> = {
 function matrixMutationsFor(c: MatrixCase): fc.Arbitrary<Mutation>[] {
   const q = (s: string) => `"${s}"`;
   const list: fc.Arbitrary<Mutation>[] = [];
-  const accepts = MATRIX_ACCEPTS[c.name];
-  const numbers = ({ orthogonal: ["gain"], eye: ["gain"], identity: ["gain"], dirac: [], sparse: ["sparsity", "std"], zca: ["eps"] } as Record<MatrixName, string[]>)[c.name];
+  const { options: accepts, numbers } = matrixInfo(c.name); // (accepts: its options, signal included)
   for (const name of numbers) {
     list.push(badNumberArb.map(([v, type]) => mutation(`${name} = ${String(v)}`, setOption(name, v), type, [q(name)])));
   }
@@ -1335,7 +1354,7 @@ function matrixMutationsFor(c: MatrixCase): fc.Arbitrary<Mutation>[] {
     a.out = new (o.constructor as Ctor)(o.length + d);
   }, RangeError, [q("out")])));
   const keys = Object.keys(buildMatrix(c).options as object);
-  list.push(...outMutations(c.dtype, c.shared, keys, accepts.filter((k) => k !== "generator"), MATRIX_OPTIONS));
+  list.push(...outMutations(c.dtype, c.shared, keys, accepts.filter((k) => k !== "generator" && k !== "signal"), MATRIX_OPTIONS));
   return list;
 }
 

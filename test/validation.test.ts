@@ -9,7 +9,10 @@ import { runInNewContext } from "node:vm";
 import t, { type Test } from "tap";
 import * as nn from "../lib/index.js";
 import * as model from "../lib/model/index.js";
+import * as promises from "../lib/promises.js";
+import { FILL_METHODS, methodInfo } from "../lib/plan/methods.js";
 import { naturalDType } from "../lib/plan/validate.js";
+import { METHODS as BENCH_METHODS } from "../bench/cases/methods.js";
 
 type Fn = (...args: unknown[]) => unknown;
 const api = nn as unknown as Record<string, Fn>;
@@ -17,33 +20,24 @@ const api = nn as unknown as Record<string, Fn>;
 const SHAPE = [3, 4];
 const LEN = 12;
 
-/** Every public fill, called as fill(out, options) (fan-based ones on SHAPE, constant with 0.5). */
+/**
+ * Every public fill of the method table (lib/plan/methods.ts) but the matrix ones (their bad input
+ * is in test/matrix.test.ts and test/fuzz.test.ts), called as fill(out, options): fan-based ones
+ * on SHAPE, constant with 0.5.
+ */
 interface Method {
   name: string;
   call: (out: unknown, options?: unknown) => unknown;
   /** Its float-valued options. */
-  floats: string[];
+  floats: readonly string[];
   random: boolean;
 }
-const elementwise = (name: string, floats: string[]): Method => ({ name, floats, random: true, call: (o, p) => api[name](o, p) });
-const fanBased = (name: string, floats: string[]): Method => ({
-  name, floats: [...floats, "fanIn", "fanOut"], random: true, call: (o, p) => api[name](o, SHAPE, p),
-});
-const METHODS: Method[] = [
-  elementwise("uniform", ["low", "high"]),
-  elementwise("normal", ["mean", "std"]),
-  elementwise("truncNormal", ["mean", "std", "a", "b"]),
-  fanBased("xavierUniform", ["gain"]),
-  fanBased("xavierNormal", ["gain"]),
-  fanBased("kaimingUniform", ["a"]),
-  fanBased("kaimingNormal", ["a"]),
-  fanBased("lecunUniform", []),
-  fanBased("lecunNormal", []),
-  fanBased("varianceScaling", ["scale"]),
-  { name: "constant", floats: [], random: false, call: (o, p) => nn.constant(o as Float32Array, 0.5, p as nn.ConstantOptions) },
-  { name: "zeros", floats: [], random: false, call: (o, p) => nn.zeros(o as Float32Array, p as nn.ConstantOptions) },
-  { name: "ones", floats: [], random: false, call: (o, p) => nn.ones(o as Float32Array, p as nn.ConstantOptions) },
-];
+const METHODS: Method[] = FILL_METHODS.filter((m) => m.family !== "matrix").map((m) => ({
+  name: m.name,
+  floats: m.numbers,
+  random: m.random,
+  call: m.operand === "shape" ? (o, p) => api[m.name](o, SHAPE, p) : m.operand === "value" ? (o, p) => api[m.name](o, 0.5, p) : (o, p) => api[m.name](o, p),
+}));
 const RANDOM = METHODS.filter((m) => m.random);
 
 /** A sentinel-filled output: every byte 0xA5 (a finite value in every dtype). */
@@ -597,4 +591,62 @@ t.test("nninit/model: fillTensor and fillBlock with an Int32Array name the array
     const out = new Int32Array(6).fill(7);
     expectFail(t, `${name}(Int32Array)`, out, () => call(out), { type: T, mentions: [q("out"), "Int32Array"] });
   }
+});
+
+// ---- the method table (lib/plan/methods.ts) against the exports, the options and the bench ----
+/**
+ * The function exports of lib/index.ts that are no fill method (a class and helpers), and its
+ * value exports that are no function. Every other export of lib/index.ts, and every export of
+ * lib/promises.ts, is a fill method of the table: a new fill method goes into FILL_METHODS and both
+ * entry points, a new export of another kind into one of these lists.
+ */
+const NON_METHOD_FUNCTIONS = ["Generator", "manualSeed", "computeFans", "calculateGain"];
+const NON_FUNCTION_VALUES = ["TRUNCATED_STD", "defaultGenerator", "STREAM_VERSION", "BLOCK_SIZE", "backend"];
+
+/** Calls a table method the way its operand says, with `options`. */
+function callTable(fns: Record<string, Fn>, m: (typeof FILL_METHODS)[number], options: unknown): unknown {
+  const out = new Float32Array(LEN);
+  if (m.operand === "shape") return fns[m.name](out, SHAPE, options);
+  if (m.operand === "value") return fns[m.name](out, 0.5, options);
+  if (m.operand === "data") return fns[m.name](out, new Float32Array(6), options);
+  return fns[m.name](out, options);
+}
+
+t.test("the method table agrees with the exports of nninit and nninit/promises", async (t) => {
+  const names = FILL_METHODS.map((m) => m.name);
+  t.equal(new Set(names).size, names.length, "each method is in the table once");
+  const exported = (ns: object, fn: boolean) => Object.keys(ns).filter((k) => (typeof (ns as Record<string, unknown>)[k] === "function") === fn).sort();
+  t.same(exported(nn, true), [...names, ...NON_METHOD_FUNCTIONS].sort(), "lib/index.ts: its functions are the table's methods and NON_METHOD_FUNCTIONS");
+  t.same(exported(nn, false), [...NON_FUNCTION_VALUES].sort(), "lib/index.ts: its other values are NON_FUNCTION_VALUES");
+  t.same(exported(promises, false), [], "lib/promises.ts exports only functions");
+  t.same(exported(promises, true), FILL_METHODS.filter((m) => m.promise).map((m) => m.name).sort(), "lib/promises.ts: its functions are the table's methods with a promise form");
+  for (const m of FILL_METHODS) t.equal(methodInfo(m.name), m, `methodInfo("${m.name}")`);
+  t.equal(methodInfo("Generator"), undefined, "methodInfo of a non-method");
+  // INITS is public (nninit/model, and its error message lists it): the table's order keeps it as it was
+  t.same([...model.INITS], ["normal", "uniform", "truncNormal", "constant", "zeros", "ones", "xavierUniform", "xavierNormal",
+    "kaimingUniform", "kaimingNormal", "lecunUniform", "lecunNormal", "varianceScaling"], "INITS: the table's init methods, in their historical order");
+});
+
+t.test("the table's option lists are the options each method accepts, sync and promise form", async (t) => {
+  for (const m of FILL_METHODS) {
+    let message = "";
+    try {
+      callTable(api, m, { zzz: 1 });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    t.same(/\(valid: ([^)]*)\)/.exec(message)?.[1].split(", "), m.options, `${m.name}: accepts ${m.options.join(", ")}`);
+    if (m.promise && typeof (promises as Record<string, unknown>)[m.name] === "function") { // (a missing one fails the test above)
+      const p = callTable(promises as unknown as Record<string, Fn>, m, { zzz: 1 }) as Promise<unknown>;
+      await t.rejects(p, { name: "RangeError", message }, `${m.name}: the promise form rejects the same way`);
+    }
+    t.same(m.numbers.filter((k) => !m.options.includes(k)), [], `${m.name}: its number options are options`);
+    t.equal(m.random, m.options.includes("seed") && m.options.includes("generator"), `${m.name}: random iff it takes seed and generator`);
+  }
+});
+
+t.test("bench/cases/methods.ts has a case for each elementwise, fan and constant method of the table", async (t) => {
+  // (zeros and ones are the constant row: the same fill with another value)
+  const want = FILL_METHODS.filter((m) => m.family !== "matrix" && m.value === undefined).map((m) => m.name).sort();
+  t.same(BENCH_METHODS.map((c) => c.id).sort(), want, "bench ids = the table's elementwise, fan and constant methods");
 });

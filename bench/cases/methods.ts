@@ -9,6 +9,11 @@
  * are untruncated (PyTorch). The varianceScaling row is Keras's heNormal (scale 2, fanIn,
  * truncated normal): the same distribution as its peer, tfjs heNormal. (tfjs 4.22's own
  * VarianceScaling would not do as the peer: it treats distribution "truncatedNormal" as uniform.)
+ *
+ * The rows are the elementwise, fan and constant methods of the method table
+ * (lib/plan/methods.ts; zeros and ones are the constant row with another value): the bench
+ * compiles on its own (rootDir bench/) against the built package, so it cannot import the table,
+ * and test/validation.test.ts checks instead that these ids are exactly those methods.
  */
 import type * as Nninit from "../../dist/index.js";
 import type * as Tf from "@tensorflow/tfjs";

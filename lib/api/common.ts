@@ -5,7 +5,7 @@
 import { checkSignal, execute, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import type { KernelId } from "../backend/jsKernels.js";
 import { f } from "../math/f32.js";
-import { checkInteger, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
+import { checkInteger, checkOffset, checkOut, MAX_THREADS, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
 import { checkSeed, defaultGenerator, Generator, type Seed } from "./generator.js";
 import { typeError, valueError } from "../plan/errors.js";
 
@@ -60,7 +60,7 @@ export function prepare<T extends OutArray>(out: T, bag: Record<string, unknown>
   const signal = checkSignal(bag.signal);
   const { view, dtype, length } = checkOut(out, bag.dtype);
   const offset = checkOffset(bag.offset, length, size);
-  const threads = bag.threads === undefined ? 0 : checkInteger(opt("threads"), bag.threads, 1, 1024);
+  const threads = bag.threads === undefined ? 0 : checkInteger(opt("threads"), bag.threads, 1, MAX_THREADS);
   if (bag.seed !== undefined && bag.generator !== undefined) {
     throw valueError(opt("generator"), 'cannot be combined with "seed": pass one of them', bag.generator);
   }

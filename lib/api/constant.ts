@@ -1,5 +1,5 @@
 import { checkSignal, execute, throwIfAborted, type AbortSignalLike } from "./execute.js";
-import { checkFloat, checkInteger, checkOffset, checkOut, arg, opt, readOptions, type OutArray } from "../plan/validate.js";
+import { checkFloat, checkInteger, checkOffset, checkOut, arg, MAX_THREADS, opt, readOptions, type OutArray } from "../plan/validate.js";
 import { f } from "../math/f32.js";
 import type { DType } from "../plan/validate.js";
 
@@ -26,7 +26,7 @@ export function constant<T extends OutArray>(out: T, value: number, options?: Co
   const signal = checkSignal(bag.signal);
   const { view, dtype, length } = checkOut(out, bag.dtype);
   checkOffset(bag.offset, length);
-  const threads = bag.threads === undefined ? 0 : checkInteger(opt("threads"), bag.threads, 1, 1024);
+  const threads = bag.threads === undefined ? 0 : checkInteger(opt("threads"), bag.threads, 1, MAX_THREADS);
   checkFloat(arg("value"), value);
   throwIfAborted(signal);
   execute({ kind: "constant", value: dtype === "float64" ? value : f(value), dtype, threads }, view, signal);

@@ -20,7 +20,7 @@ import { formatBytes, ioError } from "../model/pipe.js";
 import { MODEL_TYPES, presetFromConfig } from "../model/presets.js";
 import { readSafetensorsHeader } from "../model/read.js";
 import { resolveDType } from "../model/spec.js";
-import type { DType } from "../plan/validate.js";
+import { MAX_THREADS, type DType } from "../plan/validate.js";
 import { writeSafetensors, type WriteProgress } from "../model/write.js";
 import { HELP } from "./help.js";
 import { createProgress, formatDuration, type ProgressMode } from "./progress.js";
@@ -75,7 +75,7 @@ function parseSeed(value: string | undefined): bigint | undefined {
 function parseThreads(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 1024) throw new UsageError(`--threads must be an integer in [1, 1024], got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_THREADS) throw new UsageError(`--threads must be an integer in [1, ${MAX_THREADS}], got ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -8,9 +8,10 @@ import {
 } from "../index.js";
 import { checkSeed } from "../api/generator.js";
 import { valueError } from "../plan/errors.js";
-import { checkInteger, naturalDType, readOptions, type DType, type OutArray } from "../plan/validate.js";
+import { methodInfo, type FillMethod, type MethodNamesOf } from "../plan/methods.js";
+import { checkInteger, MAX_THREADS, naturalDType, readOptions, type DType, type OutArray } from "../plan/validate.js";
 import { tensorKey } from "./key.js";
-import { normalizeSpec, resolveDType, type DTypeName, type Model, type SpecInput, type Tensor } from "./spec.js";
+import { normalizeSpec, resolveDType, type DTypeName, type InitName, type Model, type SpecInput, type Tensor } from "./spec.js";
 
 /** Options of model-level fills. */
 export interface ModelFillOptions {
@@ -24,22 +25,35 @@ export interface ModelFillOptions {
 
 type Common = { seed: bigint; offset: number; dtype: DType; threads?: number };
 type AnyOptions = Record<string, unknown>;
-// The init options were validated by a dry run (checkInit), so the casts below only widen types.
-const FAN: Record<string, (out: OutArray, shape: readonly number[], o: AnyOptions) => OutArray> = {
+type FanInit = InitName & MethodNamesOf<"fan">;
+type PlainInit = InitName & MethodNamesOf<"elementwise">;
+// Which call an init makes comes from its family in the method table (lib/plan/methods.ts); these
+// records name each init's function (explicit imports keep the bundle tree-shakable) and are
+// checked complete by their types: an init of the table missing here does not compile. The
+// constant family needs no record: it is `constant` with the table's value (zeros 0, ones 1) or
+// the tensor's options.value. The init options were validated by a dry run (checkInit), so the
+// casts below only widen types.
+const FAN: { readonly [K in FanInit]: (out: OutArray, shape: readonly number[], o: AnyOptions) => OutArray } = {
   xavierUniform, xavierNormal, kaimingUniform, kaimingNormal, lecunUniform, lecunNormal, varianceScaling,
 };
-const PLAIN: Record<string, (out: OutArray, o: AnyOptions) => OutArray> = { normal, uniform, truncNormal };
+const PLAIN: { readonly [K in PlainInit]: (out: OutArray, o: AnyOptions) => OutArray } = { normal, uniform, truncNormal };
+/** No matrix method is an init (a tensor's range is an offset fill of one stream): a table entry making one so does not compile. */
+const NO_MATRIX_INIT: [Extract<InitName, MethodNamesOf<"matrix">>] extends [never] ? true : never = true;
+void NO_MATRIX_INIT;
+
+/** The table entry of a validated init name. */
+const methodOf = (init: InitName): FillMethod => methodInfo(init) as FillMethod;
 
 /** Fills `out` with elements [offset, offset + out.length) of tensor `t` of the model with key `key`. */
 export function fillRange(t: Tensor, out: OutArray, key: bigint, offset: number, dtype: DType, threads?: number): OutArray {
   const common: Common = threads === undefined ? { seed: key, offset, dtype } : { seed: key, offset, dtype, threads };
-  if (t.init === "zeros" || t.init === "ones" || t.init === "constant") {
-    const value = t.init === "zeros" ? 0 : t.init === "ones" ? 1 : (t.options.value as number);
-    constant(out, value, { dtype, offset });
-  } else if (t.init in FAN) {
-    FAN[t.init](out, t.shape, { ...t.options, ...common });
+  const m = methodOf(t.init);
+  if (m.family === "constant") {
+    constant(out, m.value ?? (t.options.value as number), { dtype, offset });
+  } else if (m.family === "fan") {
+    FAN[t.init as FanInit](out, t.shape, { ...t.options, ...common });
   } else {
-    PLAIN[t.init](out, { ...t.options, ...common });
+    PLAIN[t.init as PlainInit](out, { ...t.options, ...common });
   }
   if (t.paddingIdx !== undefined) {
     const row = t.shape[1];
@@ -52,10 +66,13 @@ export function fillRange(t: Tensor, out: OutArray, key: bigint, offset: number,
 
 /** Validates a tensor's init and options with a zero-length dry run. */
 export function checkInit(t: Tensor): void {
-  const allowed = t.init === "constant" ? ["value"] : t.init === "zeros" || t.init === "ones" ? [] : null;
+  // A constant-family init takes only its value (constant: options.value; zeros/ones: nothing);
+  // the others' options are checked by the dry run below.
+  const m = methodOf(t.init);
+  const allowed = m.family !== "constant" ? null : m.operand === "value" ? ["value"] : [];
   const bad = allowed === null ? undefined : Object.keys(t.options).find((k) => !allowed.includes(k));
   if (bad !== undefined) throw valueError(`options of tensor "${t.name}"`, `has an unknown option "${bad}" for init "${t.init}"`, t.options[bad]);
-  if (t.init === "constant" && t.options.value === undefined) throw valueError(`options of tensor "${t.name}"`, 'must set "value" for init "constant"', undefined);
+  if (m.operand === "value" && t.options.value === undefined) throw valueError(`options of tensor "${t.name}"`, `must set "value" for init "${t.init}"`, undefined);
   try {
     fillRange({ ...t, paddingIdx: undefined }, new Float32Array(0), 0n, 0, "float32");
   } catch (err) {
@@ -91,7 +108,7 @@ export function modelOptions(options: unknown, extra: readonly string[] = []): {
   if (bag.seed === undefined) throw valueError('"seed" option', "is required for a model (each tensor's key is derived from it)", undefined);
   const seed = checkSeed('"seed" option', bag.seed);
   const dtype = bag.dtype === undefined ? undefined : resolveDType(bag.dtype);
-  const threads = bag.threads === undefined ? undefined : checkInteger('"threads" option', bag.threads, 1, 1024);
+  const threads = bag.threads === undefined ? undefined : checkInteger('"threads" option', bag.threads, 1, MAX_THREADS);
   return { seed, dtype, threads, bag };
 }
 

@@ -4,14 +4,15 @@
  */
 import { rangeError, typeError, valueError } from "../plan/errors.js";
 import { checkInteger, checkShape, shapeSize, type DType } from "../plan/validate.js";
+import { initNames, type InitNames } from "../plan/methods.js";
 import { checkName } from "./key.js";
 import { MAX_RANK, MAX_TENSORS } from "./limits.js";
 
-/** Initializers a tensor can name (the nninit functions of the same name). */
-export const INITS = [
-  "normal", "uniform", "truncNormal", "constant", "zeros", "ones", "xavierUniform", "xavierNormal",
-  "kaimingUniform", "kaimingNormal", "lecunUniform", "lecunNormal", "varianceScaling",
-] as const;
+/**
+ * Initializers a tensor can name (the nninit functions of the same name): the methods marked
+ * `init` in the method table (lib/plan/methods.ts), in its order.
+ */
+export const INITS: Readonly<InitNames> = initNames();
 export type InitName = (typeof INITS)[number];
 
 /** A dtype: nninit's names, safetensors' names (F32, F64, BF16, F16) or short ones (f32, bf16, fp16...). */

@@ -16,6 +16,11 @@ export const opt = (name: string): string => `"${name}" option`;
 
 /** The largest finite float32. */
 export const F32_MAX = 3.4028234663852886e38;
+/**
+ * The most threads a `threads` option or the CLI's `--threads` may ask for: the native bound,
+ * kMaxThreads in native/core/types.h (NNINIT_THREADS has the same bound, lib/backend/select.ts).
+ */
+export const MAX_THREADS = 1024;
 
 // ---- intrinsics ---------------------------------------------------------------------------------
 // Captured once, when this module loads, so that no getter, method or Proxy trap that user code

@@ -39,7 +39,7 @@ OrthoArgs parse_orthonormalize(const Napi::CallbackInfo& info, const char* fn);
 SparseSpec parse_sparse(const Napi::CallbackInfo& info);
 // The ISA named by a JS value (a supported ISA id), for setIsa and the optional isa arguments.
 const Impl* parse_isa(Napi::Env env, const Napi::Value& v, const char* name);
-// A thread count in [0, 1024] (0: the environment's default).
+// A thread count in [0, kMaxThreads] (0: the environment's default).
 int parse_threads(Napi::Env env, const Napi::Value& v, const char* name);
 
 // Shared checks (RangeError for a wrong count, TypeError/RangeError naming `name` otherwise).

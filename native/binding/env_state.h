@@ -6,10 +6,9 @@
 #include <napi.h>
 
 #include "../core/dispatch.h"
+#include "../core/types.h"
 
 namespace nninit {
-
-constexpr int kMaxThreads = 1024;
 
 struct EnvState {
   const Impl* impl;

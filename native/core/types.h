@@ -12,6 +12,10 @@ namespace nninit {
 constexpr uint64_t kBlockSize = 4096;
 constexpr int kLanes = 8;
 
+// The most threads a call or the environment default may ask for (MAX_THREADS in
+// lib/plan/validate.ts); the pool starts at most kMaxPoolThreads of them (pool.h).
+constexpr int kMaxThreads = 1024;
+
 // Output element types, in the order of DTYPES in lib/plan/validate.ts (the JS dtype code).
 enum class DType : int { kFloat32 = 0, kFloat64 = 1, kBFloat16 = 2, kFloat16 = 3 };
 constexpr int kDTypeCount = 4;
