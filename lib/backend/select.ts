@@ -16,10 +16,15 @@
  * one that does not load) is said once: the first fill emits a process warning with code
  * NNINIT_FALLBACK, naming the backend used, the reason and how to get the native backend.
  * `backend.loadError` keeps the reason.
+ *
+ * In a browser bundle (package.json "browser" field, docs/browser.md) host.ts and native.ts are
+ * their .browser.ts versions: no environment variables, no native backend, so wasm, else js, and
+ * no warning (wasm is the browser's expected backend).
  */
 import type { AbortSignalLike } from "../api/execute.js";
 import type { FillPlan } from "../plan/plan.js";
 import type { DType, OutArray } from "../plan/validate.js";
+import { emitWarning, env, HOST } from "./host.js";
 import { fillJs, fillJsAsync, orthonormalizeJs, orthonormalizeJsAsync, sparseZerosJs } from "./js.js";
 import { createNativeBackend, loadBinding, type NativeBinding } from "./native.js";
 import { createWasmBackend, wasmUnavailableReason } from "./wasm.js";
@@ -88,14 +93,14 @@ function makeJsBackend(loadError?: string): Backend {
 const quote = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(", ");
 
 function envChoice(name: string, valid: readonly string[]): string | undefined {
-  const value = process.env[name];
+  const value = env(name);
   if (value === undefined || value === "") return undefined;
   if (!valid.includes(value)) throw new Error(`${name} must be one of ${quote(valid)}. Received "${value}"`);
   return value;
 }
 
 function envThreads(): number | undefined {
-  const value = process.env.NNINIT_THREADS;
+  const value = env("NNINIT_THREADS");
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 1024) throw new Error(`NNINIT_THREADS must be an integer in 1..1024. Received "${value}"`);
@@ -113,7 +118,7 @@ interface Choice {
   loadError?: string;
   /** Whether the wasm backend runs (else native or js). */
   wasm?: boolean;
-  /** Not asked for by NNINIT_BACKEND: the first fill warns. */
+  /** Not asked for by NNINIT_BACKEND (and on Node, where native is expected): the first fill warns. */
   fallback?: boolean;
 }
 
@@ -136,8 +141,9 @@ function choose(): Choice {
     if (forced === "native") throw new Error(`NNINIT_BACKEND=native, but the native backend did not load: ${message(err)}`);
     const loadError = message(err).trim();
     const reason = wasmUnavailableReason();
-    if (reason === undefined) return { binding: null, loadError, wasm: true, fallback: true };
-    return { binding: null, loadError: `${loadError}; the WebAssembly backend is not available either: ${reason}`, fallback: true };
+    const fallback = HOST === "node";
+    if (reason === undefined) return { binding: null, loadError, wasm: true, fallback };
+    return { binding: null, loadError: `${loadError}; the WebAssembly backend is not available either: ${reason}`, fallback };
   }
   if (isa !== undefined) {
     const supported = binding.info().isas;
@@ -164,12 +170,13 @@ const FALLBACK_NAMES = {
  * the backend that runs instead of native.
  */
 export function emitFallbackWarning(reason: string, used: "wasm" | "js" = "js"): void {
-  if (process.env.NNINIT_NO_FALLBACK_WARNING === "1") return;
-  process.emitWarning(
+  if (env("NNINIT_NO_FALLBACK_WARNING") === "1") return;
+  emitWarning(
     `nninit: the native backend did not load, so fills run on ${FALLBACK_NAMES[used]}. On a platform ` +
       "without a prebuilt binary, install a C++ toolchain (a compiler, make, Python) and run `npm rebuild nninit`. " +
       "Set NNINIT_NO_FALLBACK_WARNING=1 to silence this warning.",
-    { code: FALLBACK_WARNING, detail: `Reason: ${reason.replace(/\s+/g, " ")}` },
+    FALLBACK_WARNING,
+    `Reason: ${reason.replace(/\s+/g, " ")}`,
   );
 }
 

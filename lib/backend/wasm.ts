@@ -2,7 +2,8 @@
  * The WebAssembly backend: the native kernels (native/kernels/generic/) compiled once more, for
  * wasm32 + SIMD128 (native/kernels/wasm/, native/wasm/entry.cc; scripts/build-wasm.sh), so it gives
  * the same bits as the native and pure-TypeScript backends. The module ships as base64 in
- * lib/backend/wasmModule.ts (no fs: it works wherever the package's JavaScript does); it is
+ * lib/backend/wasmModule.ts (no fs: it works wherever the package's JavaScript does, browsers
+ * included: lib/backend/host.ts decodes it, with Buffer on Node, atob in a browser); it is
  * compiled and instantiated synchronously on the first fill.
  *
  * A fill runs on the calling thread: the module writes the stream into a scratch area of its own
@@ -24,6 +25,7 @@ import { stateError } from "../plan/errors.js";
 import type { FillPlan, RandomPlan } from "../plan/plan.js";
 import { DTYPES, type OutArray } from "../plan/validate.js";
 import { BLOCK_SIZE } from "../stream/version.js";
+import { decodeBase64 } from "./host.js";
 import { fillJs, orthonormalizeJs, orthonormalizeJsAsync, sparseZerosJs } from "./js.js";
 import { KERNELS } from "./jsKernels.js";
 import type { Backend, BackendInfo } from "./select.js";
@@ -72,15 +74,6 @@ export function wasmUnavailableReason(): string | undefined {
     return `WebAssembly.validate failed: ${err instanceof Error ? err.message : String(err)}`;
   }
   return undefined;
-}
-
-function decodeBase64(s: string): Uint8Array {
-  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
-  if (B !== undefined) return B.from(s, "base64");
-  const bin = atob(s);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
 }
 
 /** The instantiated module and typed views of its scratch area. */

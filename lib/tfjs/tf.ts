@@ -14,17 +14,18 @@ import type * as TfCore from "@tensorflow/tfjs-core";
 import type * as TfLayers from "@tensorflow/tfjs-layers";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers";
 
-function load<T>(name: string): T {
+// Each require names its package literally, so that bundlers (a browser build: docs/browser.md) see it.
+function load<T>(name: string, get: () => unknown): T {
   try {
-    return require(name) as T;
+    return get() as T;
   } catch (cause) {
     throw new Error(`nninit/tfjs needs the "${name}" package (install @tensorflow/tfjs or @tensorflow/tfjs-node)`, { cause });
   }
 }
 
 /** tfjs-core: tensors and the serialization registry. */
-export const tfc = load<typeof TfCore>("@tensorflow/tfjs-core");
-const tfl = load<typeof TfLayers>("@tensorflow/tfjs-layers");
+export const tfc = load<typeof TfCore>("@tensorflow/tfjs-core", () => require("@tensorflow/tfjs-core"));
+const tfl = load<typeof TfLayers>("@tensorflow/tfjs-layers", () => require("@tensorflow/tfjs-layers"));
 
 /** tfjs-layers' abstract `Initializer` class (not exported by tfjs-layers; see the header). */
 export const InitializerBase = Object.getPrototypeOf(tfl.initializers.zeros().constructor) as typeof Initializer;
