@@ -314,6 +314,23 @@ t.test("shape", async (t) => {
     const out1 = sentinel("f32", 7);
     expectFail(t, `${m.name} torch layout with a 1-D shape`, out1, () => call(out1, [7]), { type: R, mentions: [q("shape"), "7"] });
   }
+  // A shape's length and elements are read once: a Proxy whose length grows on every read, a revoked Proxy, too many dimensions.
+  for (const m of fans) {
+    let reads = 0;
+    const growing = new Proxy([3, 4], { get: (target, key) => (key === "length" ? 2 + reads++ : Reflect.get(target, key)) });
+    const out = new Float32Array(LEN);
+    api[m.name](out, growing, { seed: 1 });
+    t.equal(reads, 1, `${m.name}: a Proxy shape's length is read once`);
+    t.ok(out.every((x, i) => x === (api[m.name](new Float32Array(LEN), [3, 4], { seed: 1 }) as Float32Array)[i]), `${m.name}: and the shape is the one read, [3, 4]`);
+    const { proxy, revoke } = Proxy.revocable([3, 4], {});
+    revoke();
+    const out2 = sentinel();
+    expectFail(t, `${m.name}: a revoked Proxy shape`, out2, () => api[m.name](out2, proxy, { seed: 1 }), { type: T, mentions: [q("shape"), "a revoked Proxy"] });
+    const out3 = sentinel();
+    expectFail(t, `${m.name}: 65 dimensions`, out3, () => api[m.name](out3, [3, 4, ...new Array(63).fill(1)], { seed: 1 }), { type: R, mentions: [q("shape"), "64 dimensions", "65"] });
+    const out4 = sentinel();
+    expectFail(t, `${m.name}: a shape whose length is not a number`, out4, () => api[m.name](out4, new Proxy([3, 4], { get: (tg, k) => (k === "length" ? "2" : Reflect.get(tg, k)) }), { seed: 1 }), { type: R, mentions: [q("shape")] });
+  }
   expectFail(t, "computeFans('3x4')", undefined, () => nn.computeFans("3x4" as unknown as number[]), { type: T, mentions: [q("shape"), '"3x4"'] });
   expectFail(t, "computeFans([2, -1])", undefined, () => nn.computeFans([2, -1]), { type: R, mentions: ["shape", "-1"] });
   expectFail(t, "computeFans([5]) torch", undefined, () => nn.computeFans([5]), { type: R, mentions: [q("shape"), "5"] });
@@ -351,6 +368,10 @@ t.test("options that are not an object, and throwing getters", async (t) => {
     const proxy = new Proxy({}, { ownKeys: () => { throw boom; } });
     const out3 = sentinel();
     expectFail(t, `${m.name}: a Proxy whose ownKeys throws`, out3, () => m.call(out3, proxy), { type: Error as never, mentions: [], error: boom });
+    const { proxy: revoked, revoke } = Proxy.revocable({ seed: 1 }, {});
+    revoke();
+    const out4 = sentinel();
+    expectFail(t, `${m.name}: a revoked Proxy as options`, out4, () => m.call(out4, revoked), { type: T, mentions: [q("options"), "a revoked Proxy"] });
   }
 });
 

@@ -17,8 +17,8 @@ export const MAX_TENSORS = 1 << 18;
 /** `__metadata__` entries of a file: nninit writes one per tensor plus a few, so twice the tensors. */
 export const MAX_METADATA_ENTRIES = 2 * MAX_TENSORS;
 
-/** Dimensions of a tensor (NumPy's NPY_MAXDIMS). */
-export const MAX_RANK = 64;
+/** Dimensions of a tensor (NumPy's NPY_MAXDIMS); the same limit as every shape argument (lib/plan/validate.ts). */
+export { MAX_RANK } from "../plan/validate.js";
 
 /**
  * Layers of a preset (`num_hidden_layers`, `n_layer`), checked before any tensor is built: the

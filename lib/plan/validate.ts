@@ -85,7 +85,9 @@ function isPlainPrototype(proto: object | null): boolean {
  */
 export function readOptions(options: unknown, known: readonly string[], name = "options"): Record<string, unknown> {
   if (options === undefined || options === null) return {};
-  if (typeof options !== "object" || Array.isArray(options)) throw typeError(arg(name), "an object", options);
+  if (typeof options !== "object") throw typeError(arg(name), "an object", options);
+  if (isRevoked(options)) throw lookalikeError(arg(name), "a plain object", "a revoked Proxy");
+  if (Array.isArray(options)) throw typeError(arg(name), "an object", options);
   if (!isPlainPrototype(getPrototypeOf(options) as object | null)) throw notPlainError(options, known, name);
   const bag: Record<string, unknown> = {};
   const keys = getOwnPropertyNames(options);
@@ -242,12 +244,38 @@ export function checkEnum<T extends string>(name: string, value: unknown, valid:
   return value as T;
 }
 
-/** A shape: an array of safe non-negative integers whose product is a safe integer. Returns a copy. */
+/** The most dimensions a shape may have (NumPy's limit). */
+export const MAX_RANK = 64;
+
+/**
+ * Whether `value` is a revoked Proxy: every operation on it throws V8's uncoded TypeError, so
+ * the checks ask first and name the argument instead.
+ */
+function isRevoked(value: object): boolean {
+  if (!isProxy(value)) return false;
+  try {
+    Array.isArray(value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A shape: an array of at most MAX_RANK safe non-negative integers whose product is a safe
+ * integer. Its length and each element are read once (a Proxy or a getter cannot grow it while
+ * it is checked). Returns a copy.
+ */
 export function checkShape(value: unknown, name = arg("shape")): number[] {
+  if (typeof value === "object" && value !== null && isRevoked(value)) throw lookalikeError(name, "an array of non-negative integers", "a revoked Proxy");
   if (!Array.isArray(value)) throw typeError(name, "an array of non-negative integers", value);
+  const rank: unknown = value.length;
+  if (typeof rank !== "number" || !Number.isSafeInteger(rank) || rank < 0 || rank > MAX_RANK) {
+    throw rangeError(name, `an array of at most ${MAX_RANK} dimensions`, typeof rank === "number" ? `${rank} dimensions` : rank);
+  }
   const shape: number[] = [];
   let size = 1;
-  for (let i = 0; i < value.length; i++) {
+  for (let i = 0; i < rank; i++) {
     const d = checkInteger(`${name.replace(/ argument| option/, "")}[${i}] dimension`, value[i], 0);
     shape.push(d);
     size *= d;
