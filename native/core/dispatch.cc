@@ -1,4 +1,5 @@
-// ISA detection and the implementation list (native/core/dispatch.h).
+// ISA detection and the implementation list (native/core/dispatch.h): the one place where an ISA
+// id picks its kernels, elementwise (native/kernels) and linear algebra (native/linalg).
 #include "dispatch.h"
 
 #include <cstdint>
@@ -40,13 +41,13 @@ bool has_avx512() {
 std::vector<Impl> build_list() {
   std::vector<Impl> list;
 #if defined(__x86_64__) || defined(_M_X64)
-  list.push_back({"avx512", "AVX-512 (F/BW/DQ/VL), 16 lanes = 2 blocks per vector, no FMA", &avx512::kernels, has_avx512()});
-  list.push_back({"avx2", "AVX2, 8 lanes per vector, no FMA", &avx2::kernels, has_avx2()});
+  list.push_back({"avx512", "AVX-512 (F/BW/DQ/VL), 16 lanes = 2 blocks per vector, no FMA", &avx512::kernels, &linalg_avx512::table, has_avx512()});
+  list.push_back({"avx2", "AVX2, 8 lanes per vector, no FMA", &avx2::kernels, &linalg_avx2::table, has_avx2()});
 #endif
 #if defined(__aarch64__)
-  list.push_back({"neon", "AArch64 NEON, 2 x 4 lanes, no FMA", &neon::kernels, true});
+  list.push_back({"neon", "AArch64 NEON, 2 x 4 lanes, no FMA", &neon::kernels, &linalg_scalar::table, true});  // the linalg kernels have no NEON tile yet
 #endif
-  list.push_back({"scalar", "portable C++ (baseline ISA)", &scalar::kernels, true});
+  list.push_back({"scalar", "portable C++ (baseline ISA)", &scalar::kernels, &linalg_scalar::table, true});
   return list;
 }
 

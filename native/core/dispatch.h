@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../kernels/kernel_table.h"
+#include "../linalg/linalg_table.h"
 
 namespace nninit {
 
@@ -15,6 +16,7 @@ struct Impl {
   const char* name;         // the ISA id
   const char* description;
   const KernelTable& (*table)();
+  const LinalgTable& (*linalg)();  // orthogonal's float64 QR kernels for this ISA (native/linalg)
   bool supported;           // this CPU and OS can run it
 };
 

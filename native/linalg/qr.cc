@@ -167,12 +167,7 @@ constexpr size_t kTile = 64;
 }  // namespace
 
 const LinalgTable& linalg_table(const Impl* impl) {
-  const std::string name = impl == nullptr ? "" : impl->name;
-#if defined(__x86_64__) || defined(_M_X64)
-  if (name == "avx512") return linalg_avx512::table();
-  if (name == "avx2") return linalg_avx2::table();
-#endif
-  return linalg_scalar::table();
+  return impl == nullptr ? linalg_scalar::table() : impl->linalg();  // the ISA's table (core/dispatch.cc)
 }
 
 Doubles load_workspace(const OrthoSpec& s, const float* a) {
