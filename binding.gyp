@@ -11,6 +11,7 @@
         "native/binding/errors.cc",
         "native/binding/fill_async.cc",
         "native/binding/orthonormalize.cc",
+        "native/binding/pool_promise.cc",
         "native/binding/write_behind.cc",
         "native/core/dispatch.cc",
         "native/core/fill.cc",
