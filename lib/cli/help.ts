@@ -1,11 +1,12 @@
 /** The text of `nninit --help`. */
 export const HELP = `Usage:
-  nninit init --config <config.json | folder | name> --out <folder/ | file.safetensors> [options]
+  nninit init --config <config.json | folder | name> --out <folder/ | file.safetensors | file.gguf> [options]
   nninit plan --config <config.json | folder | name> [--parts N] [--json]
                                        the folder's files, sizes, tensors and owning part
   nninit index <folder>                write a sharded folder's model.safetensors.index.json
                                        from the shards in it
-  nninit info <file.safetensors>       list a checkpoint's tensors and nninit metadata
+  nninit info <file.safetensors | file.gguf>
+                                       list a checkpoint's tensors and metadata
   nninit --list                        list the built-in configs
   nninit --help | --version
 
@@ -38,4 +39,8 @@ Options of init:
                             SLURM_ARRAY_TASK_ID/_COUNT (Slurm arrays), JOB_COMPLETION_INDEX
                             (Kubernetes Indexed Jobs, with --parts), RANK/WORLD_SIZE (torchrun)
       --parts <N>           the part count for --part auto (or for plan)
+      --format <fmt>        safetensors (default) | gguf (also chosen by an --out ending in .gguf):
+                            a GGUF file for llama.cpp (llama, mistral, qwen2, qwen3), --dtype
+                            f32 | f16 | bf16 | q8_0 | q4_0 (default: the config's torch_dtype, else f16)
+      --tokenizer <file>    GGUF: copy the tokenizer of this .gguf (default: a synthetic one)
 `;

@@ -1,82 +1,38 @@
 #!/usr/bin/env node
 /**
- * The `nninit` command: writes a randomly initialized .safetensors checkpoint, or a Hugging Face
+ * The `nninit` command: writes a randomly initialized .safetensors checkpoint, a Hugging Face
  * model folder (config.json + weights, sharded above --max-shard-size, writable in parts by
- * several processes or machines), of a Hugging Face config (or a built-in one), with bounded
- * memory and a progress display.
+ * several processes or machines) or a GGUF file (lib/cli/gguf.ts), of a Hugging Face config (or
+ * a built-in one), with bounded memory and a progress display. What the write commands share:
+ * lib/cli/common.ts.
  * Exit codes: 0 success, 1 the write failed (disk full, unwritable path, interrupted), 2 bad usage
  * or bad config. A failed write never leaves a file under the output name.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../backend/native.js";
 import { backend, STREAM_VERSION } from "../index.js";
-import { BUILTIN_CONFIGS, builtinConfig, listPresets } from "../model/configs.js";
+import { listPresets } from "../model/configs.js";
 import { configDType, parseSize, partFromEnvironment, planModelFolder, writeFolderIndex, writeModelFolder, type FolderPlan } from "../model/folder.js";
-import { parseJsonBounded, readBounded } from "../model/input.js";
-import { MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH } from "../model/limits.js";
-import { formatBytes, ioError } from "../model/pipe.js";
+import { formatBytes } from "../model/pipe.js";
 import { MODEL_TYPES, presetFromConfig } from "../model/presets.js";
 import { readSafetensorsHeader } from "../model/read.js";
 import { resolveDType } from "../model/spec.js";
-import { MAX_THREADS, type DType } from "../plan/validate.js";
-import { writeSafetensors, type WriteProgress } from "../model/write.js";
+import { writeSafetensors } from "../model/write.js";
+import type { DType } from "../plan/validate.js";
+import { ensureParent, loadConfig, parseProgress, parseSeed, parseThreads, printable, runWrite, summaryTail, UsageError, type Io, type Values } from "./common.js";
+import { ggufInfo, ggufInit, isGgufTarget } from "./gguf.js";
 import { HELP } from "./help.js";
-import { createProgress, formatDuration, type ProgressMode } from "./progress.js";
 
+export { printable, type Io } from "./common.js";
 
-class UsageError extends Error {}
 
 /** `nninit --version`: the package version, then the stream version and the backend in use. */
 export function versionLine(): string {
   const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string };
   const isa = backend.isa === null ? "" : ` ${backend.isa}`;
   return `nninit ${version} (stream v${STREAM_VERSION}, ${backend.name} backend${isa})`;
-}
-
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-}
-
-/**
- * A config: a built-in name, or a config.json read with bounds (a regular file of at most
- * MAX_CONFIG_BYTES, UTF-8, nested at most MAX_CONFIG_DEPTH levels; lib/model/input.ts), so that
- * `--config /dev/zero`, a FIFO or a huge file fails at once instead of reading without end.
- */
-function loadConfig(value: string): unknown {
-  const st = statSync(value, { throwIfNoEntry: false });
-  // A folder: its config.json (a model folder, as from_pretrained takes one); a built-in name is
-  // taken when no file of that name exists (`mkdir gpt2 && nninit init -c gpt2` is the preset).
-  const file = st?.isDirectory() ? join(value, "config.json") : value;
-  if (Object.hasOwn(BUILTIN_CONFIGS, value) && !statSync(file, { throwIfNoEntry: false })?.isFile()) return builtinConfig(value);
-  let bytes: Buffer;
-  try {
-    bytes = readBounded(file, MAX_CONFIG_BYTES, '"--config" file');
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    const why = code === "ENOENT" ? (file === value ? "no such file, and not a built-in config name (see nninit --list)" : `the folder has no config.json`) : (err as Error).message;
-    throw new UsageError(`cannot read config ${value}: ${why}`);
-  }
-  try {
-    return parseJsonBounded(bytes, MAX_CONFIG_DEPTH, '"--config" file');
-  } catch (err) {
-    throw new UsageError(err instanceof SyntaxError ? `config ${value} is not valid JSON: ${err.message}` : `cannot read config ${value}: ${(err as Error).message}`);
-  }
-}
-
-function parseSeed(value: string | undefined): bigint | undefined {
-  if (value === undefined) return undefined;
-  if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(value) || BigInt(value) >= 1n << 64n) throw new UsageError(`--seed must be an integer in [0, 2^64), got ${JSON.stringify(value)}`);
-  return BigInt(value);
-}
-
-function parseThreads(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_THREADS) throw new UsageError(`--threads must be an integer in [1, ${MAX_THREADS}], got ${JSON.stringify(value)}`);
-  return n;
 }
 
 /** `--dtype`, else the config's torch_dtype, else float32. */
@@ -129,14 +85,12 @@ function isFolderTarget(out: string): boolean {
   }
 }
 
-type Values = Record<string, string | boolean | undefined>;
-
 /** The parts of init and plan common to both: the config, dtype, seed, shard size and part. */
 function folderInputs(v: Values, env: Readonly<Record<string, string | undefined>>, planning = false) {
   if (typeof v.config !== "string") throw new UsageError("needs --config <config.json | folder | name>");
   const config = loadConfig(v.config);
   const dtype = chooseDType(v.dtype, config);
-  const seed = parseSeed(v.seed as string | undefined);
+  const seed = parseSeed(v.seed);
   let maxShardSize: number | undefined;
   if (v["max-shard-size"] !== undefined) {
     try {
@@ -160,9 +114,8 @@ async function init(v: Values, io: Io, env: Readonly<Record<string, string | und
   }
   const inputs = folderInputs(v, env);
   const { dtype, seed } = inputs;
-  const threads = parseThreads(v.threads as string | undefined);
-  const mode = (v.quiet ? "none" : (v.progress as string | undefined) ?? "auto") as ProgressMode | "auto";
-  if (!["auto", "tty", "plain", "none"].includes(mode)) throw new UsageError(`--progress must be auto, tty, plain or none, got ${JSON.stringify(mode)}`);
+  const threads = parseThreads(v.threads);
+  const mode = parseProgress(v);
   let preset;
   let folderPlan: FolderPlan | undefined;
   try {
@@ -171,49 +124,24 @@ async function init(v: Values, io: Io, env: Readonly<Record<string, string | und
   } catch (err) {
     throw err instanceof UsageError ? err : new UsageError(`bad config ${v.config}: ${(err as Error).message}`);
   }
-  const progress = createProgress(mode === "auto" ? (io.stderr.isTTY ? "tty" : "plain") : mode, io.stderr);
-  const abort = new AbortController();
-  const onSignal = (): void => abort.abort(new Error("interrupted"));
-  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
-  const rss = (): string => formatBytes(process.resourceUsage().maxRSS * 1024);
-  const tail = (bytes: number, seconds: number, seedUsed: bigint): string =>
-    `${formatBytes(bytes)} ${dtype}, seed ${seedUsed}, in ${formatDuration(seconds)} (${formatBytes(seconds > 0 ? bytes / seconds : 0)}/s, ` +
-    `${backend.name} backend, stream v${STREAM_VERSION}, peak RSS ${rss()})`;
-  try {
-    const common = { seed: folderPlan?.seed ?? seed, dtype, threads, onProgress: (p: WriteProgress) => progress.update(p), signal: abort.signal };
+  const seedUsed = folderPlan?.seed ?? seed;
+  const notWritten = `removed the partial file (${out} was not ${folder ? "completed" : "written"})`;
+  return runWrite(io, mode, v.quiet === true, notWritten, async (onProgress, signal) => {
+    const common = { seed: seedUsed, dtype, threads, onProgress, signal };
     if (folderPlan !== undefined) {
       const r = await writeModelFolder(out, inputs.config, { ...common, maxShardSize: inputs.maxShardSize, part: inputs.part, preset: inputs.preset });
-      progress.end();
-      if (!v.quiet) {
-        const p = folderPlan.part;
-        const mine = folderPlan.files.filter((f) => f.owner === p.index).length;
-        const partText = p.count > 1 ? `part ${p.index}/${p.count}: ${mine} of ${folderPlan.files.length} weight files, ` : "";
-        const state = r.complete
-          ? `complete (${folderPlan.sharded ? `${folderPlan.files.length} shards + index` : "model.safetensors"} + config.json)`
-          : `waiting for ${r.missing.length} file(s) of other parts; the last part to finish writes config.json and the index (or run: nninit index ${out})`;
-        io.stdout.write(`wrote ${out}: ${preset.modelType}, ${partText}${preset.parameters.toLocaleString("en-US")} parameters, ${tail(r.bytes, r.seconds, r.seed)}; ${state}\n`);
-      }
-      return 0;
+      const p = folderPlan.part;
+      const mine = folderPlan.files.filter((f) => f.owner === p.index).length;
+      const partText = p.count > 1 ? `part ${p.index}/${p.count}: ${mine} of ${folderPlan.files.length} weight files, ` : "";
+      const state = r.complete
+        ? `complete (${folderPlan.sharded ? `${folderPlan.files.length} shards + index` : "model.safetensors"} + config.json)`
+        : `waiting for ${r.missing.length} file(s) of other parts; the last part to finish writes config.json and the index (or run: nninit index ${out})`;
+      return `wrote ${out}: ${preset.modelType}, ${partText}${preset.parameters.toLocaleString("en-US")} parameters, ${summaryTail(r.bytes, dtype, r.seed, r.seconds)}; ${state}`;
     }
-    try {
-      if (!existsSync(dirname(out))) mkdirSync(dirname(out), { recursive: true }); // an existing non-directory: the write says ENOTDIR
-    } catch (err) {
-      throw ioError(`cannot write ${out}: cannot create its directory ${dirname(out)}`, err);
-    }
+    ensureParent(out);
     const r = await writeSafetensors(out, preset, common);
-    progress.end();
-    if (!v.quiet) {
-      io.stdout.write(`wrote ${out}: ${preset.modelType}, ${r.tensors} tensors, ${r.parameters.toLocaleString("en-US")} parameters, ${tail(r.bytes, r.seconds, r.seed)}\n`);
-    }
-    return 0;
-  } catch (err) {
-    progress.end();
-    const msg = abort.signal.aborted ? `interrupted; removed the partial file (${out} was not ${folder ? "completed" : "written"})` : (err as Error).message;
-    io.stderr.write(`nninit: error: ${printable(msg)}\n`);
-    return abort.signal.aborted ? 130 : 1;
-  } finally {
-    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
-  }
+    return `wrote ${out}: ${preset.modelType}, ${r.tensors} tensors, ${r.parameters.toLocaleString("en-US")} parameters, ${summaryTail(r.bytes, dtype, r.seed, r.seconds)}`;
+  });
 }
 
 /** `nninit plan`: the folder's files, sizes, tensors and owning part (or --json: the whole plan). */
@@ -253,14 +181,6 @@ async function indexCommand(dir: string | undefined, io: Io): Promise<number> {
   return 0;
 }
 
-/**
- * `s` safe to print on a terminal: control characters (C0, DEL, C1: escape sequences a hostile
- * file could plant in a tensor name) and bidirectional overrides shown as \u escapes.
- */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
 function info(path: string | undefined, io: Io): number {
   if (path === undefined) throw new UsageError("info needs a file: nninit info <file.safetensors>");
   const h = readSafetensorsHeader(path);
@@ -283,6 +203,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         seed: { type: "string", short: "s" }, threads: { type: "string", short: "t" }, progress: { type: "string" },
         "no-scaled-residual": { type: "boolean" }, quiet: { type: "boolean", short: "q" },
         "max-shard-size": { type: "string" }, part: { type: "string" }, parts: { type: "string" }, json: { type: "boolean" },
+        format: { type: "string" }, tokenizer: { type: "string" },
         list: { type: "boolean" }, help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" },
       },
     });
@@ -294,11 +215,17 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       io.stdout.write(`\nOr pass a config.json (or a folder holding one) of model_type ${MODEL_TYPES.join(", ")}.\n`);
       return 0;
     }
-    if (command === "info") return info(rest[0], io);
+    if (command === "info") return rest[0] !== undefined && /\.gguf$/i.test(rest[0]) ? ggufInfo(rest[0], io) : info(rest[0], io);
     if (command === "index") return await indexCommand(rest[0], io);
     if (command !== "init" && command !== "plan") throw new UsageError(command === undefined ? "missing command (init, plan, index, info or --list)" : `unknown command ${JSON.stringify(command)}`);
     if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
-    return command === "plan" ? planCommand(values, io, env) : await init(values, io, env);
+    if (command === "plan") return planCommand(values, io, env);
+    if (values.format !== undefined && values.format !== "gguf" && values.format !== "safetensors") {
+      throw new UsageError(`--format must be safetensors or gguf, got ${JSON.stringify(values.format)}`);
+    }
+    if (isGgufTarget(values)) return await ggufInit(values, io);
+    if (values.tokenizer !== undefined) throw new UsageError("--tokenizer is for GGUF output (--format gguf or an --out ending in .gguf)");
+    return await init(values, io, env);
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     io.stderr.write(`nninit: error: ${printable(String((err as Error)?.message ?? err))}\n${usage ? "Run 'nninit --help' for usage.\n" : ""}`);

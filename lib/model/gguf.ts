@@ -1,0 +1,610 @@
+/**
+ * writeGguf: streams a randomly initialized GGUF checkpoint (ggml's docs/gguf.md, version 3) of a
+ * Hugging Face config.json, for llama.cpp and its bindings (node-llama-cpp, llama-cpp-python...).
+ *
+ * Each GGUF tensor holds nninit's stream of the Hugging Face tensor it is converted from (the
+ * preset's tensor of that name, keyed by tensorKey(seed, hfName)), laid out as llama.cpp's
+ * convert_hf_to_gguf.py lays it out: dims innermost first, the rows of q_proj / k_proj (weights
+ * and biases) of the llama family permuted as its LlamaModel.permute does, tied lm_head omitted.
+ * So a GGUF file and a safetensors file of the same config and seed hold the same model. Quantized
+ * types (Q8_0, Q4_0) are computed from the float32 stream as ggml's reference quantizers compute
+ * them (quant.ts). Memory is bounded whatever the model's size: two chunk buffers (ChunkWriter)
+ * plus one scratch buffer of the same size for permuted, quantized or unaligned pieces; the file
+ * appears under its name only when complete (createAtomic: temp file, fsync, rename).
+ * See docs/gguf.md.
+ */
+import { randomBytes } from "node:crypto";
+import { endianness } from "node:os";
+import { BLOCK_SIZE, STREAM_VERSION, type Seed } from "../index.js";
+import { describe, typeError, valueError } from "../plan/errors.js";
+import { checkInteger, readOptions, type DType, type OutArray } from "../plan/validate.js";
+import { createAtomic } from "./atomic.js";
+import { defineModel, fillRange, modelOptions } from "./fill.js";
+import { configDType } from "./folder.js";
+import { readGgufHeader, GGML_TYPES, GGUF_DEFAULT_ALIGNMENT, GGUF_MAX_NAME, GGUF_TYPE, GGUF_VERSION, MAX_GGUF_HEADER, type GgufScalar, type GgufTypeId, type GgufValue } from "./ggufRead.js";
+import { tensorKey } from "./key.js";
+import { ChunkWriter, ioError } from "./pipe.js";
+import { presetFromConfig, type ModelType, type Preset } from "./presets.js";
+import { quantizeQ4_0, quantizeQ8_0, QK } from "./quant.js";
+import { swapBytes } from "./read.js";
+import type { Model, Tensor } from "./spec.js";
+import { reportDone, type WriteProgress } from "./write.js";
+
+export { readGgufHeader, readGgufTensorBytes, GGML_TYPES, GGUF_TYPE, type GgufHeader, type GgufTensorInfo, type GgufValue, type GgufScalar } from "./ggufRead.js";
+
+/** The file types writeGguf writes. */
+export const GGUF_DTYPES = ["f32", "f16", "bf16", "q8_0", "q4_0"] as const;
+export type GgufDType = (typeof GGUF_DTYPES)[number];
+/** The model types writeGguf converts (llama.cpp's architecture names: mistral is "llama"). */
+export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3"];
+
+/** Options of `writeGguf` and `planGguf`. */
+export interface GgufOptions {
+  /** The model's seed; a random 64-bit seed when omitted (returned, and recorded as nninit.seed). */
+  seed?: Seed;
+  /** File type. Default: the config's torch_dtype (bfloat16 -> bf16, float16 -> f16, float32/float64 -> f32), else f16. */
+  dtype?: GgufDType | string;
+  /** Threads for the native backend. */
+  threads?: number;
+  /** general.name. Default: the config's _name_or_path, else "nninit <model_type>". */
+  name?: string;
+  /** Path of an existing .gguf whose tokenizer.* keys are copied (its vocabulary must have vocab_size tokens). Default: a synthetic tokenizer (docs/gguf.md). */
+  tokenizer?: string;
+  /** Bytes per buffer (two chunk buffers and one scratch buffer), >= 64 KiB. Default 32 MiB. */
+  chunkBytes?: number;
+  onProgress?: (progress: WriteProgress) => void;
+  /** Aborting stops the write; the temp file is removed and the promise rejects. */
+  signal?: AbortSignal;
+  /** Refuse to start when the file system has less free space than the file needs. Default true. */
+  checkSpace?: boolean;
+}
+
+/** One tensor of a planned GGUF file. */
+export interface GgufTensorPlan {
+  /** GGUF name, e.g. "blk.0.attn_q.weight". */
+  name: string;
+  /** The Hugging Face tensor whose stream it holds, e.g. "model.layers.0.self_attn.q_proj.weight". */
+  source: string;
+  /** ggml type name: F32, F16, BF16, Q8_0, Q4_0. */
+  type: string;
+  /** ne, innermost first. */
+  dims: number[];
+  /** Heads of the q/k row permutation (0: rows as in the source). */
+  permuteHeads: number;
+  /** Offset relative to the data section, and bytes. */
+  offset: number;
+  bytes: number;
+}
+
+/** What planGguf returns: everything about the file, computed without I/O (except reading `tokenizer`). */
+export interface GgufPlan {
+  modelType: ModelType;
+  architecture: string;
+  dtype: GgufDType;
+  seed: bigint;
+  parameters: number;
+  tensors: GgufTensorPlan[];
+  /** Metadata keys in file order. */
+  keys: string[];
+  headerBytes: number;
+  totalBytes: number;
+}
+
+/** What `writeGguf` did. */
+export interface GgufResult {
+  path: string;
+  bytes: number;
+  tensors: number;
+  parameters: number;
+  seed: bigint;
+  dtype: GgufDType;
+  seconds: number;
+}
+
+const BIG_ENDIAN = endianness() === "BE";
+const T_F32 = 0, T_F16 = 1, T_Q4_0 = 2, T_Q8_0 = 8, T_BF16 = 30;
+/** general.file_type (llama_ftype): ALL_F32, MOSTLY_F16, MOSTLY_BF16, MOSTLY_Q8_0, MOSTLY_Q4_0. */
+const FILE_TYPE: Record<GgufDType, number> = { f32: 0, f16: 1, bf16: 32, q8_0: 7, q4_0: 2 };
+const MAIN_TYPE: Record<GgufDType, number> = { f32: T_F32, f16: T_F16, bf16: T_BF16, q8_0: T_Q8_0, q4_0: T_Q4_0 };
+/** The ggml quantization version of Q8_0/Q4_0 blocks (GGML_QNT_VERSION). */
+const QUANTIZATION_VERSION = 2;
+const DTYPE_ALIASES: Record<string, GgufDType> = {
+  f32: "f32", fp32: "f32", float32: "f32", f16: "f16", fp16: "f16", float16: "f16", bf16: "bf16", bfloat16: "bf16", q8_0: "q8_0", q4_0: "q4_0",
+};
+const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3" };
+/** transformers' defaults of the config fields read for the metadata (configuration_<type>.py). */
+const HPARAM_DEFAULTS: Record<string, { ctx: number; heads: number }> = {
+  llama: { ctx: 2048, heads: 32 }, mistral: { ctx: 131072, heads: 32 }, qwen2: { ctx: 32768, heads: 32 }, qwen3: { ctx: 32768, heads: 32 },
+};
+
+/** Resolves a GGUF dtype name (f32, f16, bf16, q8_0, q4_0 and their long names, any case). */
+export function resolveGgufDType(name: unknown, what = '"dtype" option'): GgufDType {
+  const d = typeof name === "string" ? DTYPE_ALIASES[name.toLowerCase().replace(/^torch\./, "")] : undefined;
+  if (d === undefined) throw valueError(what, `must be one of ${GGUF_DTYPES.join(", ")}`, name);
+  return d;
+}
+
+/** The default file type of a config: its torch_dtype (bfloat16, float16; float32 and float64 -> f32), else f16. */
+export function ggufDTypeOf(config: unknown): GgufDType {
+  const d: DType | undefined = configDType(config);
+  return d === undefined ? "f16" : d === "bfloat16" ? "bf16" : d === "float16" ? "f16" : "f32";
+}
+
+// --- metadata encoding ---------------------------------------------------------------------
+
+type Kv = [key: string, value: GgufValue];
+
+/** A growing little-endian byte buffer. */
+class Sink {
+  buf = Buffer.alloc(1 << 16);
+  len = 0;
+  room(n: number): void {
+    if (this.len + n > MAX_GGUF_HEADER) throw valueError("GGUF header", `must fit in ${MAX_GGUF_HEADER} bytes`, `more than ${this.len + n}`);
+    if (this.len + n <= this.buf.length) return;
+    const b = Buffer.alloc(Math.max(this.len + n, 2 * this.buf.length));
+    this.buf.copy(b, 0, 0, this.len);
+    this.buf = b;
+  }
+  u8(v: number): void { this.room(1); this.buf[this.len++] = v; }
+  u32(v: number): void { this.room(4); this.buf.writeUInt32LE(v, this.len); this.len += 4; }
+  u64(v: number | bigint): void { this.room(8); this.buf.writeBigUInt64LE(BigInt(v), this.len); this.len += 8; }
+  string(s: string): void {
+    const n = Buffer.byteLength(s);
+    this.u64(n);
+    this.room(n);
+    this.len += this.buf.write(s, this.len, "utf8");
+  }
+  scalar(type: number, v: GgufScalar): void {
+    switch (type) {
+      case 0: this.u8(v as number); break;
+      case 1: this.room(1); this.buf.writeInt8(v as number, this.len); this.len += 1; break;
+      case 2: this.room(2); this.buf.writeUInt16LE(v as number, this.len); this.len += 2; break;
+      case 3: this.room(2); this.buf.writeInt16LE(v as number, this.len); this.len += 2; break;
+      case 4: this.u32(v as number); break;
+      case 5: this.room(4); this.buf.writeInt32LE(v as number, this.len); this.len += 4; break;
+      case 6: this.room(4); this.buf.writeFloatLE(v as number, this.len); this.len += 4; break;
+      case 7: this.u8(v ? 1 : 0); break;
+      case 8: this.string(v as string); break;
+      case 10: this.u64(v as bigint); break;
+      case 11: this.room(8); this.buf.writeBigInt64LE(BigInt(v as bigint), this.len); this.len += 8; break;
+      case 12: this.room(8); this.buf.writeDoubleLE(v as number, this.len); this.len += 8; break;
+      default: throw valueError("GGUF metadata value type", "must be 0..12 (nested arrays are not written)", type);
+    }
+  }
+  kv([key, v]: Kv): void {
+    this.string(key);
+    this.u32(v.type);
+    if (v.type !== GGUF_TYPE.ARRAY) return this.scalar(v.type, v.value as GgufScalar);
+    const items = v.value as GgufScalar[];
+    this.u32(v.itemType as number);
+    this.u64(items.length);
+    for (const x of items) this.scalar(v.itemType as number, x);
+  }
+}
+
+const str = (value: string): GgufValue => ({ type: GGUF_TYPE.STRING, value });
+const u32 = (value: number): GgufValue => ({ type: GGUF_TYPE.UINT32, value });
+const f32 = (value: number): GgufValue => ({ type: GGUF_TYPE.FLOAT32, value });
+const bool = (value: boolean): GgufValue => ({ type: GGUF_TYPE.BOOL, value });
+const arr = (itemType: GgufTypeId, value: GgufScalar[]): GgufValue => ({ type: GGUF_TYPE.ARRAY, itemType, value });
+
+/** llama.cpp's token types (llama_token_type). */
+const TOKEN_NORMAL = 1, TOKEN_UNKNOWN = 2, TOKEN_CONTROL = 3, TOKEN_BYTE = 6;
+/** Tokens before the fillers: <unk>, <s>, </s> and the 256 byte tokens. */
+export const SYNTHETIC_BASE_TOKENS = 3 + 256;
+
+/**
+ * The synthetic SentencePiece-style ("llama") vocabulary of `vocab` tokens: 0 <unk> (UNKNOWN),
+ * 1 <s> and 2 </s> (CONTROL), 3..258 the byte tokens <0x00>..<0xFF> (BYTE), then NORMAL filler
+ * pieces: "▁", the printable ASCII characters, "▁" + each letter and digit, then the base-36
+ * numerals from "10" on, alternately with and without "▁". Scores: 0 for the first 259, then
+ * -1, -2, ... so that earlier pieces win merges.
+ */
+export function syntheticVocabulary(vocab: number): { tokens: string[]; scores: number[]; types: number[] } {
+  if (vocab < SYNTHETIC_BASE_TOKENS) {
+    throw valueError('config field "vocab_size"', `must be at least ${SYNTHETIC_BASE_TOKENS} for the synthetic GGUF tokenizer (3 special + 256 byte tokens), or pass a tokenizer`, vocab);
+  }
+  const tokens = ["<unk>", "<s>", "</s>"];
+  const types = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL];
+  for (let b = 0; b < 256; b++) {
+    tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`);
+    types.push(TOKEN_BYTE);
+  }
+  const scores = new Array<number>(SYNTHETIC_BASE_TOKENS).fill(0);
+  const push = (piece: string): void => {
+    if (tokens.length >= vocab) return;
+    tokens.push(piece);
+    types.push(TOKEN_NORMAL);
+    scores.push(SYNTHETIC_BASE_TOKENS - tokens.length);
+  };
+  push("\u2581");
+  for (let c = 0x21; c < 0x7f; c++) push(String.fromCharCode(c));
+  for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") push(`\u2581${c}`);
+  for (let n = 36; tokens.length < vocab; n++) {
+    const s = n.toString(36);
+    push(`\u2581${s}`);
+    push(s);
+  }
+  return { tokens, scores, types };
+}
+
+function syntheticTokenizer(vocab: number): Kv[] {
+  const { tokens, scores, types } = syntheticVocabulary(vocab);
+  return [
+    ["tokenizer.ggml.model", str("llama")],
+    ["tokenizer.ggml.tokens", arr(GGUF_TYPE.STRING, tokens)],
+    ["tokenizer.ggml.scores", arr(GGUF_TYPE.FLOAT32, scores)],
+    ["tokenizer.ggml.token_type", arr(GGUF_TYPE.INT32, types)],
+    ["tokenizer.ggml.unknown_token_id", u32(0)],
+    ["tokenizer.ggml.bos_token_id", u32(1)],
+    ["tokenizer.ggml.eos_token_id", u32(2)],
+    ["tokenizer.ggml.add_bos_token", bool(true)],
+    ["tokenizer.ggml.add_eos_token", bool(false)],
+  ];
+}
+
+/** The tokenizer.* keys of the GGUF file `path`, whose vocabulary must have `vocab` tokens. */
+function copiedTokenizer(path: string, vocab: number): Kv[] {
+  const h = readGgufHeader(path);
+  const kvs = Object.entries(h.metadata).filter(([k]) => k.startsWith("tokenizer."));
+  const tokens = h.metadata["tokenizer.ggml.tokens"];
+  if (tokens === undefined || tokens.type !== GGUF_TYPE.ARRAY || tokens.itemType !== GGUF_TYPE.STRING) {
+    throw valueError('"tokenizer" option', "must name a GGUF file with a tokenizer.ggml.tokens array of strings", path);
+  }
+  const n = (tokens.value as GgufScalar[]).length;
+  if (n !== vocab) throw valueError('"tokenizer" option', `must name a GGUF file whose vocabulary has vocab_size = ${vocab} tokens (${describe(path)} has ${n})`, path);
+  return kvs;
+}
+
+// --- the plan ------------------------------------------------------------------------------
+
+interface Placed extends GgufTensorPlan {
+  tensor: Tensor;
+  typeId: number;
+}
+
+interface InternalPlan {
+  public: GgufPlan;
+  model: Model;
+  placed: Placed[];
+  header: Buffer;
+  threads: number | undefined;
+  chunkBytes: number;
+  onProgress: GgufOptions["onProgress"];
+  signal: AbortSignal | undefined;
+  checkSpace: boolean;
+}
+
+/** HF tensor name -> GGUF name (llama.cpp's gguf-py TENSOR_NAMES for the llama family). */
+function ggufName(hf: string): string {
+  if (hf === "model.embed_tokens.weight") return "token_embd.weight";
+  if (hf === "model.norm.weight") return "output_norm.weight";
+  if (hf === "lm_head.weight") return "output.weight";
+  const m = /^model\.layers\.(\d+)\.(.+)\.(weight|bias)$/.exec(hf);
+  const part = m === null ? undefined : ({
+    "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v", "self_attn.o_proj": "attn_output",
+    "self_attn.q_norm": "attn_q_norm", "self_attn.k_norm": "attn_k_norm",
+    "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down",
+    "input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
+  } as Record<string, string>)[m[2]];
+  if (m === null || part === undefined) throw valueError("tensor name", "has no GGUF name known to nninit", hf);
+  return `blk.${m[1]}.${part}.${m[3]}`;
+}
+
+const positive = (v: unknown, field: string, fallback: number): number => {
+  const x = v ?? fallback;
+  if (typeof x !== "number" || !Number.isFinite(x) || x <= 0) throw valueError(`config field "${field}"`, "must be a finite number > 0", x);
+  return x;
+};
+
+/** The <arch>.* and general.* keys, as convert_hf_to_gguf.py writes them for this config. */
+function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dtype: GgufDType, name: string, seed: bigint): { kvs: Kv[]; heads: number; kvHeads: number } {
+  const type = preset.modelType;
+  const arch = ARCH[type];
+  const d = HPARAM_DEFAULTS[type];
+  const embd = model.byName.get("model.embed_tokens.weight") as Tensor;
+  const [V, H] = embd.shape;
+  const q = model.byName.get("model.layers.0.self_attn.q_proj.weight") as Tensor;
+  const k = model.byName.get("model.layers.0.self_attn.k_proj.weight") as Tensor;
+  const ff = (model.byName.get("model.layers.0.mlp.gate_proj.weight") as Tensor).shape[0];
+  const L = model.tensors.filter((t) => t.name.endsWith(".input_layernorm.weight")).length;
+  const NH = (c.num_attention_heads as number | undefined) ?? d.heads; // validated by the preset
+  const D = q.shape[0] / NH;
+  const KV = k.shape[0] / D;
+  const rp = (typeof c.rope_parameters === "object" && c.rope_parameters !== null ? c.rope_parameters : {}) as Record<string, unknown>;
+  const theta = positive(c.rope_theta ?? rp.rope_theta, "rope_theta", 10000);
+  const eps = positive(c.rms_norm_eps, "rms_norm_eps", 1e-6);
+  const ctxIn = c.max_position_embeddings ?? d.ctx;
+  if (typeof ctxIn !== "number" || !Number.isInteger(ctxIn) || ctxIn < 1 || ctxIn > 0xffffffff) throw valueError('config field "max_position_embeddings"', "must be an integer in [1, 2^32)", ctxIn);
+  const kvs: Kv[] = [
+    ["general.architecture", str(arch)],
+    ["general.type", str("model")],
+    ["general.name", str(name)],
+    ["general.alignment", u32(GGUF_DEFAULT_ALIGNMENT)],
+  ];
+  const a = (key: string, v: GgufValue): void => void kvs.push([`${arch}.${key}`, v]);
+  if (arch === "llama") a("vocab_size", u32(V)); // LlamaModel.set_gguf_parameters writes it; Qwen2Model does not
+  a("context_length", u32(ctxIn));
+  a("embedding_length", u32(H));
+  a("block_count", u32(L));
+  a("feed_forward_length", u32(ff));
+  a("attention.head_count", u32(NH));
+  a("attention.head_count_kv", u32(KV));
+  a("rope.freq_base", f32(theta));
+  a("attention.layer_norm_rms_epsilon", f32(eps));
+  if (c.head_dim != null || D !== H / NH) {
+    a("attention.key_length", u32(D));
+    a("attention.value_length", u32(D));
+  }
+  if (arch === "llama") a("rope.dimension_count", u32(D));
+  const scaling = c.rope_scaling ?? (rp.rope_type !== undefined && rp.rope_type !== "default" ? rp : null);
+  if (scaling !== null && scaling !== undefined) {
+    const s = scaling as Record<string, unknown>;
+    const kind = s.rope_type ?? s.type;
+    if (kind === "linear" || kind === "yarn") {
+      a("rope.scaling.type", str(kind));
+      a("rope.scaling.factor", f32(positive(s.factor, "rope_scaling.factor", NaN)));
+      if (kind === "yarn") a("rope.scaling.original_context_length", u32(positive(s.original_max_position_embeddings, "rope_scaling.original_max_position_embeddings", NaN)));
+    } else if (kind !== "default") {
+      // llama3's scaling is a computed rope_freqs tensor, dynamic/longrope other keys: not converted.
+      throw valueError('config field "rope_scaling"', 'must be null or of type "linear" or "yarn" for GGUF (other RoPE scalings are not converted)', kind);
+    }
+  }
+  kvs.push(
+    ["general.file_type", u32(FILE_TYPE[dtype])],
+    ["general.quantization_version", u32(QUANTIZATION_VERSION)],
+    ["nninit.seed", str(seed.toString())],
+    ["nninit.stream_version", u32(STREAM_VERSION)],
+    ["nninit.key", str("tensor = nninit stream of its Hugging Face tensor, keyed by tensorKey(seed, hf_name), docs/gguf.md")],
+  );
+  return { kvs, heads: NH, kvHeads: KV };
+}
+
+/** The ggml type of a tensor: 1-D tensors F32; quantized types need ne0 % 32 == 0 (else F16). */
+function tensorType(t: Tensor, gname: string, dtype: GgufDType, tied: boolean): number {
+  if (t.shape.length === 1) return T_F32;
+  const main = MAIN_TYPE[dtype];
+  if (main !== T_Q8_0 && main !== T_Q4_0) return main;
+  if (t.shape[t.shape.length - 1] % QK !== 0) return T_F16;
+  // Q4_0 files: the output projection (output.weight, or token_embd.weight when tied) in Q8_0,
+  // standing in for the Q6_K that llama-quantize uses there.
+  if (main === T_Q4_0 && (gname === "output.weight" || (tied && gname === "token_embd.weight"))) return T_Q8_0;
+  return main;
+}
+
+function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
+  const opts = readOptions(options, ["seed", "dtype", "threads", "name", "tokenizer", "chunkBytes", "onProgress", "signal", "checkSpace"]);
+  if (typeof config !== "object" || config === null || Array.isArray(config)) throw typeError('"config" argument', "a config.json object", config);
+  let c: Record<string, unknown>;
+  try {
+    c = structuredClone(config) as Record<string, unknown>; // read once
+  } catch {
+    throw typeError('"config" argument', "a config.json object (JSON values only)", config);
+  }
+  const preset = presetFromConfig(c);
+  if (!GGUF_MODEL_TYPES.includes(preset.modelType)) {
+    throw valueError('config field "model_type"', `must be one of ${GGUF_MODEL_TYPES.join(", ")} for GGUF`, preset.modelType);
+  }
+  const model = defineModel(preset);
+  const seedIn = opts.seed === undefined ? randomBytes(8).readBigUInt64LE(0) : opts.seed;
+  const { seed, threads } = modelOptions({ seed: seedIn, threads: opts.threads });
+  const dtype = opts.dtype === undefined ? ggufDTypeOf(c) : resolveGgufDType(opts.dtype);
+  const nameIn = opts.name ?? (typeof c._name_or_path === "string" && c._name_or_path !== "" ? c._name_or_path : `nninit ${preset.modelType}`);
+  if (typeof nameIn !== "string") throw typeError('"name" option', "a string", nameIn);
+  const chunkBytes = opts.chunkBytes === undefined ? 32 << 20 : checkInteger('"chunkBytes" option', opts.chunkBytes, 1 << 16, 1 << 30) & ~7;
+  const { onProgress, signal, checkSpace, tokenizer } = opts;
+  if (onProgress !== undefined && typeof onProgress !== "function") throw typeError('"onProgress" option', "a function", onProgress);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw typeError('"signal" option', "an AbortSignal", signal);
+  if (checkSpace !== undefined && typeof checkSpace !== "boolean") throw typeError('"checkSpace" option', "a boolean", checkSpace);
+  if (tokenizer !== undefined && typeof tokenizer !== "string") throw typeError('"tokenizer" option', "a path (string)", tokenizer);
+
+  const { kvs, heads, kvHeads } = modelKeys(c, preset, model, dtype, nameIn, seed);
+  const V = (model.byName.get("model.embed_tokens.weight") as Tensor).shape[0];
+  kvs.push(...(tokenizer === undefined ? syntheticTokenizer(V) : copiedTokenizer(tokenizer, V)));
+  const tied = model.tied.has("lm_head.weight");
+  const isLlama = ARCH[preset.modelType] === "llama";
+
+  let at = 0;
+  const placed: Placed[] = model.tensors.map((t) => {
+    const name = ggufName(t.name);
+    if (Buffer.byteLength(name) > GGUF_MAX_NAME) throw valueError("GGUF tensor name", `must be at most ${GGUF_MAX_NAME} bytes`, name);
+    const typeId = tensorType(t, name, dtype, tied);
+    const [typeName, block, size] = GGML_TYPES[typeId];
+    const dims = [...t.shape].reverse();
+    // LlamaModel.modify_tensors: q_proj with n_head, k_proj with n_head_kv (weights and biases).
+    const permuteHeads = !isLlama ? 0 : /\.self_attn\.q_proj\./.test(t.name) ? heads : /\.self_attn\.k_proj\./.test(t.name) ? kvHeads : 0;
+    if (permuteHeads > 0 && (t.shape[0] % permuteHeads !== 0 || (t.shape[0] / permuteHeads) % 2 !== 0)) {
+      throw valueError(`tensor "${t.name}"`, `must have rows in ${permuteHeads} heads of an even size to be permuted for llama.cpp`, t.shape);
+    }
+    const offset = at;
+    const bytes = (t.size / block) * size;
+    at = Math.ceil((at + bytes) / GGUF_DEFAULT_ALIGNMENT) * GGUF_DEFAULT_ALIGNMENT;
+    return { name, source: t.name, type: typeName, dims, permuteHeads, offset, bytes, tensor: t, typeId };
+  });
+
+  const s = new Sink();
+  for (const b of Buffer.from("GGUF", "latin1")) s.u8(b);
+  s.u32(GGUF_VERSION);
+  s.u64(placed.length);
+  s.u64(kvs.length);
+  for (const kv of kvs) s.kv(kv);
+  for (const p of placed) {
+    s.string(p.name);
+    s.u32(p.dims.length);
+    for (const d of p.dims) s.u64(d);
+    s.u32(p.typeId);
+    s.u64(p.offset);
+  }
+  const headerBytes = Math.ceil(s.len / GGUF_DEFAULT_ALIGNMENT) * GGUF_DEFAULT_ALIGNMENT;
+  const header = Buffer.alloc(headerBytes); // zero padding up to the data
+  s.buf.copy(header, 0, 0, s.len);
+  const pub: GgufPlan = {
+    modelType: preset.modelType, architecture: ARCH[preset.modelType], dtype, seed, parameters: model.parameters,
+    tensors: placed.map(({ tensor: _t, typeId: _i, ...rest }) => rest), keys: kvs.map(([k]) => k), headerBytes, totalBytes: headerBytes + at,
+  };
+  return {
+    public: pub, model, placed, header, threads, chunkBytes, onProgress: onProgress as GgufOptions["onProgress"], signal, checkSpace: checkSpace ?? true,
+  };
+}
+
+/** Validates everything and plans the GGUF file (no I/O but reading the `tokenizer` file). */
+export function planGguf(config: unknown, options?: GgufOptions): GgufPlan {
+  return plan(config, options).public;
+}
+
+// --- the write -----------------------------------------------------------------------------
+
+/** The fill dtype of a ggml type: quantized types are computed from float32. */
+const fillDType = (typeId: number): DType => (typeId === T_F16 ? "float16" : typeId === T_BF16 ? "bfloat16" : "float32");
+
+/**
+ * Initializes the model of `config` (llama, mistral, qwen2, qwen3) with `seed` and streams it into
+ * the GGUF file `path`. Resolves when the file is complete under its final name; on any error
+ * (disk full, unwritable path, abort, a throwing onProgress before the end) rejects and leaves no
+ * new file behind.
+ * @example await writeGguf("tiny.gguf", config, { seed: 1, dtype: "q8_0" })
+ */
+export async function writeGguf(path: string, config: unknown, options?: GgufOptions): Promise<GgufResult> {
+  if (typeof path !== "string" || path.length === 0) throw typeError('"path" argument', "a non-empty string", path);
+  if (path.includes("\0")) throw valueError('"path" argument', "must not contain null bytes", path);
+  const p = plan(config, options);
+  const { placed, header, threads, chunkBytes, onProgress, signal } = p;
+  const { seed, totalBytes } = p.public;
+  signal?.throwIfAborted();
+  const start = performance.now();
+  const file = await createAtomic(path, totalBytes, p.checkSpace);
+  const w = new ChunkWriter(file.fh, chunkBytes, header.length);
+  let scratch: ArrayBuffer | null = null;
+  let tensorsDone = 0;
+  const report = (phase: WriteProgress["phase"]): void =>
+    onProgress?.({ phase, bytesWritten: header.length + w.written, totalBytes, tensorsDone, tensorCount: placed.length });
+  const flush = async (): Promise<void> => {
+    await w.flush().catch((err) => {
+      throw ioError(`cannot write ${path}`, err);
+    });
+    signal?.throwIfAborted();
+    report("write");
+  };
+  try {
+    await file.fh.write(header, 0, header.length, 0).catch((err) => {
+      throw ioError(`cannot write ${path}`, err);
+    });
+    for (const t of placed) {
+      const typeId = t.typeId;
+      const [, block, bsize] = GGML_TYPES[typeId];
+      const quant = block > 1;
+      const fd = fillDType(typeId);
+      const s = fd === "float32" ? 4 : 2;
+      const scratchElems = Math.floor(chunkBytes / s);
+      const tensor = t.tensor;
+      const key = tensorKey(seed, tensor.name);
+      const scratchView = (n: number): OutArray => {
+        scratch ??= new ArrayBuffer(chunkBytes);
+        return fd === "float32" ? new Float32Array(scratch, 0, n) : new Uint16Array(scratch, 0, n);
+      };
+      /** Appends src[from .. from + n) to the chunk (copied, or quantized into blocks). */
+      const emit = (src: OutArray, from: number, n: number): void => {
+        if (quant) {
+          const dst = w.bytes((n / block) * bsize);
+          w.commit((typeId === T_Q8_0 ? quantizeQ8_0 : quantizeQ4_0)(src as Float32Array, from, n, dst, 0));
+          return;
+        }
+        const dst = w.bytes(n * s);
+        dst.set(new Uint8Array(src.buffer, src.byteOffset + from * s, n * s));
+        if (BIG_ENDIAN) swapBytes(dst, s);
+        w.commit(n * s);
+      };
+      const fill = (out: OutArray, offset: number): void => void fillRange(tensor, out, key, offset, fd, threads);
+      const n = tensor.size;
+      const row = t.dims[0];
+      if (t.permuteHeads === 0) {
+        for (let done = 0; done < n; ) {
+          const direct = !quant && w.used % s === 0;
+          let k = Math.min(n - done, Math.floor(w.free / bsize) * block, direct ? Infinity : scratchElems - (scratchElems % block));
+          if (k < n - done) {
+            // End pieces on a stream block boundary (a block cut in two would be generated twice).
+            const aligned = Math.floor((done + k) / BLOCK_SIZE) * BLOCK_SIZE - done;
+            if (aligned > 0) k = aligned;
+            else if (w.used > 0) k = 0;
+          }
+          if (k === 0) {
+            await flush();
+            continue;
+          }
+          if (direct) {
+            fill(w.view(fd, k), done);
+            if (BIG_ENDIAN) swapBytes(w.bytes(k * s), s);
+            w.commit(k * s);
+          } else {
+            const src = scratchView(k);
+            fill(src, done);
+            emit(src, 0, k);
+          }
+          done += k;
+        }
+      } else {
+        // GGUF row h*D + 2i + j holds source row h*D + j*D/2 + i (LlamaModel.permute): pieces of
+        // c row pairs fill source rows [h*D + a, +c) and [h*D + D/2 + a, +c), then interleave.
+        const heads = t.permuteHeads;
+        const D = n / row / heads;
+        const half = D / 2;
+        const pairBytes = ((2 * row) / block) * bsize;
+        for (let h = 0; h < heads; h++) {
+          for (let a = 0; a < half; ) {
+            const c = Math.min(half - a, Math.floor(w.free / pairBytes), Math.floor(scratchElems / (2 * row)));
+            if (c === 0 && w.used > 0) {
+              await flush();
+              continue;
+            }
+            if (c > 0) {
+              const src = scratchView(2 * c * row);
+              fill(src.subarray(0, c * row), (h * D + a) * row);
+              fill(src.subarray(c * row, 2 * c * row), (h * D + half + a) * row);
+              for (let i = 0; i < c; i++) {
+                emit(src, i * row, row);
+                emit(src, (c + i) * row, row);
+              }
+              a += c;
+              continue;
+            }
+            // A pair of rows exceeds an empty buffer: one row at a time, in pieces.
+            for (const srcRow of [h * D + a, h * D + half + a]) {
+              for (let col = 0; col < row; ) {
+                const k = Math.min(row - col, Math.floor(w.free / bsize) * block, scratchElems - (scratchElems % block));
+                if (k === 0) {
+                  await flush();
+                  continue;
+                }
+                const src = scratchView(k);
+                fill(src, srcRow * row + col);
+                emit(src, 0, k);
+                col += k;
+              }
+            }
+            a += 1;
+          }
+        }
+      }
+      const pad = Math.ceil(t.bytes / GGUF_DEFAULT_ALIGNMENT) * GGUF_DEFAULT_ALIGNMENT - t.bytes;
+      if (pad > 0) {
+        if (w.free < pad) await flush();
+        w.bytes(pad).fill(0);
+        w.commit(pad);
+      }
+      tensorsDone++;
+    }
+    await w.finish().catch((err) => {
+      throw ioError(`cannot write ${path}`, err);
+    });
+    signal?.throwIfAborted();
+    report("sync");
+    await file.commit();
+  } catch (err) {
+    await w.settle();
+    await file.abort();
+    throw err;
+  }
+  reportDone(() => report("done"), file.path);
+  const seconds = (performance.now() - start) / 1000;
+  return { path: file.path, bytes: totalBytes, tensors: placed.length, parameters: p.model.parameters, seed, dtype: p.public.dtype, seconds };
+}

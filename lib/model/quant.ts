@@ -1,0 +1,90 @@
+/**
+ * ggml's legacy block quantizations Q8_0 and Q4_0, computed as ggml's reference quantizers
+ * (ggml/src/ggml-quants.c quantize_row_q8_0_ref / quantize_row_q4_0_ref) compute them: every
+ * operation in float32 (Math.fround), the block scale rounded to float16 to nearest, ties to even
+ * (GGML_FP32_TO_FP16). Blocks of 32 consecutive elements of a row; ne0 must be a multiple of 32.
+ *
+ *   Q8_0 block (34 bytes): d (float16, little-endian), qs[32] (int8); x[j] ~ d * qs[j]
+ *     amax = max |x|;  d = amax / 127;  id = d ? 1/d : 0;  qs[j] = roundf(x[j] * id)
+ *   Q4_0 block (18 bytes): d (float16, little-endian), qs[16] (two 4-bit values per byte)
+ *     max = the x of largest |x| (the first one on ties);  d = max / -8;  id = d ? 1/d : 0
+ *     q(x) = min(15, trunc(x * id + 8.5));  qs[j] = q(x[j]) | q(x[j + 16]) << 4,  x ~ d * (q - 8)
+ *
+ * roundf rounds halves away from zero; trunc is the C cast (int8_t) of a value in [0, 17).
+ * All loops run over typed arrays with no allocation.
+ */
+import { f16FromBits } from "../math/halfFloat.js";
+
+export const QK = 32;
+export const Q8_0_BLOCK_BYTES = 34;
+export const Q4_0_BLOCK_BYTES = 18;
+
+const f = Math.fround;
+const bits = new Float32Array(1);
+const bitsI = new Int32Array(bits.buffer);
+
+/** float16 bits of a float32 value (round to nearest, ties to even; -0 stays -0). */
+export function f16(x: number): number {
+  bits[0] = x;
+  return f16FromBits(bitsI[0]);
+}
+
+/** C's roundf of a float32 value: halves away from zero. */
+function roundf(x: number): number {
+  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+}
+
+/**
+ * Quantizes `n` (a multiple of 32) float32 values src[from .. from + n) into Q8_0 blocks at
+ * dst[at ..]; returns the bytes written (n / 32 * 34).
+ */
+export function quantizeQ8_0(src: Float32Array, from: number, n: number, dst: Uint8Array, at: number): number {
+  let o = at;
+  for (let b = from, end = from + n; b < end; b += QK) {
+    let amax = 0;
+    for (let j = b; j < b + QK; j++) {
+      const a = Math.abs(src[j]);
+      if (a > amax) amax = a;
+    }
+    const d = f(amax / 127);
+    const id = d !== 0 ? f(1 / d) : 0;
+    const h = f16(d);
+    dst[o] = h & 0xff;
+    dst[o + 1] = h >>> 8;
+    o += 2;
+    for (let j = b; j < b + QK; j++) dst[o++] = roundf(f(src[j] * id)) & 0xff;
+  }
+  return o - at;
+}
+
+/**
+ * Quantizes `n` (a multiple of 32) float32 values src[from .. from + n) into Q4_0 blocks at
+ * dst[at ..]; returns the bytes written (n / 32 * 18).
+ */
+export function quantizeQ4_0(src: Float32Array, from: number, n: number, dst: Uint8Array, at: number): number {
+  let o = at;
+  for (let b = from, end = from + n; b < end; b += QK) {
+    let amax = 0;
+    let max = 0;
+    for (let j = b; j < b + QK; j++) {
+      const v = src[j];
+      const a = Math.abs(v);
+      if (amax < a) {
+        amax = a;
+        max = v;
+      }
+    }
+    const d = f(max / -8); // an all-zero block: -0, stored as float16 0x8000 as ggml does
+    const id = d !== 0 ? f(1 / d) : 0;
+    const h = f16(d);
+    dst[o] = h & 0xff;
+    dst[o + 1] = h >>> 8;
+    o += 2;
+    for (let j = 0; j < QK / 2; j++) {
+      const lo = Math.min(15, Math.trunc(f(f(src[b + j] * id) + 8.5)));
+      const hi = Math.min(15, Math.trunc(f(f(src[b + QK / 2 + j] * id) + 8.5)));
+      dst[o++] = lo | (hi << 4);
+    }
+  }
+  return o - at;
+}
