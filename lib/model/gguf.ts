@@ -18,17 +18,15 @@ import { endianness } from "node:os";
 import { BLOCK_SIZE, STREAM_VERSION, type Seed } from "../index.js";
 import { describe, typeError, valueError } from "../plan/errors.js";
 import { checkInteger, readOptions, type DType, type OutArray } from "../plan/validate.js";
-import { createAtomic } from "./atomic.js";
 import { defineModel, fillRange, modelOptions } from "./fill.js";
 import { configDType } from "./folder.js";
 import { readGgufHeader, GGML_TYPES, GGUF_DEFAULT_ALIGNMENT, GGUF_MAX_NAME, GGUF_TYPE, GGUF_VERSION, MAX_GGUF_HEADER, type GgufScalar, type GgufTypeId, type GgufValue } from "./ggufRead.js";
 import { tensorKey } from "./key.js";
-import { ChunkWriter, ioError } from "./pipe.js";
 import { presetFromConfig, type ModelType, type Preset } from "./presets.js";
 import { quantizeQ4_0, quantizeQ8_0, QK } from "./quant.js";
 import { swapBytes } from "./read.js";
 import type { Model, Tensor } from "./spec.js";
-import { reportDone, type WriteProgress } from "./write.js";
+import { streamFile, type WriteProgress } from "./write.js";
 
 export { readGgufHeader, readGgufTensorBytes, GGML_TYPES, GGUF_TYPE, type GgufHeader, type GgufTensorInfo, type GgufValue, type GgufScalar } from "./ggufRead.js";
 
@@ -470,25 +468,8 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
   const p = plan(config, options);
   const { placed, header, threads, chunkBytes, onProgress, signal } = p;
   const { seed, totalBytes } = p.public;
-  signal?.throwIfAborted();
-  const start = performance.now();
-  const file = await createAtomic(path, totalBytes, p.checkSpace);
-  const w = new ChunkWriter(file.fh, chunkBytes, header.length);
   let scratch: ArrayBuffer | null = null;
-  let tensorsDone = 0;
-  const report = (phase: WriteProgress["phase"]): void =>
-    onProgress?.({ phase, bytesWritten: header.length + w.written, totalBytes, tensorsDone, tensorCount: placed.length });
-  const flush = async (): Promise<void> => {
-    await w.flush().catch((err) => {
-      throw ioError(`cannot write ${path}`, err);
-    });
-    signal?.throwIfAborted();
-    report("write");
-  };
-  try {
-    await file.fh.write(header, 0, header.length, 0).catch((err) => {
-      throw ioError(`cannot write ${path}`, err);
-    });
+  const r = await streamFile(path, header, totalBytes, placed.length, { chunkBytes, checkSpace: p.checkSpace, onProgress, signal }, async ({ w, flush, tensorDone }) => {
     for (const t of placed) {
       const typeId = t.typeId;
       const [, block, bsize] = GGML_TYPES[typeId];
@@ -591,20 +572,8 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
         w.bytes(pad).fill(0);
         w.commit(pad);
       }
-      tensorsDone++;
+      tensorDone();
     }
-    await w.finish().catch((err) => {
-      throw ioError(`cannot write ${path}`, err);
-    });
-    signal?.throwIfAborted();
-    report("sync");
-    await file.commit();
-  } catch (err) {
-    await w.settle();
-    await file.abort();
-    throw err;
-  }
-  reportDone(() => report("done"), file.path);
-  const seconds = (performance.now() - start) / 1000;
-  return { path: file.path, bytes: totalBytes, tensors: placed.length, parameters: p.model.parameters, seed, dtype: p.public.dtype, seconds };
+  });
+  return { path: r.path, bytes: totalBytes, tensors: placed.length, parameters: p.model.parameters, seed, dtype: p.public.dtype, seconds: r.seconds };
 }

@@ -131,6 +131,61 @@ export function reportDone(report: () => void, path: string): void {
   }
 }
 
+/** What a streamed write's body writes through (streamFile). */
+export interface FileStream {
+  /** The chunk writer: fill `view`/`bytes`, `commit`; call `flush` when it has no room. */
+  w: ChunkWriter;
+  /** Writes the full chunk, then checks the signal and reports progress. */
+  flush(): Promise<void>;
+  /** Counts one more tensor written (for the progress reports). */
+  tensorDone(): void;
+}
+
+/**
+ * The write protocol of every streamed format (safetensors, GGUF): a temp file next to `path`
+ * (createAtomic: space checked, stale temp files removed), `header` at byte 0, `body` streaming
+ * the data through two chunk buffers, then fsync and the rename. On any error the temp file is
+ * removed and the error rethrown, so a rejection means `path` was not written. Progress is
+ * reported after every chunk and at each phase; "done" through reportDone (the file is in place).
+ * Resolves with the final path and the seconds from the open to the rename.
+ */
+export async function streamFile(
+  path: string, header: Uint8Array, totalBytes: number, tensorCount: number,
+  o: { chunkBytes: number; checkSpace: boolean; onProgress: ((p: WriteProgress) => void) | undefined; signal: AbortSignal | undefined },
+  body: (s: FileStream) => Promise<void>,
+): Promise<{ path: string; seconds: number }> {
+  const { onProgress, signal } = o;
+  signal?.throwIfAborted();
+  const start = performance.now();
+  const file = await createAtomic(path, totalBytes, o.checkSpace);
+  const w = new ChunkWriter(file.fh, o.chunkBytes, header.length);
+  let tensorsDone = 0;
+  const report = (phase: WriteProgress["phase"]): void =>
+    onProgress?.({ phase, bytesWritten: header.length + w.written, totalBytes, tensorsDone, tensorCount });
+  const failed = (err: unknown): never => {
+    throw ioError(`cannot write ${path}`, err);
+  };
+  const flush = async (): Promise<void> => {
+    await w.flush().catch(failed);
+    signal?.throwIfAborted();
+    report("write");
+  };
+  try {
+    await file.fh.write(header, 0, header.length, 0).catch(failed);
+    await body({ w, flush, tensorDone: () => void tensorsDone++ });
+    await w.finish().catch(failed);
+    signal?.throwIfAborted();
+    report("sync");
+    await file.commit();
+  } catch (err) {
+    await w.settle();
+    await file.abort();
+    throw err;
+  }
+  reportDone(() => report("done"), file.path);
+  return { path: file.path, seconds: (performance.now() - start) / 1000 };
+}
+
 /**
  * Initializes `spec` with `seed` and streams it into the .safetensors file `path`. Resolves when
  * the file is complete under its final name; on any error (disk full, unwritable path, abort, a
@@ -142,17 +197,7 @@ export async function writeSafetensors(path: string, spec: SpecInput, options?: 
   if (typeof path !== "string" || path.length === 0) throw typeError('"path" argument', "a non-empty string", path);
   if (path.includes("\0")) throw valueError('"path" argument', "must not contain null bytes", path);
   const { model, seed, threads, layout, chunkBytes, onProgress, signal, checkSpace } = planWrite(spec, options);
-  signal?.throwIfAborted();
-  const start = performance.now();
-  const file = await createAtomic(path, layout.totalBytes, checkSpace);
-  const w = new ChunkWriter(file.fh, chunkBytes, layout.header.length);
-  let tensorsDone = 0;
-  const report = (phase: WriteProgress["phase"]): void =>
-    onProgress?.({ phase, bytesWritten: layout.header.length + w.written, totalBytes: layout.totalBytes, tensorsDone, tensorCount: layout.placed.length });
-  try {
-    await file.fh.write(layout.header, 0, layout.header.length, 0).catch((err) => {
-      throw ioError(`cannot write ${path}`, err);
-    });
+  const r = await streamFile(path, layout.header, layout.totalBytes, layout.placed.length, { chunkBytes, checkSpace, onProgress, signal }, async ({ w, flush, tensorDone }) => {
     for (const p of layout.placed) {
       const s = itemSize(p.dtype);
       const n = p.tensor.size;
@@ -166,11 +211,7 @@ export async function writeSafetensors(path: string, spec: SpecInput, options?: 
           else if (w.used > 0) k = 0;
         }
         if (k === 0) {
-          await w.flush().catch((err) => {
-            throw ioError(`cannot write ${path}`, err);
-          });
-          signal?.throwIfAborted();
-          report("write");
+          await flush();
           continue;
         }
         fillRange(p.tensor, w.view(p.dtype, k), key, done, p.dtype, threads);
@@ -178,20 +219,8 @@ export async function writeSafetensors(path: string, spec: SpecInput, options?: 
         w.commit(k * s);
         done += k;
       }
-      tensorsDone++;
+      tensorDone();
     }
-    await w.finish().catch((err) => {
-      throw ioError(`cannot write ${path}`, err);
-    });
-    signal?.throwIfAborted();
-    report("sync");
-    await file.commit();
-  } catch (err) {
-    await w.settle();
-    await file.abort();
-    throw err;
-  }
-  reportDone(() => report("done"), file.path);
-  const seconds = (performance.now() - start) / 1000;
-  return { path: file.path, bytes: layout.totalBytes, tensors: model.tensors.length, parameters: model.parameters, seed, seconds };
+  });
+  return { path: r.path, bytes: layout.totalBytes, tensors: model.tensors.length, parameters: model.parameters, seed, seconds: r.seconds };
 }
