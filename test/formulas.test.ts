@@ -33,6 +33,7 @@
 import t, { type Test } from "tap";
 import * as nn from "../lib/index.js";
 import { checkSample, normalDist, truncNormalDist, ulp32, uniformDist, type CheckName, type Dist } from "./fixtures/stats.js";
+import { bytes } from "./helpers.js";
 
 const KERAS_TRUNC = 0.87962566103423978;
 const N = 1_000_000;
@@ -73,7 +74,6 @@ function expectRejected(t: Test, x: Float32Array, dist: Dist, checks: CheckName[
   const r = checkSample(x, dist);
   t.same(checks.filter((c) => !r.failed.includes(c)), [], `negative control ${what} is rejected by ${checks.join(", ")}: ${r.summary}`);
 }
-const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 const uniformBound = (b: number) => uniformDist(-b, b);
 const keras = (s: number) => truncNormalDist(0, s, -2 * s, 2 * s);
 

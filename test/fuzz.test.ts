@@ -46,6 +46,7 @@ import * as promises from "../lib/promises.js";
 import * as model from "../lib/model/index.js";
 import { captureJob, capturePlan } from "../lib/api/execute.js";
 import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas, type Backend } from "../lib/backend/select.js";
+import { bytes as view } from "./helpers.js";
 import { bf16FromBits, f16FromBits } from "../lib/math/halfFloat.js";
 import { NONLINEARITIES } from "../lib/plan/gain.js";
 import { FILL_METHODS, methodInfo, type MethodName, type MethodNamesOf } from "../lib/plan/methods.js";
@@ -390,8 +391,7 @@ function invoke(fns: Fns, m: Method, a: Args): unknown {
   return fns[m.name](a.out, a.options);
 }
 
-const hex = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString("hex");
-const view = (a: OutArray): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const hex = (u: Uint8Array): string => view(u).toString("hex");
 /** The canaries on both sides of `out` are intact. */
 function canariesIntact(a: Args, c: { dtype: DType; pad: number; length: number }): boolean {
   const es = CTOR[c.dtype].BYTES_PER_ELEMENT;

@@ -13,6 +13,7 @@
 import t from "tap";
 import { Worker } from "node:worker_threads";
 import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas, ISA_IDS } from "../lib/backend/select.js";
+import { eachIsa, sameBytes } from "./helpers.js";
 import { PACKAGE_ROOT, type NativeBinding } from "../lib/backend/native.js";
 import type { RandomPlan } from "../lib/plan/plan.js";
 import { normal } from "../lib/api/normal.js";
@@ -36,8 +37,6 @@ function syncFill(kernel: number, n: number, keyLo: number, offset = 0, dtype = 
   return out;
 }
 
-const same = (a: ArrayBufferView, c: ArrayBufferView): boolean =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
 
 t.test("backend reporting and environment selection", { skip }, async (t) => {
   t.equal(active.info.name, "native");
@@ -59,12 +58,12 @@ t.test("backend reporting and environment selection", { skip }, async (t) => {
     process.env = { ...saved, ...env };
     return t.mockRequire("../lib/backend/select.js", mocks) as typeof import("../lib/backend/select.js");
   };
-  for (const isa of nativeIsas) {
+  await eachIsa(t, async (isa) => {
     const s = fresh({ NNINIT_ISA: isa, NNINIT_THREADS: "3" });
     t.equal(s.active.info.isa, isa, `NNINIT_ISA=${isa} is the active ISA`);
     t.equal(s.nativeBinding?.info().isa, isa, "and the binding's default");
     t.equal(s.active.info.threads, 3, "NNINIT_THREADS=3");
-  }
+  });
   const js = fresh({ NNINIT_BACKEND: "js" });
   t.equal(js.active.info.name, "js");
   t.match(js.active.info.loadError, /NNINIT_BACKEND=js/);
@@ -243,7 +242,7 @@ t.test("worker_threads fill disjoint slices of one SharedArrayBuffer, sync and a
       const cuts = [0, 4095, 300_001, 300_002, 777_777, n];
       await Promise.all(cuts.slice(1).map((to, i) =>
         inWorker(WORKER_FILL, { nodePath, sab, from: cuts[i], to, kernel, params: Array.from(PARAMS[kernel]), async })));
-      t.ok(same(new Float32Array(sab), syncFill(kernel, n, 77)), `kernel ${kernel} ${async ? "async" : "sync"}`);
+      t.ok(sameBytes(new Float32Array(sab), syncFill(kernel, n, 77)), `kernel ${kernel} ${async ? "async" : "sync"}`);
     }
   }
 });
@@ -258,9 +257,9 @@ t.test("many concurrent async fills settle with the sync results", { skip }, asy
   const sp = b.fillAsync(shared, 0, 1, N, 0, 5, 12345, 0);
   await Promise.all(jobs.map((j) => j.p));
   await sp;
-  const bad = jobs.filter((j) => !same(j.out, syncFill(j.kernel, j.n, j.i, j.offset, j.dtype))).map((j) => j.i);
+  const bad = jobs.filter((j) => !sameBytes(j.out, syncFill(j.kernel, j.n, j.i, j.offset, j.dtype))).map((j) => j.i);
   t.same(bad, [], "96 async fills equal their sync fills");
-  t.ok(same(shared, syncFill(1, 500_000, 5, 12345)), "SharedArrayBuffer filled in place");
+  t.ok(sameBytes(shared, syncFill(1, 500_000, 5, 12345)), "SharedArrayBuffer filled in place");
   const c = new Float64Array(70_000);
   await b.fillConstantAsync(c, 1, 0.1, 2);
   t.ok(c.every((v) => v === 0.1), "fillConstantAsync");
@@ -288,11 +287,11 @@ for (;;) b.fill(new Float32Array(1 << 20), 0, 1, N, 0, 1, 0, 1);
   }
   const out = new Float32Array(100_000);
   await b.fillAsync(out, 0, 1, N, 0, 3, 0, 2);
-  t.ok(same(out, syncFill(1, 100_000, 3)), "fills still work after the terminations");
+  t.ok(sameBytes(out, syncFill(1, 100_000, 3)), "fills still work after the terminations");
   const q = gaussian(80, 30, 1);
   const ref = ortho(q, 80, 30, { threads: 1 });
   await b.orthonormalizeAsync(q, 80, 30, 1, false, 2);
-  t.ok(same(q, ref), "and so does orthonormalizeAsync");
+  t.ok(sameBytes(q, ref), "and so does orthonormalizeAsync");
 });
 
 t.test("detach hazard: transferring the buffer during an async fill", { skip }, async (t) => {
@@ -316,7 +315,7 @@ t.test("detach hazard: transferring the buffer during an async fill", { skip }, 
   // a subarray of a live buffer gets exactly its elements
   const whole = new Float32Array(10_000).fill(-1);
   await b.fillAsync(whole.subarray(3, 9_000), 0, 0, U, 0, 4, 3, 2);
-  t.ok(same(whole.subarray(3, 9_000), syncFill(0, 8_997, 4, 3)));
+  t.ok(sameBytes(whole.subarray(3, 9_000), syncFill(0, 8_997, 4, 3)));
   t.equal(whole[2], -1);
   t.equal(whole[9_000], -1);
 });
@@ -325,7 +324,7 @@ t.test("the harness can tell: parity views detect a changed element", { skip }, 
   const a = syncFill(0, 100, 1);
   const c = a.slice();
   c[57] = Math.fround(c[57] * (1 + 2 ** -20));
-  t.notOk(same(a, c));
+  t.notOk(sameBytes(a, c));
 });
 
 // ---- orthonormalize ----
@@ -392,21 +391,21 @@ const maxAbsDiff = (x: Float32Array, y: Float32Array): number => {
 };
 
 t.test("orthonormalize: orthonormal columns (rows when transposed) on every ISA", { skip }, async (t) => {
-  for (const isa of nativeIsas) {
+  await eachIsa(t, async (isa) => {
     for (const [m, n] of [[1, 1], [5, 1], [7, 3], [64, 64], [300, 257], [129, 33]]) {
       const a = gaussian(m, n, m + n);
       const q = ortho(a, m, n, { isa });
       t.ok(gramError(q, m, n) <= 1e-5, `${isa} ${m}×${n}: ‖QᵀQ − I‖ ≤ 1e-5`);
       // wide n×m (n <= m) through the transpose: the n×m result has orthonormal rows
       const w = ortho(a, m, n, { isa, transpose: true });
-      t.ok(same(w, transposed(q, m, n)), `${isa} ${m}×${n}: the transposed write is the transpose, bit for bit`);
+      t.ok(sameBytes(w, transposed(q, m, n)), `${isa} ${m}×${n}: the transposed write is the transpose, bit for bit`);
       t.ok(gramError(transposed(w, n, m), m, n) <= 1e-5, `${isa} ${n}×${m}: rows orthonormal`);
     }
     const m = 1000, n = 1000;
     const q = ortho(gaussian(m, n, 3), m, n, { isa });
     const cols = [0, 1, 2, 127, 128, 129, 255, 256, 511, 512, 640, 998, 999, ...Array.from({ length: 40 }, (_, i) => 13 + 24 * i)];
     t.ok(gramError(q, m, n, cols) <= 1e-5, `${isa} 1000×1000: ‖QᵀQ − I‖ ≤ 1e-5 over ${cols.length} columns`);
-  }
+  });
   // negative control: a perturbed Q fails the check
   const q = ortho(gaussian(64, 64, 1), 64, 64);
   q[5 * 64 + 7] += 1e-4;
@@ -414,7 +413,7 @@ t.test("orthonormalize: orthonormal columns (rows when transposed) on every ISA"
 });
 
 t.test("orthonormalize: Qᵀ·A is upper triangular with a positive diagonal (A = Q·R, Haar sign)", { skip }, async (t) => {
-  for (const isa of nativeIsas) {
+  await eachIsa(t, async (isa) => {
     for (const [m, n, seed] of [[7, 3, 1], [50, 20, 2], [64, 64, 3], [300, 257, 4]]) {
       const a = gaussian(m, n, seed);
       const q = ortho(a, m, n, { isa });
@@ -422,7 +421,7 @@ t.test("orthonormalize: Qᵀ·A is upper triangular with a positive diagonal (A 
       t.ok(r.lower <= 1e-5, `${isa} ${m}×${n}: below-diagonal of QᵀA ≤ 1e-5 relative (${r.lower.toExponential(1)})`);
       t.ok(r.minDiag > 1e-4, `${isa} ${m}×${n}: diagonal of QᵀA positive (${r.minDiag.toExponential(1)})`);
     }
-  }
+  });
   // negative control: Q without the sign correction of one column
   const a = gaussian(50, 20, 2);
   const q = ortho(a, 50, 20);
@@ -441,10 +440,10 @@ t.test("orthonormalize: native agrees with the TS Householder reference to 1e-5"
     for (const transpose of [false, true]) {
       const ref = a.slice();
       jsBackend.orthonormalize(ref, m, n, 1.5, transpose, 0);
-      for (const isa of nativeIsas) {
+      await eachIsa(t, async (isa) => {
         const q = ortho(a, m, n, { isa, gain: 1.5, transpose });
         t.ok(maxAbsDiff(q, ref) <= 1e-5, `${isa} ${m}×${n} seed ${seed}${transpose ? " transposed" : ""}: max |native − TS| ≤ 1e-5`);
-      }
+      });
     }
   }
   // negative control: a different seed is far from the reference
@@ -454,21 +453,21 @@ t.test("orthonormalize: native agrees with the TS Householder reference to 1e-5"
 });
 
 t.test("orthonormalize: the result is bit-identical for every thread count", { skip }, async (t) => {
-  for (const isa of nativeIsas) {
+  await eachIsa(t, async (isa) => {
     for (const [m, n] of [[700, 520], [1100, 300]]) {
       const a = gaussian(m, n, 11);
       const ref = ortho(a, m, n, { isa, threads: 1 });
-      for (const threads of [2, 3, 7]) t.ok(same(ortho(a, m, n, { isa, threads }), ref), `${isa} ${m}×${n}: threads ${threads} = threads 1`);
+      for (const threads of [2, 3, 7]) t.ok(sameBytes(ortho(a, m, n, { isa, threads }), ref), `${isa} ${m}×${n}: threads ${threads} = threads 1`);
       const async = a.slice();
       await b.orthonormalizeAsync(async, m, n, 1, false, 3, isa);
-      t.ok(same(async, ref), `${isa} ${m}×${n}: async (3 threads) = sync`);
+      t.ok(sameBytes(async, ref), `${isa} ${m}×${n}: async (3 threads) = sync`);
     }
-  }
+  });
   const be = nativeBackendFor(nativeIsas[0]);
   const a = gaussian(90, 40, 5);
   const viaBackend = a.slice();
   await be.orthonormalizeAsync(viaBackend, 90, 40, 2, true, 0);
-  t.ok(same(viaBackend, ortho(a, 90, 40, { gain: 2, transpose: true, isa: nativeIsas[0] })), "Backend.orthonormalizeAsync = the binding's sync result");
+  t.ok(sameBytes(viaBackend, ortho(a, 90, 40, { gain: 2, transpose: true, isa: nativeIsas[0] })), "Backend.orthonormalizeAsync = the binding's sync result");
 });
 
 t.test("orthonormalize: every bad argument throws and writes nothing", { skip }, async (t) => {
@@ -512,7 +511,7 @@ t.test("orthonormalize: every bad argument throws and writes nothing", { skip },
   const view = whole.subarray(2, 28);
   view.set(gaussian(4, 3, 1));
   b.orthonormalize(view, 4, 3, 1, false, 1);
-  t.ok(same(view.subarray(0, 12), ortho(gaussian(4, 3, 1), 4, 3)), "the matrix is written in place");
+  t.ok(sameBytes(view.subarray(0, 12), ortho(gaussian(4, 3, 1), 4, 3)), "the matrix is written in place");
   t.ok(view.subarray(12).every((v) => v === -1) && whole[0] === -1 && whole[29] === -1, "nothing past m·n");
 });
 
@@ -526,7 +525,7 @@ t.test("orthonormalizeAsync: a transferred buffer rejects and is never written",
   t.equal(a.length, 0, "a is detached");
   await t.rejects(p, { name: "RangeError", code: "ERR_INVALID_STATE" });
   await new Promise((resolve) => setTimeout(resolve, 20));
-  t.ok(same(moved, copy), "the transferred copy still holds the input");
+  t.ok(sameBytes(moved, copy), "the transferred copy still holds the input");
   // many concurrent calls settle with the sync results
   const jobs = Array.from({ length: 12 }, (_, i) => {
     const mm = 40 + 37 * i, nn = 10 + 23 * i;
@@ -535,7 +534,7 @@ t.test("orthonormalizeAsync: a transferred buffer rejects and is never written",
     return { out, ref: ortho(x, mm, nn, { threads: 1 }), p: b.orthonormalizeAsync(out, mm, nn, 1, false, 1 + (i % 3)) };
   });
   await Promise.all(jobs.map((j) => j.p));
-  t.ok(jobs.every((j) => same(j.out, j.ref)), "12 concurrent async calls equal their sync results");
+  t.ok(jobs.every((j) => sameBytes(j.out, j.ref)), "12 concurrent async calls equal their sync results");
 });
 
 // ---- sparseZeros ----
@@ -576,7 +575,7 @@ t.test("sparseZeros: byte-identical to sparseRows for every dtype, shape edge, s
             const out = prefilled(d, rows * cols);
             b.sparseZeros(out, d, hi, lo, rows, cols, zeros, threads, isa);
             calls++;
-            if (!same(out, want)) bad.push(`key ${key} ${DTYPES[d]} threads ${threads} isa ${isa}`);
+            if (!sameBytes(out, want)) bad.push(`key ${key} ${DTYPES[d]} threads ${threads} isa ${isa}`);
           }
         }
       }
@@ -587,21 +586,21 @@ t.test("sparseZeros: byte-identical to sparseRows for every dtype, shape edge, s
   const [hi, lo] = hiLo(1n);
   const out = prefilled(0, 13 * 17);
   b.sparseZeros(out, 0, hi, lo + 1, 13, 17, 12, 1);
-  t.notOk(same(out, expected(0, 1n, 13, 17, 12)), "negative control: key 2 ≠ key 1's positions");
+  t.notOk(sameBytes(out, expected(0, 1n, 13, 17, 12)), "negative control: key 2 ≠ key 1's positions");
   const fewer = prefilled(0, 13 * 17);
   b.sparseZeros(fewer, 0, hi, lo, 13, 17, 11, 1);
-  t.notOk(same(fewer, expected(0, 1n, 13, 17, 12)), "negative control: 11 zeros ≠ 12 zeros");
+  t.notOk(sameBytes(fewer, expected(0, 1n, 13, 17, 12)), "negative control: 11 zeros ≠ 12 zeros");
   t.equal(Array.from(fewer).filter((v) => v === 0).length, 11 * 17, "exactly zeros·cols +0");
   // the Backend method (bigint key, dtype names) on every ISA = the JS backend's
-  for (const isa of nativeIsas) {
+  await eachIsa(t, async (isa) => {
     for (const dtype of DTYPES) {
       const d = DTYPES.indexOf(dtype);
       const x = prefilled(d, 257 * 65), y = prefilled(d, 257 * 65);
       nativeBackendFor(isa).sparseZeros(x, dtype, 0xfedcba9876543210n, 257, 65, 200, 0);
       jsBackend.sparseZeros(y, dtype, 0xfedcba9876543210n, 257, 65, 200, 0);
-      t.ok(same(x, y) && !same(x, prefilled(d, 257 * 65)), `Backend.sparseZeros ${isa} ${dtype} = the JS backend`);
+      t.ok(sameBytes(x, y) && !sameBytes(x, prefilled(d, 257 * 65)), `Backend.sparseZeros ${isa} ${dtype} = the JS backend`);
     }
-  }
+  });
 });
 
 t.test("sparseZeros: every bad argument throws and writes nothing", { skip }, async (t) => {

@@ -9,13 +9,14 @@
  */
 import t from "tap";
 import { createHash } from "node:crypto";
-import { jsBackend, nativeBackendFor, nativeBinding, nativeIsas, wasmBackend } from "../lib/backend/select.js";
+import { jsBackend, nativeBinding, nativeIsas, wasmBackend } from "../lib/backend/select.js";
 import { fillConstantWasm, wasmInstance } from "../lib/backend/wasm.js";
 import { WASM_BASE64, WASM_BYTES, WASM_SHA256 } from "../lib/backend/wasmModule.js";
 import type { FillPlan, RandomPlan } from "../lib/plan/plan.js";
 import type { DType, OutArray } from "../lib/plan/validate.js";
 import { truncNormalParams } from "../lib/api/truncNormal.js";
-import { KERNELS, type KernelId } from "../lib/backend/jsKernels.js";
+import { KERNELS, type KernelId } from "../lib/plan/plan.js";
+import { bytes, fillTargets } from "./helpers.js";
 
 const B = 4096;
 const DTYPES: DType[] = ["float32", "float64", "bfloat16", "float16"];
@@ -40,10 +41,6 @@ const PARAMS: Record<KernelId, number[][]> = {
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Uint16ArrayConstructor;
 const CTOR: Record<DType, Ctor> = { float32: Float32Array, float64: Float64Array, bfloat16: Uint16Array, float16: Uint16Array };
-
-function bytes(a: OutArray): Buffer {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-}
 
 /** Fills a padded buffer's middle with `fill`; returns a description of what went wrong, or null. */
 function checkAgainst(expected: OutArray, plan: FillPlan, fill: (out: OutArray) => void): string | null {
@@ -73,16 +70,6 @@ const skip = nativeBinding === null ? `native backend not loaded: ${jsBackend.in
 const skipWasm = wasmBackend === null ? "no WebAssembly SIMD128 in this engine" : false;
 const skipBoth = skip !== false && skipWasm !== false ? `${skip}; ${skipWasm}` : false;
 
-/** The fills compared with the reference: every native ISA x `threads`, and wasm (one thread). */
-function targets(threads: number[]): { name: string; fill: (plan: FillPlan, out: OutArray) => void }[] {
-  const list: { name: string; fill: (plan: FillPlan, out: OutArray) => void }[] = [];
-  for (const isa of nativeIsas) {
-    for (const th of threads) list.push({ name: `${isa} threads=${th}`, fill: (plan, out) => nativeBackendFor(isa).fill({ ...plan, threads: th }, out) });
-  }
-  if (wasmBackend !== null) list.push({ name: "wasm", fill: (plan, out) => wasmBackend!.fill(plan, out) });
-  return list;
-}
-
 t.test("native backend is loaded and reports its ISAs", { skip }, async (t) => {
   t.ok(nativeIsas.length > 0);
   t.ok(nativeIsas.includes("scalar"), "scalar is always available");
@@ -90,7 +77,7 @@ t.test("native backend is loaded and reports its ISAs", { skip }, async (t) => {
 
 for (const kernel of KERNELS) {
   t.test(`${kernel}: native and wasm === js, every ISA, dtype, key, offset, size and thread count`, { skip: skipBoth }, async (t) => {
-    const fills = targets(THREADS);
+    const fills = fillTargets(THREADS);
     const failures: string[] = [];
     let compared = 0;
     for (const dtype of DTYPES) {
@@ -131,15 +118,11 @@ t.test("large fills (streaming stores, several tasks, many wasm chunks) and unal
   for (const [kernel, dtype, n, offset] of cases) {
     const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(PARAMS[kernel][0]), key: 7n, offset, dtype, threads: 0 };
     const expected = reference(plan, n);
-    for (const { name, fill } of targets([1, 2, 3])) {
+    for (const { name, fill } of fillTargets([1, 2, 3])) {
       t.equal(checkAgainst(expected, plan, (out) => fill(plan, out)), null, `${kernel} ${dtype} n=${n} offset=${offset} ${name}`);
     }
-    // a destination that is only element-aligned (not 16-byte aligned)
-    for (const [name, fill] of [
-      ["native", nativeBinding === null ? null : (p: FillPlan, o: OutArray) => nativeBackendFor(nativeIsas[0]).fill({ ...p, threads: 2 }, o)],
-      ["wasm", wasmBackend === null ? null : (p: FillPlan, o: OutArray) => wasmBackend!.fill(p, o)],
-    ] as const) {
-      if (fill === null) continue;
+    // a destination that is only element-aligned (not 16-byte aligned), on every ISA and wasm
+    for (const { name, fill } of fillTargets([2])) {
       const big = new CTOR[dtype](n + 1);
       fill(plan, big.subarray(1));
       t.ok(bytes(big.subarray(1)).equals(bytes(expected)), `${kernel} ${dtype} unaligned target (${name})`);
@@ -179,7 +162,7 @@ t.test("offset at the end of the safe range", { skip: skipBoth }, async (t) => {
     for (const kernel of KERNELS) {
       const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(PARAMS[kernel][0]), key: 3n, offset, dtype: "float32", threads: 2 };
       const expected = reference(plan, n);
-      for (const { name, fill } of targets([2])) {
+      for (const { name, fill } of fillTargets([2])) {
         t.equal(checkAgainst(expected, plan, (out) => fill(plan, out)), null, `${kernel} n=${n} ${name}`);
       }
     }
@@ -194,7 +177,7 @@ t.test("constant fills: native and wasm === js for every dtype, including float1
         if (n > 65537 && value !== 1.5) continue;
         const plan: FillPlan = { kind: "constant", value: dtype === "float64" ? value : f(value), dtype, threads: 0 };
         const expected = reference(plan, n);
-        for (const { name, fill } of targets([1, 3])) {
+        for (const { name, fill } of fillTargets([1, 3])) {
           t.equal(checkAgainst(expected, plan, (out) => fill(plan, out)), null, `${dtype} ${value} n=${n} ${name}`);
         }
         // the module's own constant fill (the backend uses TypedArray.fill; lib/backend/wasm.ts)

@@ -7,8 +7,8 @@ import { getEventListeners } from "node:events";
 import t from "tap";
 import * as sync from "../lib/index.js";
 import * as promises from "../lib/promises.js";
+import { bytes } from "./helpers.js";
 
-const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 t.test("each async function equals its sync twin, and resolves with out", async (t) => {
   const n = 70_000; // above the native small-fill threshold, so the pool really runs

@@ -18,6 +18,7 @@ import {
   halfCells, kolmogorovQ, normalDist, phi, truncNormalDist, uniformDist, type CheckName, type CheckResult,
   type Dist, type HalfFormat,
 } from "./fixtures/stats.js";
+import { bytes } from "./helpers.js";
 
 const N = 1 << 20;
 const SEEDS: nn.Seed[] = [1, 987654321, 0xfedcba9876543210n];
@@ -117,7 +118,6 @@ function rejects(t: Test, r: CheckResult, expected: CheckName[], what: string): 
   t.same(missing, [], `negative control ${what} must be rejected by ${expected.join(", ")}: ${r.summary}`);
 }
 
-const bytes = (a: Out) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 t.test("the statistical machinery itself", async (t) => {
   // erfc reference values from mpmath (mp.dps = 40), rounded to float64

@@ -21,7 +21,7 @@ import { bf16FromBits, f16FromBits } from "../lib/math/halfFloat.js";
 import { uniformParams } from "../lib/api/uniform.js";
 import { normalParams } from "../lib/api/normal.js";
 import { truncNormalParams } from "../lib/api/truncNormal.js";
-import { uniformBlock, truncNormalBlock } from "../lib/backend/jsKernels.js";
+import { uniformBlock, normalBlock, truncNormalBlock } from "../lib/backend/jsKernels.js";
 
 // ------------------------------------------------------------------------------------------
 // Fixture
@@ -562,6 +562,64 @@ t.test("sinCos2Pi: exact quadrant structure and accuracy over all 2^24 angles (�
   }
   t.equal(quad, 0, "sinCos2Pi(k + 2^22) = (-sin, cos)(k) bit for bit");
   t.equal(acc, 0, `|error| <= 2e-7 (worst ${worst.toExponential(2)})`);
+});
+
+t.test("sinCos2Pi: lib/backend/jsKernels.ts's inlined copy in normalBlock gives the same (cos, sin) (§6)", async (t) => {
+  // normalBlock writes the quadrant reduction out in its loop, so the exhaustive check above does
+  // not reach it: drive the kernel. Lane l's first pair gets words (W, k << 8) (setLane), with W
+  // chosen so that bmRadius(W) = 1: with params [mean, std] = [-0, 1] the elements are then
+  // -0 + RN32(1 * RN32(1 * c)) = c and s exactly, signed zeros included, so each chosen angle k
+  // checks the kernel's (cos, sin) bit for bit against sinCos2Pi(k). Every other pair of every
+  // 32nd block (random words) is checked against -0 + RN32(bmRadius(x1) * sinCos2Pi(x2 >>> 8)).
+  const W = 0x9b4597e3;
+  t.equal(bmRadius(W), 1, "bmRadius(W) = 1");
+  const angles: number[] = [];
+  for (let c = 0; c < 1 << 24; c += 1 << 21) for (let d = -64; d <= 64; d++) angles.push((c + d) & 0xffffff); // octant and quadrant edges
+  for (let k = 0; k < 1 << 24; k += 2399) angles.push(k); // a stride over all residues
+  angles.push(0xffffff, 0x3fffff, 0x400000, 0x7fffff, 0x800000, 0xbfffff, 0xc00000);
+  const lanes = new Int32Array(32);
+  const dst = new Float32Array(BLOCK_SIZE);
+  const prm = Float32Array.of(-0, 1);
+  const cs = [0, 0];
+  let chosen = 0, other = 0, bad = 0, detail = "";
+  const expect = (what: string, got: number, want: number) => {
+    if (Object.is(got, want)) return;
+    bad++;
+    if (!detail) detail = ` (first: ${what}: kernel ${got}, sinCos2Pi ${want})`;
+  };
+  for (let base = 0; base < angles.length; base += 8) {
+    for (let l = 0; l < 8; l++) {
+      const k = angles[Math.min(base + l, angles.length - 1)]!;
+      setLane(lanes, l, W, ((k << 8) | ((k * 131) & 0xff)) >>> 0);
+    }
+    const state = lanes.slice();
+    normalBlock(lanes, prm, dst, 0);
+    const pairs = base % 256 === 0 ? BLOCK_SIZE / 16 : 1; // the stream pairs of every 32nd block
+    for (let l = 0; l < 8; l++) {
+      for (let g = 0; g < pairs; g++) {
+        const x1 = xoshiro128plusNext(state, 4 * l);
+        const x2 = xoshiro128plusNext(state, 4 * l);
+        sinCos2Pi(x2 >>> 8, cs);
+        const at = 16 * g + l;
+        if (g === 0) {
+          expect(`k = ${x2 >>> 8} cos`, dst[at]!, cs[0]!);
+          expect(`k = ${x2 >>> 8} sin`, dst[at + 8]!, cs[1]!);
+          chosen++;
+        } else {
+          const r = bmRadius(x1);
+          expect(`words ${hex8(x1)} ${hex8(x2)} r*cos`, dst[at]!, -0 + Math.fround(r * cs[0]!));
+          expect(`words ${hex8(x1)} ${hex8(x2)} r*sin`, dst[at + 8]!, -0 + Math.fround(r * cs[1]!));
+          other++;
+        }
+      }
+    }
+  }
+  t.equal(bad, 0, `normalBlock's (cos, sin) = sinCos2Pi at ${chosen} chosen angles, exactly; and r·(cos, sin) at ${other} stream pairs${detail}`);
+  // the check can fail: the kernel's sin at one angle is not the next angle's
+  setLane(lanes, 0, W, 1 << 8);
+  normalBlock(lanes, prm, dst, 0);
+  sinCos2Pi(2, cs);
+  t.not(dst[8], cs[1], "negative control: sin at k = 1 differs from sin at k = 2");
 });
 
 t.test("bmRadius (§6)", async (t) => {

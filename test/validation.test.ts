@@ -5,6 +5,8 @@
  * and `out` is left byte-for-byte unchanged (it is pre-filled with a sentinel pattern). A failed
  * call never advances a Generator.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { runInNewContext } from "node:vm";
 import t, { type Test } from "tap";
 import * as nn from "../lib/index.js";
@@ -12,6 +14,9 @@ import * as model from "../lib/model/index.js";
 import * as promises from "../lib/promises.js";
 import { FILL_METHODS, methodInfo } from "../lib/plan/methods.js";
 import { naturalDType } from "../lib/plan/validate.js";
+import { KERNELS, P_MIN } from "../lib/plan/plan.js";
+import * as jsKernels from "../lib/backend/jsKernels.js";
+import { bytes } from "./helpers.js";
 import { METHODS as BENCH_METHODS } from "../bench/cases/methods.js";
 
 type Fn = (...args: unknown[]) => unknown;
@@ -50,7 +55,7 @@ function sentinel(kind: "f32" | "f64" | "u16" = "f32", n = LEN): Float32Array | 
 function snapshot(out: unknown): string {
   if (ArrayBuffer.isView(out)) {
     try {
-      return Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString("hex");
+      return bytes(out).toString("hex");
     } catch {
       return "unreadable";
     }
@@ -121,6 +126,37 @@ t.test("out: wrong types and mismatched dtype", async (t) => {
     const f64 = sentinel("f64");
     expectFail(t, `${m.name}: Float64Array with dtype float32`, f64, () => m.call(f64, { dtype: "float32" }), { type: R, mentions: [q("dtype"), "float32"] });
     expectFail(t, `${m.name}: unknown dtype float8`, f32, () => m.call(f32, { dtype: "float8" }), { type: R, mentions: [q("dtype"), "float8"] });
+  }
+});
+
+t.test("dtype aliases (bf16, f16, F32, fp64...) are the dtypes nninit/model and the CLI take: the same bits as the full names", async (t) => {
+  const pairs: [() => Float32Array | Float64Array | Uint16Array, string, string][] = [
+    [() => new Uint16Array(LEN), "bfloat16", "bf16"], [() => new Uint16Array(LEN), "bfloat16", "BF16"],
+    [() => new Uint16Array(LEN), "float16", "f16"], [() => new Uint16Array(LEN), "float16", "fp16"],
+    [() => new Float32Array(LEN), "float32", "F32"], [() => new Float64Array(LEN), "float64", "fp64"],
+  ];
+  for (const m of METHODS) {
+    for (const [make, full, alias] of pairs) {
+      const a = m.call(make(), { dtype: full, ...(m.random ? { seed: 5 } : {}) }) as Uint16Array;
+      const b = m.call(make(), { dtype: alias, ...(m.random ? { seed: 5 } : {}) }) as Uint16Array;
+      t.ok(bytes(a).equals(bytes(b)), `${m.name}: dtype ${alias} = ${full}`);
+    }
+    const f32 = sentinel("f32");
+    expectFail(t, `${m.name}: Float32Array with dtype bf16`, f32, () => m.call(f32, { dtype: "bf16" }), { type: R, mentions: [q("dtype"), "bf16", "Float32Array"] });
+    expectFail(t, `${m.name}: dtype 16`, f32, () => m.call(f32, { dtype: 16 }), { type: T, mentions: [q("dtype"), "16"] });
+  }
+});
+
+t.test("fan methods with both fanIn and fanOut given take any shape: nothing is computed from it", async (t) => {
+  const fans = RANDOM.filter((m) => m.floats.includes("fanIn"));
+  for (const m of fans) {
+    for (const shape of [[10], [2, 5], [1, 1, 10]]) {
+      const got = api[m.name](new Float32Array(10), shape, { fanIn: 100, fanOut: 30, seed: 2 }) as Float32Array;
+      const ref = api[m.name](new Float32Array(10), [30, 100], { seed: 2, offset: 0 }) as Float32Array; // the first 10 of a [30, 100] tensor
+      t.ok(bytes(got).equals(bytes(ref)), `${m.name} shape ${JSON.stringify(shape)} with both fans = shape [30, 100]`);
+    }
+    const out = sentinel("f32", 10);
+    expectFail(t, `${m.name}: a 1-D torch shape with only fanIn`, out, () => api[m.name](out, [10], { fanIn: 100, seed: 2 }), { type: R, mentions: [q("shape")] });
   }
 });
 
@@ -428,7 +464,7 @@ function lying(target: object, what: string, onRun: () => void = () => {}): void
 }
 type AnyCtor = Float32ArrayConstructor | Float64ArrayConstructor | Uint16ArrayConstructor;
 const CTORS: [string, AnyCtor, object][] = [["f32", Float32Array, {}], ["f64", Float64Array, {}], ["bf16", Uint16Array, { dtype: "bfloat16" }], ["f16", Uint16Array, { dtype: "float16" }]];
-const bytesOf = (a: ArrayBufferView): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
+const bytesOf = (a: ArrayBufferView): string => bytes(a).toString("hex");
 const realLength = (a: ArrayBufferView): number => (Reflect.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "length")!.get!).call(a) as number;
 
 /** A plain options bag for m: seeded (random methods). */
@@ -670,4 +706,126 @@ t.test("bench/cases/methods.ts has a case for each elementwise, fan and constant
   // (zeros and ones are the constant row: the same fill with another value)
   const want = FILL_METHODS.filter((m) => m.family !== "matrix" && m.value === undefined).map((m) => m.name).sort();
   t.same(BENCH_METHODS.map((c) => c.id).sort(), want, "bench ids = the table's elementwise, fan and constant methods");
+});
+
+// --- the import graph of lib/ (docs/architecture.md: api/ -> plan/; api/ -> backend/select -> each
+// backend -> plan/, stream/, math/, linalg/; plan/ knows no backend) --------------------------------
+
+const ROOT = join(typeof __dirname === "string" ? __dirname : join(process.cwd(), "test"), "..");
+const LIB = join(ROOT, "lib");
+
+/** Every .ts file under lib/, as "dir/file.ts" relative to lib/, with its source. */
+function libSources(): Map<string, string> {
+  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith(".ts") ? [join(d, e.name)] : []));
+  return new Map(walk(LIB).sort().map((f) => [relative(LIB, f).split("\\").join("/"), readFileSync(f, "utf8")]));
+}
+
+/**
+ * The relative imports of each file (type-only ones included: a type import is an arrow too): `import
+ * ... from`, `export ... from`, side-effect `import "x"` and `require("./x")`, resolved to lib/ paths.
+ */
+function importGraph(sources: Map<string, string>): Map<string, string[]> {
+  const re = /^\s*(?:import|export)\s+(?:[^;"'`]*?\sfrom\s+)?["'](\.[^"']+)["']|\brequire\(\s*["'](\.[^"']+)["']\s*\)/gm;
+  const graph = new Map<string, string[]>();
+  for (const [file, src] of sources) {
+    const to = [...src.matchAll(re)].map((m) => join(dirname(file), (m[1] ?? m[2]).replace(/\.js$/, ".ts")).split("\\").join("/"));
+    graph.set(file, [...new Set(to)]);
+  }
+  return graph;
+}
+
+/** The import cycles: strongly connected components of more than one file (or a file importing itself), Tarjan's algorithm. */
+function importCycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], on = new Set<string>();
+  const cycles: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next); low.set(v, next); next++;
+    stack.push(v); on.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
+      else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const scc: string[] = [];
+    let w: string;
+    do { w = stack.pop()!; on.delete(w); scc.push(w); } while (w !== v);
+    if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(scc.sort());
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
+  return cycles.sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+/**
+ * Where each layer of lib/ may import from (its own directory always). The entry points (index.ts,
+ * promises.ts) and the layers above the fills (model/, cli/, tfjs/) are not restricted here.
+ */
+const LAYERS: Record<string, readonly string[]> = {
+  "plan": [], // pure: no backend, no API
+  "stream": ["math"],
+  "math": [],
+  "linalg": [],
+  "backend": ["plan", "stream", "math", "linalg"],
+  "api": ["plan", "stream", "math", "linalg", "backend/select.ts", "backend/types.ts"],
+};
+
+/** Every arrow of `graph` that runs the wrong way, as "from -> to" (an unresolved import counts too). */
+function layerViolations(graph: Map<string, string[]>): string[] {
+  const bad: string[] = [];
+  for (const [from, tos] of graph) {
+    const layer = from.split("/")[0];
+    for (const to of tos) {
+      if (!graph.has(to)) { bad.push(`${from} -> ${to} (no such file)`); continue; }
+      const allowed = LAYERS[layer];
+      if (allowed === undefined) continue;
+      const ok = to.split("/")[0] === layer || allowed.some((a) => (a.endsWith(".ts") ? to === a : to.split("/")[0] === a));
+      // inside backend/, select.ts picks the backends: nothing there imports it back
+      if (!ok || (layer === "backend" && to === "backend/select.ts")) bad.push(`${from} -> ${to}`);
+    }
+  }
+  return bad;
+}
+
+/**
+ * Cycles that exist in files outside this test's scope, each to be removed from here when its cycle is
+ * broken (the test fails while a listed cycle is gone, so the list cannot go stale).
+ */
+const KNOWN_CYCLES: string[][] = [
+  ["model/header.ts", "model/safetensors.ts"], // header.ts imports ST_SIZE from safetensors.ts, which re-exports header.ts's types
+];
+
+t.test("the import graph of lib/ has no cycle and no arrow running backwards (docs/architecture.md)", async (t) => {
+  const graph = importGraph(libSources());
+  t.ok(graph.size > 50 && [...graph.values()].some((e) => e.length > 0), `${graph.size} files under lib/ read`);
+  t.ok(graph.get("api/execute.ts")?.includes("backend/select.ts"), "the parser sees api/execute.ts -> backend/select.ts");
+  t.ok(graph.get("plan/plan.ts")?.includes("plan/validate.ts"), "and a type-only import (plan/plan.ts -> plan/validate.ts)");
+  t.same(importCycles(graph), KNOWN_CYCLES, "import cycles: none but KNOWN_CYCLES");
+  t.same(layerViolations(graph), [], "every import follows LAYERS (plan/ imports no backend/ or api/, backend/ no api/, ...)");
+  // the checks can fail: the same graph with one bad arrow each
+  const withEdge = (from: string, to: string) => new Map([...graph, [from, [...graph.get(from)!, to]]]);
+  t.same(importCycles(withEdge("backend/types.ts", "api/execute.ts")).filter((c) => c.includes("api/execute.ts")).length, 1,
+    "negative control: backend/types.ts -> api/execute.ts closes a cycle");
+  t.same(layerViolations(withEdge("plan/plan.ts", "backend/jsKernels.ts")), ["plan/plan.ts -> backend/jsKernels.ts"],
+    "negative control: plan/plan.ts -> backend/jsKernels.ts runs backwards");
+  t.same(layerViolations(withEdge("backend/native.ts", "backend/select.ts")), ["backend/native.ts -> backend/select.ts"],
+    "negative control: a backend importing select.ts runs backwards");
+});
+
+t.test("kernel ids: lib/plan/plan.ts KERNELS = native/core/types.h's KernelId enum, same ids, same order", async (t) => {
+  const header = readFileSync(join(ROOT, "native", "core", "types.h"), "utf8");
+  const body = /enum\s+class\s+KernelId\b[^{]*\{([^}]*)\}/.exec(header)?.[1];
+  t.ok(body !== undefined, "native/core/types.h declares enum class KernelId");
+  const entries = (body ?? "").split(",").map((e) => e.trim()).filter((e) => e !== "").map((e) => /^k(\w+?)(?:\s*=\s*(\d+))?$/.exec(e));
+  t.ok(entries.every((m) => m !== null), "every enumerator is kName or kName = <int>");
+  const ids = entries.map((m) => m![1][0].toLowerCase() + m![1].slice(1));
+  t.same(ids, [...KERNELS], "the enum's ids (kTruncNormal -> truncNormal) are KERNELS, in order");
+  t.same(entries.map((m, i) => (m![2] === undefined ? i : Number(m![2]))), KERNELS.map((_, i) => i), "each enumerator's value is its index");
+  t.equal(Number(/constexpr\s+int\s+kKernelCount\s*=\s*(\d+)/.exec(header)?.[1]), KERNELS.length, "kKernelCount = KERNELS.length");
+  t.equal(/kParamCount\[kKernelCount\]\s*=\s*\{([^}]*)\}/.exec(header)?.[1].split(",").length, KERNELS.length, "kParamCount has one entry per kernel");
+  // the JS backend's kernel table (lib/backend/jsKernels.ts still keeps its own copies of the ids and P_MIN)
+  t.same(Object.keys(jsKernels.BLOCK_KERNELS), [...KERNELS], "BLOCK_KERNELS: one block kernel per id, in order");
+  const own = jsKernels as unknown as { KERNELS?: readonly string[]; P_MIN?: number };
+  if (own.KERNELS !== undefined) t.same([...own.KERNELS], [...KERNELS], "jsKernels.ts's KERNELS = lib/plan/plan.ts's");
+  if (own.P_MIN !== undefined) t.equal(own.P_MIN, P_MIN, "jsKernels.ts's P_MIN = lib/plan/plan.ts's");
 });

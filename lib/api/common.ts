@@ -3,9 +3,9 @@
  * then (only after every check passed) take the stream key and hand a plan to the backend.
  */
 import { checkSignal, execute, throwIfAborted, type AbortSignalLike } from "./execute.js";
-import type { KernelId } from "../backend/jsKernels.js";
+import type { KernelId } from "../plan/plan.js";
 import { f } from "../math/f32.js";
-import { checkInteger, checkOffset, checkOut, MAX_THREADS, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
+import { checkInteger, checkOffset, checkOut, MAX_THREADS, opt, readOptions, type DType, type OutArray, type DTypeName } from "../plan/validate.js";
 import { checkSeed, defaultGenerator, Generator, type Seed } from "./generator.js";
 import { typeError, valueError } from "../plan/errors.js";
 
@@ -21,7 +21,7 @@ export interface CommonOptions {
    */
   offset?: number;
   /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
-  dtype?: DType;
+  dtype?: DTypeName;
   /** Threads for the native backend (1..1024); default: the global setting. Ignored by the JS backend. */
   threads?: number;
   /**

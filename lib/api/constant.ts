@@ -1,12 +1,12 @@
 import { checkSignal, execute, throwIfAborted, type AbortSignalLike } from "./execute.js";
-import { checkFloat, checkInteger, checkOffset, checkOut, arg, MAX_THREADS, opt, readOptions, type OutArray } from "../plan/validate.js";
+import { checkFloat, checkInteger, checkOffset, checkOut, arg, MAX_THREADS, opt, readOptions, type OutArray, type DTypeName } from "../plan/validate.js";
 import { f } from "../math/f32.js";
 import type { DType } from "../plan/validate.js";
 
 /** Options of `constant`, `zeros` and `ones`. */
 export interface ConstantOptions {
   /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"). */
-  dtype?: DType;
+  dtype?: DTypeName;
   /** Accepted for symmetry with the random methods (a constant has no stream); validated only. */
   offset?: number;
   /** Threads for the native backend (1..1024); default: the global setting. */

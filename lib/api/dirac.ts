@@ -7,7 +7,7 @@
  */
 import { rangeError } from "../plan/errors.js";
 import { LAYOUTS } from "../plan/fans.js";
-import { arg, checkEnum, checkInteger, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
+import { arg, checkEnum, checkInteger, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray, type DTypeName } from "../plan/validate.js";
 import type { Layout } from "../plan/fans.js";
 import { checkSignal, localJob, submit, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import { encode } from "./store.js";
@@ -21,7 +21,7 @@ export interface DiracOptions {
   /** "torch" (default): [out, in, ...kernel]; "keras": [...kernel, in, out]. */
   layout?: Layout;
   /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
-  dtype?: DType;
+  dtype?: DTypeName;
 }
 
 /** Row-major strides of `dims`. */

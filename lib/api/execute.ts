@@ -9,22 +9,14 @@
  * module-level capture slot is safe) and running its async form instead. The `signal` option is
  * checked here too, since only a captured (async) job can be aborted.
  */
-import { active, type Backend } from "../backend/select.js";
+import { active } from "../backend/select.js";
+import type { AbortSignalLike, Backend } from "../backend/types.js";
 import type { FillPlan } from "../plan/plan.js";
 import { typeError, valueError } from "../plan/errors.js";
 import { isProxy, lookalikeError, opt, uncurry, type OutArray } from "../plan/validate.js";
 
-/**
- * The members of an AbortSignal that nninit uses, typed structurally so that nninit's declarations
- * need neither the DOM lib nor @types/node. At run time `signal` must be a real AbortSignal.
- */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-  readonly reason: unknown;
-  throwIfAborted(): void;
-  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: "abort", listener: () => void): void;
-}
+// AbortSignalLike is defined with the Backend interface (backends take it too); API files import it from here.
+export type { AbortSignalLike };
 
 /** Validated work on `out`. */
 export interface Job {

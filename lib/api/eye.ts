@@ -3,7 +3,7 @@
  * `Identity`); rectangular shapes allowed. No randomness.
  */
 import { rangeError } from "../plan/errors.js";
-import { arg, checkFloat, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
+import { arg, checkFloat, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray, type DTypeName } from "../plan/validate.js";
 import { checkSignal, localJob, submit, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import { encode } from "./store.js";
 
@@ -14,7 +14,7 @@ export interface EyeOptions {
   /** The diagonal's value (rounded to float32 except in a Float64Array, as `constant`). Default 1. */
   gain?: number;
   /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
-  dtype?: DType;
+  dtype?: DTypeName;
 }
 
 const KEYS = ["gain", "dtype", "signal"];

@@ -8,7 +8,7 @@
  * normal stream of the call's key at offsets 0..; out = RN32(gain·Q) of G's sign-corrected QR, or
  * its transpose when rows < cols (orthonormal rows). Float32 outputs are computed in place.
  */
-import type { Backend } from "../backend/select.js";
+import type { Backend } from "../backend/types.js";
 import { rangeError, stateError } from "../plan/errors.js";
 import { LAYOUTS, type Layout } from "../plan/fans.js";
 import type { RandomPlan } from "../plan/plan.js";

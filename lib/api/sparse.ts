@@ -6,7 +6,7 @@
  * lib/stream/sparseRows.ts or native/core/sparse.cc). PyTorch draws the permutation from the
  * global generator, ignoring `generator=`; here one key decides everything.
  */
-import type { Backend } from "../backend/select.js";
+import type { Backend } from "../backend/types.js";
 import { rangeError, stateError } from "../plan/errors.js";
 import type { RandomPlan } from "../plan/plan.js";
 import { arg, checkFloat, checkNonNegative, checkShape, isSharedView, opt, readOptions, shapeSize, typedArrayLength, type OutArray } from "../plan/validate.js";

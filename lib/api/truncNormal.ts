@@ -1,5 +1,5 @@
 import { normalCdf } from "../math/normalCdf.js";
-import { P_MIN } from "../backend/jsKernels.js";
+import { P_MIN } from "../plan/plan.js";
 import { rangeError } from "../plan/errors.js";
 import { checkFloat, checkNonNegative, opt, type OutArray } from "../plan/validate.js";
 import { COMMON_KEYS, f, num, prepare, readOptions, runRandom, type CommonOptions } from "./common.js";

@@ -70,9 +70,12 @@ function setup<T extends OutArray>(out: T, shape: unknown, options: unknown, key
   const layout = bag.layout === undefined ? "torch" : checkEnum(opt("layout"), bag.layout, LAYOUTS);
   const size = shapeSize(dims);
   const prep = prepare(out, bag, size);
-  const fans: Fans = fansOf(dims, layout);
-  if (bag.fanIn !== undefined) fans.fanIn = checkNonNegative(opt("fanIn"), bag.fanIn, true);
-  if (bag.fanOut !== undefined) fans.fanOut = checkNonNegative(opt("fanOut"), bag.fanOut, true);
+  const fanIn = bag.fanIn === undefined ? undefined : checkNonNegative(opt("fanIn"), bag.fanIn, true);
+  const fanOut = bag.fanOut === undefined ? undefined : checkNonNegative(opt("fanOut"), bag.fanOut, true);
+  // Both fans given: nothing is computed from the shape, so any shape will do (a 1-D one in the torch layout too).
+  const fans: Fans = fanIn !== undefined && fanOut !== undefined ? { fanIn, fanOut } : fansOf(dims, layout);
+  if (fanIn !== undefined) fans.fanIn = fanIn;
+  if (fanOut !== undefined) fans.fanOut = fanOut;
   return { bag, prep, fans, size };
 }
 

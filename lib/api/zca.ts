@@ -9,7 +9,7 @@
  * zero eigenvalue slightly negative).
  */
 import { rangeError } from "../plan/errors.js";
-import { arg, checkFloatData, checkInteger, checkNonNegative, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
+import { arg, checkFloatData, checkInteger, checkNonNegative, checkOffset, checkOut, opt, readOptions, type DType, type OutArray, type DTypeName } from "../plan/validate.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { checkSignal, localJob, submit, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import { storeF64 } from "./store.js";
@@ -25,7 +25,7 @@ export interface ZcaOptions {
   /** Added to every eigenvalue before the inverse square root (> 0). Default 1e-6. */
   eps?: number;
   /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
-  dtype?: DType;
+  dtype?: DTypeName;
 }
 
 /** C = (X − μ)ᵀ(X − μ) / rows, float64, n×n row-major (only the lower triangle is computed, then mirrored). */

@@ -8,7 +8,7 @@
  */
 import { bf16FromBits, f16FromBits } from "../math/halfFloat.js";
 import type { ConstantPlan, FillPlan, RandomPlan } from "../plan/plan.js";
-import type { AbortSignalLike } from "../api/execute.js";
+import type { AbortSignalLike } from "./types.js";
 import { stateError } from "../plan/errors.js";
 import type { DType, OutArray } from "../plan/validate.js";
 import { seedBlock } from "../stream/blocks.js";

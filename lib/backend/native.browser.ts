@@ -3,7 +3,7 @@
  * (select.ts then picks wasm, else js) and nothing here imports node:path or node-gyp-build.
  * package.json's "browser" field maps dist/backend/native.js to this file (docs/browser.md).
  */
-import type { Backend } from "./select.js";
+import type { Backend } from "./types.js";
 import type { LoadedBinding, NativeBinding } from "./native.js";
 
 export type { CancellablePromise, LoadedBinding, NativeBinding, NativeInfo } from "./native.js";

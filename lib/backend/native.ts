@@ -5,11 +5,9 @@
  * translates (dtype/kernel names to the codes of DTYPES/KERNELS, the bigint key to two uint32).
  */
 import { join } from "node:path";
-import type { AbortSignalLike } from "../api/execute.js";
-import type { FillPlan } from "../plan/plan.js";
+import { KERNELS, type FillPlan } from "../plan/plan.js";
 import { DTYPES, type DType, type OutArray } from "../plan/validate.js";
-import { KERNELS } from "./jsKernels.js";
-import type { Backend, BackendInfo } from "./select.js";
+import type { AbortSignalLike, Backend, BackendInfo } from "./types.js";
 
 /** What the binding's info() reports. */
 export interface NativeInfo {
@@ -53,6 +51,14 @@ export interface NativeBinding {
    * to reach the device and drops it from the page cache. Resolves at once outside Linux.
    */
   writeBehind(fd: number, start: number, length: number, dropStart: number, dropLength: number): Promise<void>;
+  /**
+   * GGUF block quantizers (native/core/quant.h; lib/model/quant.ts is the reference): src[srcOffset,
+   * srcOffset + n), n a multiple of 32, into n / 32 blocks (34 bytes Q8_0, 18 bytes Q4_0) at
+   * dst[dstOffset ..]; returns the bytes written. Threads: 0 (default) the environment's. Optional:
+   * a binding built before them lacks them (quant.ts then quantizes in TypeScript).
+   */
+  quantizeQ8_0?(src: Float32Array, srcOffset: number, n: number, dst: Uint8Array, dstOffset: number, threads?: number, isa?: string): number;
+  quantizeQ4_0?(src: Float32Array, srcOffset: number, n: number, dst: Uint8Array, dstOffset: number, threads?: number, isa?: string): number;
   /** A constant fill with streaming stores on all threads: the bench's "physical limit" row. */
   streamFill(out: Float32Array, value: number, threads: number): void;
   /** Default threads of this environment (1..1024; 0 restores the hardware count). */

@@ -21,58 +21,14 @@
  * their .browser.ts versions: no environment variables, no native backend, so wasm, else js, and
  * no warning (wasm is the browser's expected backend).
  */
-import type { AbortSignalLike } from "../api/execute.js";
-import type { FillPlan } from "../plan/plan.js";
-import type { DType, OutArray } from "../plan/validate.js";
 import { emitWarning, env, HOST } from "./host.js";
 import { fillJs, fillJsAsync, orthonormalizeJs, orthonormalizeJsAsync, sparseZerosJs } from "./js.js";
 import { createNativeBackend, loadBinding, type NativeBinding } from "./native.js";
+import type { Backend } from "./types.js";
 import { createWasmBackend, wasmUnavailableReason } from "./wasm.js";
 
-/** What `nninit.backend` reports. */
-export interface BackendInfo {
-  /** "native" (C++ SIMD core), "wasm" (the same kernels in WebAssembly SIMD128) or "js" (pure TypeScript). */
-  name: "native" | "wasm" | "js";
-  /** The instruction set of the kernels: native's (e.g. "avx2"), "simd128" for wasm, null for the JS backend. */
-  isa: string | null;
-  /** Worker threads the native backend uses by default (1 for the wasm and JS backends). */
-  threads: number;
-  /** Why the native backend is not active, when it is not. */
-  loadError?: string;
-  /** The native binary that was loaded (build/Release/… or prebuilds/<platform>-<arch>/…). */
-  binary?: string;
-}
-
-export interface Backend {
-  info: BackendInfo;
-  fill(plan: FillPlan, out: OutArray): void;
-  /**
-   * The same fill, settled later; the native backend computes it off the event loop. An abort of
-   * `signal` rejects with its reason (lib/promises.ts says what `out` then holds).
-   */
-  fillAsync(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): Promise<void>;
-  /** Sets the default thread count (native; a no-op for JS). 0 restores the hardware count. */
-  setThreads(n: number): void;
-  /**
-   * gain·Q of the m×n row-major matrix held in a[0, m·n) (m >= n >= 1): A = Q·R by Householder
-   * reflections computed in float64, with R's diagonal made >= 0 (column j of Q negated when
-   * R[j][j] < 0; sign(0) = +1), each element rounded once to float32 at the end (f32(gain·q)).
-   * Written over `a` as Q (m×n row-major), or as Qᵀ (n×m row-major) when `transpose`.
-   * threads: 0 = the backend's default; the result never depends on it.
-   */
-  orthonormalize(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): void;
-  /** The same off the event loop; `a` is read before this returns and written when the Promise resolves. */
-  orthonormalizeAsync(a: Float32Array, m: number, n: number, gain: number, transpose: boolean, threads: number): Promise<void>;
-  /**
-   * sparse's zero positions (docs/stream.md §13, lib/stream/sparseRows.ts): +0 (in `dtype`'s
-   * encoding) at the first `zeros` rows of each column's shuffle, for the call key `key`, in the
-   * row-major rows×cols `out` (out.length === rows·cols, rows < 2^32, 0 <= zeros <= rows); nothing
-   * else is written. Synchronous on both backends (native: parallel over fixed column ranges, the
-   * result never depends on `threads`; 0 = the backend's default); sparse's async form calls it
-   * after the async fill resolved.
-   */
-  sparseZeros(out: OutArray, dtype: DType, key: bigint, rows: number, cols: number, zeros: number, threads: number): void;
-}
+// The Backend interface and BackendInfo live in ./types.ts (no backend imports them from here).
+export type { Backend, BackendInfo } from "./types.js";
 
 /** Every ISA id nninit knows (native/core/dispatch.cc); which ones a machine runs: `nativeIsas`. */
 export const ISA_IDS = ["scalar", "avx2", "avx512", "neon"] as const;

@@ -20,15 +20,13 @@
  * (lib/backend/js.ts fillJsAsync). Worker threads (a pool of instances over a shared memory) are a
  * later step.
  */
-import type { AbortSignalLike } from "../api/execute.js";
 import { stateError } from "../plan/errors.js";
-import type { FillPlan, RandomPlan } from "../plan/plan.js";
+import { KERNELS, type FillPlan, type RandomPlan } from "../plan/plan.js";
 import { DTYPES, type OutArray } from "../plan/validate.js";
 import { BLOCK_SIZE } from "../stream/version.js";
 import { decodeBase64 } from "./host.js";
 import { fillJs, orthonormalizeJs, orthonormalizeJsAsync, sparseZerosJs } from "./js.js";
-import { KERNELS } from "./jsKernels.js";
-import type { Backend, BackendInfo } from "./select.js";
+import type { AbortSignalLike, Backend, BackendInfo } from "./types.js";
 import { WASM_BASE64 } from "./wasmModule.js";
 
 /** The interface version of native/wasm/entry.cc this file speaks. */

@@ -3,7 +3,7 @@
  * normalized once (every check runs before anything is allocated or written).
  */
 import { rangeError, typeError, valueError } from "../plan/errors.js";
-import { checkInteger, checkShape, shapeSize, type DType } from "../plan/validate.js";
+import { checkInteger, checkShape, resolveDType, shapeSize, type DType, type DTypeName } from "../plan/validate.js";
 import { initNames, type InitNames } from "../plan/methods.js";
 import { checkName } from "./key.js";
 import { MAX_RANK, MAX_TENSORS } from "./limits.js";
@@ -16,7 +16,7 @@ export const INITS: Readonly<InitNames> = initNames();
 export type InitName = (typeof INITS)[number];
 
 /** A dtype: nninit's names, safetensors' names (F32, F64, BF16, F16) or short ones (f32, bf16, fp16...). */
-export type DTypeName = DType | "F32" | "F64" | "BF16" | "F16" | "f32" | "f64" | "bf16" | "f16" | "fp32" | "fp64" | "fp16";
+export { resolveDType, type DTypeName } from "../plan/validate.js";
 
 /** Option values a tensor's init may take (they are recorded in the checkpoint's metadata). */
 export type InitOptions = Readonly<Record<string, number | string | boolean>>;
@@ -70,19 +70,6 @@ const MODEL_KEYS = ["tensors", "tied", "modelType", "parameters"];
 const RESERVED = ["seed", "generator", "offset", "dtype", "threads"];
 /** Names the safetensors format reserves (a tensor of that name would make a second `__metadata__` key). */
 export const RESERVED_NAMES: readonly string[] = ["__metadata__"];
-const DTYPE_ALIASES: Record<string, DType> = {
-  float32: "float32", F32: "float32", f32: "float32", fp32: "float32",
-  float64: "float64", F64: "float64", f64: "float64", fp64: "float64",
-  bfloat16: "bfloat16", BF16: "bfloat16", bf16: "bfloat16",
-  float16: "float16", F16: "float16", f16: "float16", fp16: "float16",
-};
-
-/** Resolves a dtype name (see DTypeName) to nninit's DType. */
-export function resolveDType(value: unknown, what = '"dtype" option'): DType {
-  if (typeof value === "string" && Object.hasOwn(DTYPE_ALIASES, value)) return DTYPE_ALIASES[value];
-  throw valueError(what, "must be one of float32, float64, bfloat16, float16 (or F32, BF16, f16, ...)", value);
-}
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -2,13 +2,22 @@
  * FillPlan: everything a backend needs to fill `out`, already validated and reduced to float32
  * parameters, so that the JS and native backends receive identical inputs.
  */
-import type { KernelId } from "../backend/jsKernels.js";
 import type { DType } from "./validate.js";
+
+/**
+ * Kernel ids, in the order of native/core/types.h's KernelId enum (a kernel's code is its index
+ * here: lib/backend/native.ts and wasm.ts pass it; test/validation.test.ts checks the header).
+ */
+export const KERNELS = ["uniform", "normal", "truncNormal"] as const;
+export type KernelId = (typeof KERNELS)[number];
+
+/** The truncated normal's lower probability clamp (docs/stream.md §7): its parameters and kernel. */
+export const P_MIN = 2 ** -100;
 
 export interface RandomPlan {
   kind: "random";
   kernel: KernelId;
-  /** Float32 parameters of the kernel (see lib/backend/jsKernels.ts for each kernel's list). */
+  /** Float32 parameters of the kernel (docs/stream.md §4–§7 and lib/backend/jsKernels.ts list each kernel's). */
   params: Float32Array;
   /** The 64-bit stream key. */
   key: bigint;

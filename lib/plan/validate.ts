@@ -8,6 +8,22 @@ import { rangeError, typeError, valueError } from "./errors.js";
 export const DTYPES = ["float32", "float64", "bfloat16", "float16"] as const;
 /** The element type written into `out`. */
 export type DType = (typeof DTYPES)[number];
+/** A dtype as any entry point takes it: nninit's names, safetensors' (F32, BF16...) and the short ones (f32, bf16, fp16...). */
+export type DTypeName = DType | "F32" | "F64" | "BF16" | "F16" | "f32" | "f64" | "bf16" | "f16" | "fp32" | "fp64" | "fp16";
+const DTYPE_ALIASES: Readonly<Record<string, DType>> = Object.assign(Object.create(null) as Record<string, DType>, {
+  float32: "float32", F32: "float32", f32: "float32", fp32: "float32",
+  float64: "float64", F64: "float64", f64: "float64", fp64: "float64",
+  bfloat16: "bfloat16", BF16: "bfloat16", bf16: "bfloat16",
+  float16: "float16", F16: "float16", f16: "float16", fp16: "float16",
+});
+const DTYPE_LIST = "float32, float64, bfloat16, float16 (or F32, BF16, f16, ...)";
+
+/** Resolves a dtype name (see DTypeName) to nninit's DType: a TypeError for a non-string, a RangeError for an unknown name. */
+export function resolveDType(value: unknown, what = '"dtype" option'): DType {
+  if (typeof value === "string" && Object.hasOwn(DTYPE_ALIASES, value)) return DTYPE_ALIASES[value];
+  if (typeof value !== "string") throw typeError(what, `one of the strings ${DTYPE_LIST}`, value);
+  throw valueError(what, `must be one of ${DTYPE_LIST}`, value);
+}
 /** The arrays nninit fills. */
 export type OutArray = Float32Array | Float64Array | Uint16Array;
 
@@ -143,11 +159,10 @@ export function checkOut<T extends OutArray>(out: T, dtype: unknown): CheckedOut
     if (natural === undefined) throw valueError(opt("dtype"), `is required for a Uint16Array ("bfloat16" or "float16")`, dtype);
     dt = natural;
   } else {
-    checkEnum(opt("dtype"), dtype, DTYPES);
-    if (natural !== undefined ? dtype !== natural : dtype !== "bfloat16" && dtype !== "float16") {
+    dt = resolveDType(dtype, opt("dtype"));
+    if (natural !== undefined ? dt !== natural : dt !== "bfloat16" && dt !== "float16") {
       throw valueError(opt("dtype"), `does not match the array type of "out" (${type} holds ${natural ?? "bfloat16 | float16"})`, dtype);
     }
-    dt = dtype as DType;
   }
   const offset = typedArrayByteOffset(out);
   const view = natural === "float32" ? new F32(buffer, offset, length) : natural === "float64" ? new F64(buffer, offset, length) : new U16(buffer, offset, length);
