@@ -2,7 +2,7 @@
  * The README chart, as hand-written SVG (no dependency): one row per method, two panels.
  * Left: speed-up over TensorFlow.js (log scale) at the largest size tfjs ran. Right: fraction of
  * Float32Array.prototype.fill at the largest size, with the fill (1.0) and the streaming-store
- * limit marked. Bars: native all threads, native 1 thread, pure TS.
+ * limit marked. Bars: native all threads, native 1 thread, wasm (1 thread), pure TS.
  */
 import { baselineRate, derive, distinct, find, type Derived } from "./derive.js";
 import * as fmt from "./format.js";
@@ -11,10 +11,11 @@ import type { BenchResult, ImplId } from "./types.js";
 const SERIES: { impl: ImplId; label: string; color: string }[] = [
   { impl: "native-nt", label: "native, all threads", color: "#1f5fbf" },
   { impl: "native-1t", label: "native, 1 thread", color: "#7fa8e6" },
+  { impl: "wasm", label: "wasm (1 thread)", color: "#3a9a5b" },
   { impl: "js", label: "pure TS fallback", color: "#e69a28" },
 ];
 
-const ROW = 30;
+const ROW = 38;
 const BAR = 7;
 const TOP = 74;
 const LABEL_W = 130;

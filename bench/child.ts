@@ -1,7 +1,10 @@
 /**
- * The pure-TS and tfjs columns run in child processes (`main.js --child js|tfjs`):
- * - pure TS: the child starts with NNINIT_BACKEND=js, so the very same public API runs on the
- *   JS backend, with no private entry point; the child checks that the switch took effect;
+ * The wasm, pure-TS and tfjs columns run in child processes (`main.js --child wasm|js|tfjs`):
+ * - wasm and pure TS: the child starts with NNINIT_BACKEND=wasm (=js), so the very same public
+ *   API runs on that backend, with no private entry point (plans, validation and the wasm
+ *   backend's copy out of its module memory are timed, as users pay them); the child checks that
+ *   the switch took effect. A process per backend also keeps each one's JIT and GC state apart:
+ *   three backends timed in one process would warm and collect each other's code;
  * - tfjs: keeps tfjs's heap and allocations out of the parent, whose RSS is measured.
  * Children run one at a time while the parent waits. They print progress to the inherited stderr
  * (synchronous, unlike IPC messages, which would wait for the measuring loop to end) and send
@@ -16,8 +19,13 @@ import { runScenario, SCENARIO_CHILDREN, type ScenarioChild } from "./cases/scen
 import { loadTfjs, tfjsRows } from "./cases/tfjs.js";
 import type { Config, Row, Scenario } from "./types.js";
 
-export type ChildImpl = "js" | "tfjs" | ScenarioChild;
-export const CHILDREN: readonly string[] = ["js", "tfjs", ...SCENARIO_CHILDREN];
+export type ChildImpl = "wasm" | "js" | "tfjs" | ScenarioChild;
+export const CHILDREN: readonly string[] = ["wasm", "js", "tfjs", ...SCENARIO_CHILDREN];
+
+/** The backend a child forces with NNINIT_BACKEND (undefined: the parent's, nninit as users get it). */
+function childBackend(impl: ChildImpl): "wasm" | "js" | undefined {
+  return impl === "wasm" ? "wasm" : impl === "js" || impl === "tfjs" ? "js" : undefined;
+}
 
 export interface ChildResult {
   rows: Row[];
@@ -32,7 +40,7 @@ export function runChild(impl: ChildImpl, config: Config): Promise<ChildResult> 
   return new Promise((resolve) => {
     const child = fork(path.join(__dirname, "main.js"), ["--child", impl, "--config", JSON.stringify(config)], {
       // scenario children keep the parent's backend (nninit as users get it)
-      env: impl === "js" || impl === "tfjs" ? { ...process.env, NNINIT_BACKEND: "js" } : process.env,
+      env: childBackend(impl) === undefined ? process.env : { ...process.env, NNINIT_BACKEND: childBackend(impl) },
       execArgv: process.execArgv,
       stdio: ["ignore", 2, 2, "ipc"], // the child's stdout (tfjs prints a banner there) joins our stderr
     });
@@ -52,19 +60,20 @@ function send(m: Message): Promise<void> {
 
 async function childRows(impl: ChildImpl, config: Config): Promise<ChildResult> {
   const log = (line: string): void => void process.stderr.write(`  ${line}\n`);
-  if (impl !== "js" && impl !== "tfjs") {
+  if (impl !== "wasm" && impl !== "js" && impl !== "tfjs") {
     try {
       return { rows: [], notes: [], tfjs: null, scenarios: await runScenario(impl, config, log) };
     } catch (e) {
       return { rows: [], notes: [`scenario ${impl} skipped: ${(e as Error).message}`], tfjs: null };
     }
   }
-  if (impl === "js") {
-    if (nn.backend.name !== "js") {
-      return { rows: [], notes: [`NNINIT_BACKEND=js did not select the JS backend (got ${nn.backend.name}): pure-TS rows skipped`], tfjs: null };
+  if (impl === "wasm" || impl === "js") {
+    if (nn.backend.name !== impl) {
+      const what = impl === "js" ? "pure-TS" : "wasm";
+      return { rows: [], notes: [`NNINIT_BACKEND=${impl} did not select the ${impl} backend (got ${nn.backend.name}): ${what} rows skipped`], tfjs: null };
     }
     const buf = prefaulted(Math.max(...config.sizes));
-    return { rows: nninitRows(nn, "js", undefined, buf, config.sizes, config, log), notes: [], tfjs: null };
+    return { rows: nninitRows(nn, impl, undefined, buf, config.sizes, config, log), notes: [], tfjs: null };
   }
   const tf = await loadTfjs();
   if ("error" in tf) return { rows: [], notes: [`tfjs rows skipped: ${tf.error}`], tfjs: null };

@@ -16,6 +16,7 @@ import { fillBaseline, streamBaseline } from "./cases/baselines.js";
 import { nninitRows } from "./cases/nninit.js";
 import { orthogonalRows, orthogonalScenarios, tfjsOrthogonalRow } from "./cases/orthogonal.js";
 import { sweepRows } from "./cases/sweep.js";
+import { wasmScenarios } from "./cases/wasm.js";
 import { chartSvg } from "./chart.js";
 import { scenarioIds } from "./cases/scenarios.js";
 import { CHILDREN, childMain, runChild, type ChildImpl } from "./child.js";
@@ -63,7 +64,7 @@ async function run(cfg: Config): Promise<BenchResult> {
     notes.push(`native rows skipped: the native backend is not loaded (${nn.backend.loadError ?? "no reason given"})`);
   }
   let tfjs: string | null = null;
-  for (const impl of ["js", "tfjs"] as ChildImpl[]) {
+  for (const impl of ["wasm", "js", "tfjs"] as ChildImpl[]) {
     const child = await runChild(impl, cfg);
     rows.push(...child.rows);
     notes.push(...child.notes);
@@ -78,7 +79,7 @@ async function run(cfg: Config): Promise<BenchResult> {
     if (typeof tf === "string") notes.push(`no tfjs orthogonal row: ${tf}`);
     else orthogonal.push(tf);
   }
-  const scenarios: Scenario[] = orthogonalScenarios(orthogonal, cfg.quick);
+  const scenarios: Scenario[] = [...wasmScenarios(rows), ...orthogonalScenarios(orthogonal, cfg.quick)];
   for (const id of scenarioIds(cfg)) {
     const child = await runChild(id, cfg);
     scenarios.push(...(child.scenarios ?? []));

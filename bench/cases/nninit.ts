@@ -1,6 +1,6 @@
 /**
  * nninit rows: every method at every size through the public API of the built package, with a
- * `threads` option (native 1T / NT) or without one (pure TS, where it is ignored). Which backend
+ * `threads` option (native 1T / NT) or without one (wasm and pure TS: one thread). Which backend
  * runs is whatever dist/ loaded in this process; the caller makes sure it is the intended one.
  */
 import type * as Nninit from "../../dist/index.js";
