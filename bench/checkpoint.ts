@@ -3,17 +3,21 @@
  * run and the same way (same directory, chunk size, double-buffered positioned writes, fsync
  * included): `await measureCheckpointWrite({ config: "tinyllama-1.1b" })` for one .safetensors
  * file, `await measureFolderWrite({ config: "llama-2-7b", parts: 3 })` for a sharded Hugging Face
- * folder written by one process and by `parts` processes (the CLI's --part i/N). Bench-only: it
+ * folder written by one process and by `parts` processes (the CLI's --part i/N),
+ * `await measureGgufWrite({ config: "llama-2-7b" })` for GGUF files in F16 (against the disk) and
+ * Q4_0 (against a bare `normal` fill of as many elements). Bench-only: it
  * measures the built package (dist/) through its internal modules, and is not part of the API.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, open, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { backend, type Seed } from "../dist/index.js";
+import { backend, normal, type Seed } from "../dist/index.js";
 import { builtinConfig } from "../dist/model/configs.js";
 import { createAtomic } from "../dist/model/atomic.js";
 import { planModelFolder, writeModelFolder } from "../dist/model/folder.js";
+import { planGguf, writeGguf } from "../dist/model/gguf.js";
+import { quantizerBackend } from "../dist/model/quant.js";
 import { ChunkWriter, noop } from "../dist/model/pipe.js";
 import { presetFromConfig } from "../dist/model/presets.js";
 import type { DTypeName } from "../dist/model/spec.js";
@@ -232,5 +236,88 @@ export async function measureFolderWrite(options: FolderBenchOptions): Promise<F
     };
   } finally {
     await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Options of `measureGgufWrite`. */
+export interface GgufBenchOptions {
+  /** A built-in config name (llama, mistral, qwen2, qwen3 only: e.g. "llama-2-7b", "tinyllama-1.1b") or a config.json object. */
+  config: string | Record<string, unknown>;
+  /** Where the files go (deleted afterwards). Default os.tmpdir(). */
+  dir?: string;
+  threads?: number;
+  /** Chunk buffer size of every write and of the bare fill's buffer. Default 32 MiB (writeGguf's). */
+  chunkBytes?: number;
+}
+
+/** Figures of `measureGgufWrite` (one round each; seconds). */
+export interface GgufBenchResult {
+  config: string;
+  backend: string;
+  /** What lib/model/quant.ts runs: "native" (the binding's quantizers) or "js". */
+  quantizer: string;
+  parameters: number;
+  f16: { bytes: number; seconds: number; diskSeconds: number; /** diskSeconds / seconds: the fraction of the disk's rate */ ratio: number };
+  q4: {
+    bytes: number;
+    seconds: number;
+    /** A bare `normal` fill (std 0.02) of `parameters` elements through one chunk-sized Float32Array, before and after the Q4_0 write. */
+    fillSeconds: [number, number];
+    /** seconds / mean(fillSeconds): what quantizing and writing add to the generation. */
+    ratio: number;
+  };
+  /** Peak resident set size of this process (getrusage; the scenario replaces it with VmHWM). */
+  peakRssBytes: number;
+}
+
+/** Seconds of a bare `normal` fill of `count` elements, `buf.length` at a time. */
+function bareNormalFill(buf: Float32Array, count: number, threads: number | undefined): number {
+  const start = performance.now();
+  for (let done = 0; done < count; done += buf.length) {
+    const out = count - done >= buf.length ? buf : buf.subarray(0, count - done);
+    normal(out, { std: 0.02, seed: done, threads });
+  }
+  return (performance.now() - start) / 1000;
+}
+
+/**
+ * Writes the GGUF file of `config` in F16 after a constant-buffer write of the same size (the
+ * disk's rate, same directory and chunk size, fsync included), then in Q4_0 between two bare
+ * `normal` fills of the model's element count in this process (Q4_0 is ≈ 0.56 bytes an element,
+ * so generation, not the disk, is its limit). Deletes every file it wrote. Needs free space for
+ * the F16 file.
+ */
+export async function measureGgufWrite(options: GgufBenchOptions): Promise<GgufBenchResult> {
+  const { config: configIn, dir = tmpdir(), threads, chunkBytes = 32 << 20 } = options; // each read once
+  const config = typeof configIn === "string" ? builtinConfig(configIn) : configIn;
+  const path = join(dir, `nninit-bench-${process.pid}.gguf`);
+  const opts = (dtype: "f16" | "q4_0") => ({ seed: 1, dtype, threads, chunkBytes });
+  const f16Plan = planGguf(config, opts("f16"));
+  const q4Plan = planGguf(config, opts("q4_0"));
+  try {
+    await measureDiskWrite(dir, Math.min(f16Plan.totalBytes, 1 << 30), chunkBytes); // warm-up, not counted
+    await settle(dir);
+    const diskSeconds = await measureDiskWrite(dir, f16Plan.totalBytes, chunkBytes);
+    await settle(dir);
+    const f16Seconds = (await writeGguf(path, config, opts("f16"))).seconds;
+    await unlink(path);
+    await settle(dir);
+    const buf = new Float32Array(chunkBytes / 4);
+    bareNormalFill(buf, Math.min(f16Plan.parameters, 1 << 24), threads); // warm-up
+    const fill0 = bareNormalFill(buf, q4Plan.parameters, threads);
+    const q4Seconds = (await writeGguf(path, config, opts("q4_0"))).seconds;
+    await unlink(path);
+    const fill1 = bareNormalFill(buf, q4Plan.parameters, threads);
+    return {
+      config: typeof configIn === "string" ? configIn : String(config._name_or_path ?? config.model_type ?? "config"),
+      backend: backend.name,
+      quantizer: quantizerBackend,
+      parameters: q4Plan.parameters,
+      f16: { bytes: f16Plan.totalBytes, seconds: f16Seconds, diskSeconds, ratio: diskSeconds / f16Seconds },
+      q4: { bytes: q4Plan.totalBytes, seconds: q4Seconds, fillSeconds: [fill0, fill1], ratio: q4Seconds / ((fill0 + fill1) / 2) },
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
+  } finally {
+    await unlink(path).catch(() => {});
   }
 }

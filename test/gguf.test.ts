@@ -13,7 +13,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { initModel, presetFromConfig } from "../lib/model/index.js";
 import { planGguf, readGgufHeader, syntheticVocabulary, writeGguf, type GgufOptions } from "../lib/model/gguf.js";
-import { quantizeQ4_0, quantizeQ8_0 } from "../lib/model/quant.js";
+import { quantizeQ4_0, quantizeQ4_0Js, quantizeQ8_0, quantizeQ8_0Js, quantizerBackend } from "../lib/model/quant.js";
+import { nativeBinding, nativeIsas } from "../lib/backend/select.js";
 import { main } from "../lib/cli/main.js";
 
 const root = resolve(__dirname, "..");
@@ -458,6 +459,152 @@ t.test("Q8_0 and Q4_0 files: blocks equal the test's quantizer and dequantize wi
   t.equal(types.get("blk.0.ffn_down.weight"), 1, "ne0 = 80: F16");
 });
 
+// --- the native quantizers (native/core/quant.cc) against the TypeScript reference -----------
+
+const nativeQuant = typeof nativeBinding?.quantizeQ8_0 === "function" && typeof nativeBinding?.quantizeQ4_0 === "function";
+const noNativeQuant = nativeQuant ? false : "the native binding (with its quantizers) is not loaded";
+
+/** Blocks meant to break a quantizer: every special value, scale boundary and rounding tie. */
+function adversarialBlocks(seed: number, blocks: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const rnd = (): number => { // xorshift32
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s;
+  };
+  const x = new Float32Array(blocks * 32);
+  const bits = new Uint32Array(x.buffer);
+  const u = (): number => rnd() / 2 ** 32;
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const specials = [0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 1.1754942e-38, 2.9e-39, 3.4028235e38, -3.4028235e38, 65504, 65520, 8.3e6, 6e-8, 0.5, -0.5, 2.5, -2.5, 127, -127, 8, -8];
+  for (let b = 0; b < blocks; b++) {
+    const o = b * 32;
+    const kind = b % 12;
+    // a magnitude from subnormal float32 to near overflow, and float16's range edges
+    const scale = [1e-42, 1e-39, 3e-38, 1e-30, 6e-8 * 127, 1e-3, 0.02, 1, 65504, 65504 * 127, 1e20, 1e37][rnd() % 12];
+    for (let j = 0; j < 32; j++) {
+      switch (kind) {
+        case 0: bits[o + j] = rnd(); break; // any bit pattern: NaN, Inf, subnormals, every exponent
+        case 1: x[o + j] = gauss() * scale; break;
+        case 2: x[o + j] = j === 0 ? scale : Math.round(gauss() * 16) / 2 * (scale / 8); break; // halves: ties
+        case 3: x[o + j] = scale * (rnd() & 1 ? 1 : -1); break; // all equal magnitude, both signs
+        case 4: x[o + j] = j === 7 ? 127 : (rnd() % 255 - 127) + 0.5; break; // d = 1: every x * id a tie
+        case 5: x[o + j] = j === 3 ? -8 : (rnd() % 17 - 8) / 2; break; // Q4_0 d = 1, x + 8.5 on .5 and integers
+        case 6: x[o + j] = specials[rnd() % specials.length]; break;
+        case 7: x[o + j] = rnd() % 3 === 0 ? specials[rnd() % 6] : gauss() * scale; break; // NaN/Inf/±0 among normal values
+        case 8: x[o + j] = rnd() % 2 ? 0 : -0; break; // all ±0
+        case 9: bits[o + j] = (rnd() & 0x807fffff) >>> 0; break; // float32 subnormals and ±0 only
+        case 10: x[o + j] = (j === 5 || j === 20 ? (j === 5 ? -1 : 1) : gauss() * 0.3) * scale; break; // largest |x| twice, - first
+        default: x[o + j] = scale; break; // all equal
+      }
+    }
+  }
+  return x;
+}
+
+t.test("native quantizers: the TypeScript reference's bytes on every ISA, any thread count", { skip: noNativeQuant }, async (t) => {
+  const b = nativeBinding as NonNullable<typeof nativeBinding>;
+  t.equal(quantizerBackend, "native", "quant.ts uses the binding's quantizers");
+  const cases: [string, typeof quantizeQ8_0Js, "quantizeQ8_0" | "quantizeQ4_0", number][] = [
+    ["Q8_0", quantizeQ8_0Js, "quantizeQ8_0", 34], ["Q4_0", quantizeQ4_0Js, "quantizeQ4_0", 18],
+  ];
+  // 9000 blocks: more than the binding's inline limit (8192), so threads > 1 really split it
+  for (const seed of [1, 2, 3]) {
+    const blocks = seed === 1 ? 9000 : 1500;
+    const x = adversarialBlocks(seed, blocks);
+    for (const [name, js, fn, bs] of cases) {
+      const want = new Uint8Array(blocks * bs);
+      t.equal(js(x, 0, x.length, want, 0), blocks * bs);
+      for (const isa of nativeIsas) {
+        for (const threads of [1, 2, 3]) {
+          const got = new Uint8Array(blocks * bs).fill(0xa5);
+          const n = (b[fn] as NonNullable<typeof b.quantizeQ8_0>)(x, 0, x.length, got, 0, threads, isa);
+          let bad = -1;
+          for (let i = 0; i < got.length && bad < 0; i++) if (got[i] !== want[i]) bad = i;
+          const blk = Math.floor(Math.max(bad, 0) / bs);
+          t.ok(n === blocks * bs && bad < 0, `${name} ${isa} ${threads} thread(s), seed ${seed}: ${bad < 0 ? "same bytes" : `block ${blk} differs: ` +
+            `x = [${Array.from(x.subarray(blk * 32, blk * 32 + 32)).join(", ")}], byte ${bad % bs}: ${got[bad]} vs ${want[bad]}`}`);
+        }
+      }
+    }
+  }
+  // the exported quantizers (native here) at offsets, and quant.ts's TS fallback for overlapping memory
+  const x = adversarialBlocks(9, 40);
+  for (const [name, js, , bs] of cases) {
+    const exported = name === "Q8_0" ? quantizeQ8_0 : quantizeQ4_0;
+    const want = new Uint8Array(7 + 39 * bs);
+    js(x, 32, 39 * 32, want, 7);
+    const got = new Uint8Array(want.length);
+    t.equal(exported(x, 32, 39 * 32, got, 7), 39 * bs);
+    t.ok(Buffer.from(got).equals(want), `${name}: offsets`);
+    const shared = new ArrayBuffer(40 * 32 * 4);
+    const src = new Float32Array(shared);
+    src.set(x);
+    const ref = new Uint8Array(40 * bs);
+    js(src.slice(), 0, src.length, ref, 0);
+    t.equal(exported(src, 0, src.length, new Uint8Array(shared), 0), 40 * bs, `${name}: in place (the TypeScript loop)`);
+    t.ok(Buffer.from(shared, 0, 40 * bs).equals(ref), `${name}: in place, the reference's bytes`);
+  }
+});
+
+t.test("native quantizers check every argument; nothing is written on a failed check", { skip: noNativeQuant }, async (t) => {
+  const b = nativeBinding as NonNullable<typeof nativeBinding>;
+  const src = Float32Array.from({ length: 128 }, (_, i) => i - 60);
+  for (const fn of ["quantizeQ8_0", "quantizeQ4_0"] as const) {
+    const q = b[fn] as (...a: unknown[]) => number;
+    const bs = fn === "quantizeQ8_0" ? 34 : 18;
+    const dst = new Uint8Array(4 * bs + 3);
+    const bad: [string, unknown[], RegExp, string][] = [
+      ["no arguments", [], /expects 5 to 7 arguments/, "ERR_INVALID_ARG_VALUE"],
+      ["4 arguments", [src, 0, 32, dst], /expects 5 to 7 arguments/, "ERR_INVALID_ARG_VALUE"],
+      ["src Float64Array", [new Float64Array(128), 0, 32, dst, 0], /"src" argument must be a Float32Array/, "ERR_INVALID_ARG_TYPE"],
+      ["src array", [Array.from(src), 0, 32, dst, 0], /"src" argument must be a Float32Array/, "ERR_INVALID_ARG_TYPE"],
+      ["src Buffer", [Buffer.alloc(512), 0, 32, dst, 0], /"src" argument must be a Float32Array/, "ERR_INVALID_ARG_TYPE"],
+      ["srcOffset string", [src, "0", 32, dst, 0], /"srcOffset" argument must be of type number/, "ERR_INVALID_ARG_TYPE"],
+      ["srcOffset -1", [src, -1, 32, dst, 0], /"srcOffset" argument must be an integer/, "ERR_OUT_OF_RANGE"],
+      ["srcOffset 1.5", [src, 1.5, 32, dst, 0], /"srcOffset"/, "ERR_OUT_OF_RANGE"],
+      ["srcOffset > length", [src, 129, 0, dst, 0], /"srcOffset" argument must be an integer in \[0, src.length\]/, "ERR_OUT_OF_RANGE"],
+      ["n NaN", [src, 0, NaN, dst, 0], /"n"/, "ERR_OUT_OF_RANGE"],
+      ["n 2^53", [src, 0, 2 ** 53, dst, 0], /"n"/, "ERR_OUT_OF_RANGE"],
+      ["n not a multiple of 32", [src, 0, 48, dst, 0], /"n" argument must be a multiple of 32/, "ERR_OUT_OF_RANGE"],
+      ["n past src", [src, 64, 96, dst, 0], /"n" argument must be an integer in \[0, src.length - srcOffset\]/, "ERR_OUT_OF_RANGE"],
+      ["dst Uint16Array", [src, 0, 32, new Uint16Array(64), 0], /"dst" argument must be a Uint8Array/, "ERR_INVALID_ARG_TYPE"],
+      ["dst Uint8ClampedArray", [src, 0, 32, new Uint8ClampedArray(64), 0], /"dst" argument must be a Uint8Array/, "ERR_INVALID_ARG_TYPE"],
+      ["dst ArrayBuffer", [src, 0, 32, new ArrayBuffer(64), 0], /"dst" argument must be a Uint8Array/, "ERR_INVALID_ARG_TYPE"],
+      ["dstOffset > length", [src, 0, 0, dst, dst.length + 1], /"dstOffset" argument must be an integer in \[0, dst.length\]/, "ERR_OUT_OF_RANGE"],
+      ["dst one byte short", [src, 0, 128, dst, 4], /"dst" argument must be long enough/, "ERR_OUT_OF_RANGE"],
+      ["dst short at the end", [src, 0, 32, dst, dst.length - bs + 1], /"dst" argument must be long enough/, "ERR_OUT_OF_RANGE"],
+      ["threads -1", [src, 0, 32, dst, 0, -1], /"threads"/, "ERR_OUT_OF_RANGE"],
+      ["threads 1025", [src, 0, 32, dst, 0, 1025], /"threads"/, "ERR_OUT_OF_RANGE"],
+      ["isa bogus", [src, 0, 32, dst, 0, 1, "mmx"], /"isa" argument must be an instruction set/, "ERR_INVALID_ARG_VALUE"],
+      ["isa number", [src, 0, 32, dst, 0, 1, 1], /"isa" argument must be a string/, "ERR_INVALID_ARG_TYPE"],
+    ];
+    for (const [what, args, re, code] of bad) {
+      dst.fill(0x5a);
+      let err: (Error & { code?: string }) | undefined;
+      try {
+        q.apply(b, args);
+      } catch (e) {
+        err = e as Error & { code?: string };
+      }
+      t.ok(err instanceof (code === "ERR_INVALID_ARG_TYPE" ? TypeError : RangeError), `${fn} ${what}: ${err?.name}`);
+      t.match(err?.message ?? "", re, `${fn} ${what}: message`);
+      t.equal(err?.code, code, `${fn} ${what}: code`);
+      t.ok(dst.every((v) => v === 0x5a), `${fn} ${what}: nothing written`);
+    }
+    // src and dst sharing memory: refused (the pool's threads would race)
+    const shared = new ArrayBuffer(4096);
+    t.throws(() => q.call(b, new Float32Array(shared, 0, 64), 0, 64, new Uint8Array(shared, 200, 100), 0),
+      { name: "RangeError", code: "ERR_INVALID_ARG_VALUE", message: /must not share memory/ });
+    t.equal(q.call(b, new Float32Array(shared, 0, 64), 0, 64, new Uint8Array(shared, 256, 100), 0), 2 * bs, "adjacent, not overlapping: fine");
+    // exact bounds: the last block ends on dst's last byte; the bytes around the range stay
+    dst.fill(0x5a);
+    t.equal(q.call(b, src, 32, 96, dst, 3), 3 * bs);
+    t.ok(dst.subarray(0, 3).every((v) => v === 0x5a) && dst.subarray(3 + 3 * bs).every((v) => v === 0x5a), `${fn}: only dst[3, 3 + ${3 * bs}) written`);
+    t.equal(q.call(b, src, 128, 0, dst, dst.length), 0, "n = 0 at the very end");
+    t.equal(q.call(b, new Float32Array(0), 0, 0, new Uint8Array(0), 0, undefined, undefined), 0, "empty arrays");
+  }
+});
+
 // --- nninit's reader on malformed files -----------------------------------------------------
 
 t.test("readGgufHeader refuses malformed files with clear errors", async (t) => {
@@ -571,7 +718,13 @@ const LLAMA_ENTRY = join(LLAMA_DIR, "node_modules", "node-llama-cpp", "dist", "i
 const required = process.env.NNINIT_REQUIRE_SHIP === "1";
 const absent = !existsSync(LLAMA_ENTRY);
 
-t.test("node-llama-cpp 3.21.1 loads nninit's GGUF files and generates", { skip: absent && !required ? `node-llama-cpp is not installed in ${LLAMA_DIR} (run scripts/install-llama.sh)` : false }, async (t) => {
+// Under the sanitizers (.ci/sanitizers asan: libasan preloaded) llama.cpp's own uninstrumented
+// native code would run in the instrumented process and test nothing of nninit's: skipped there.
+const sanitizer = process.env.NNINIT_SANITIZER;
+const llamaSkip = sanitizer !== undefined && sanitizer !== "" ? `NNINIT_SANITIZER=${sanitizer}: llama.cpp's native code is not nninit's`
+  : absent && !required ? `node-llama-cpp is not installed in ${LLAMA_DIR} (run scripts/install-llama.sh)` : false;
+
+t.test("node-llama-cpp 3.21.1 loads nninit's GGUF files and generates", { skip: llamaSkip }, async (t) => {
   if (absent) return void t.fail(`NNINIT_REQUIRE_SHIP=1 but node-llama-cpp is not installed in ${LLAMA_DIR} (run scripts/install-llama.sh)`);
   // ESM: a real dynamic import (not turned into require by the TypeScript loader).
   const dynamicImport = new Function("u", "return import(u)") as (u: string) => Promise<Record<string, any>>;

@@ -12,16 +12,20 @@
  *                --quick) written by writeModelFolder against a constant-buffer write of the same
  *                size (≥ 0.8×, peak RSS < 1 GiB), and by 3 CLI processes with --part i/3 into one
  *                folder beside it (reported, no target: one disk is the limit here)
+ *   gguf-7b      the Llama-2-7B GGUF (a gpt2-sized llama in --quick) written by writeGguf in F16
+ *                against a constant-buffer write of the same size (≥ 0.8×), and in Q4_0 against a
+ *                bare `normal` fill of as many elements in the same process (≤ 1.25×: quantizing
+ *                and writing add at most a quarter); peak RSS < 1 GiB for both
  */
 import { readFileSync, statfsSync } from "node:fs";
 import { availableParallelism as cpuCount, tmpdir } from "node:os";
 import * as nn from "../../dist/index.js";
-import { measureCheckpointWrite, measureFolderWrite, type CheckpointBenchResult, type FolderBenchResult } from "../checkpoint.js";
+import { measureCheckpointWrite, measureFolderWrite, measureGgufWrite, type CheckpointBenchResult, type FolderBenchResult, type GgufBenchResult } from "../checkpoint.js";
 import { now } from "../harness.js";
 import type { Config, Scenario } from "../types.js";
 import { loadTfjs } from "./tfjs.js";
 
-export const SCENARIO_CHILDREN = ["tfjs-model", "checkpoint", "folder-7b"] as const;
+export const SCENARIO_CHILDREN = ["tfjs-model", "checkpoint", "folder-7b", "gguf-7b"] as const;
 export type ScenarioChild = (typeof SCENARIO_CHILDREN)[number];
 
 type Log = (line: string) => void;
@@ -184,13 +188,54 @@ async function folder(cfg: Config, log: Log): Promise<Scenario[]> {
   return folderScenarios(r, cfg.quick);
 }
 
+function ggufScenarios(r: GgufBenchResult, quick: boolean): Scenario[] {
+  const gb = (x: number): string => `${(x / 1e9).toFixed(2)} GB/s`;
+  const rssOk = r.peakRssBytes < GIB;
+  const rss = `peak RSS of the child process ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB (both writes)`;
+  const params = `${(r.parameters / 1e9).toFixed(2)}B parameters`;
+  const [f0, f1] = r.q4.fillSeconds;
+  return [{
+    id: "gguf-7b-f16", label: `${r.config} F16 GGUF (${(r.f16.bytes / GIB).toFixed(2)} GiB) vs the disk's write rate`,
+    nninit: { label: `writeGguf f16 (${r.backend}), ${gb(r.f16.bytes / r.f16.seconds)}`, seconds: r.f16.seconds },
+    peer: { label: `constant-buffer write of the same size, ${gb(r.f16.bytes / r.f16.diskSeconds)}`, seconds: r.f16.diskSeconds },
+    ratio: r.f16.ratio, ratioLabel: "of the disk's rate", target: "≥ 0.8×, RSS < 1 GiB", met: quick ? null : r.f16.ratio >= 0.8 && rssOk,
+    details: `${params}; one round each, fsync included; ${rss}`,
+  }, {
+    id: "gguf-7b-q4_0", label: `${r.config} Q4_0 GGUF (${(r.q4.bytes / GIB).toFixed(2)} GiB) vs a bare normal fill of as many elements`,
+    nninit: { label: `writeGguf q4_0 (${r.backend}, ${r.quantizer} quantizer), ${gb(r.q4.bytes / r.q4.seconds)}`, seconds: r.q4.seconds },
+    peer: { label: `normal() of ${(r.parameters / 1e9).toFixed(2)}B float32 elements, 32 MiB at a time`, seconds: (f0 + f1) / 2 },
+    ratio: r.q4.ratio, ratioLabel: "the fill's time", target: "≤ 1.25×, RSS < 1 GiB", met: quick ? null : r.q4.ratio <= 1.25 && rssOk,
+    details: `${params}; the fill timed before and after the write (${f0.toFixed(2)} / ${f1.toFixed(2)} s, their mean is the peer); ` +
+      `the write includes the quantizer, the disk and fsync; ${rss}`,
+  }];
+}
+
+/** --quick's GGUF model: Llama-2's shape at gpt2's size (12 layers of 768, 0.13B parameters). */
+const QUICK_LLAMA = {
+  _name_or_path: "llama-0.13b (gpt2-sized)", architectures: ["LlamaForCausalLM"], model_type: "llama", vocab_size: 32000, hidden_size: 768,
+  intermediate_size: 2048, num_hidden_layers: 12, num_attention_heads: 12, num_key_value_heads: 12, initializer_range: 0.02, tie_word_embeddings: false,
+};
+
+async function gguf(cfg: Config, log: Log): Promise<Scenario[]> {
+  const dir = process.env.NNINIT_BENCH_DIR ?? tmpdir();
+  const config = cfg.quick ? QUICK_LLAMA : "llama-2-7b";
+  const need = cfg.quick ? 0.5e9 : 14e9;
+  if (freeBytes(dir) < need) throw new Error(`${dir} has ${(freeBytes(dir) / 1e9).toFixed(1)} GB free, the ${config} GGUF needs ${(need / 1e9).toFixed(1)} GB`);
+  log(`scenario gguf-7b: ${typeof config === "string" ? config : config._name_or_path} into ${dir}`);
+  const r = await measureGgufWrite({ config, dir });
+  r.peakRssBytes = peakRss();
+  log(`scenario gguf-7b: f16 ${r.f16.ratio.toFixed(2)} of the disk, q4_0 ${r.q4.ratio.toFixed(2)}× the fill, peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+  return ggufScenarios(r, cfg.quick);
+}
+
 /** Runs one scenario in this (child) process. */
 export function runScenario(id: ScenarioChild, cfg: Config, log: Log): Promise<Scenario[]> {
   if (id === "tfjs-model") return tfjsModel(cfg, log);
+  if (id === "gguf-7b") return gguf(cfg, log);
   return id === "checkpoint" ? checkpoint(cfg, log) : folder(cfg, log);
 }
 
 /** The scenarios a run includes. */
 export function scenarioIds(cfg: Config): ScenarioChild[] {
-  return ["tfjs-model", "checkpoint", "folder-7b"];
+  return ["tfjs-model", "checkpoint", "folder-7b", "gguf-7b"];
 }

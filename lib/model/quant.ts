@@ -12,7 +12,16 @@
  *
  * roundf rounds halves away from zero; trunc is the C cast (int8_t) of a value in [0, 17).
  * All loops run over typed arrays with no allocation.
+ *
+ * Inputs that ggml leaves undefined get the bytes these expressions give in JavaScript, which the
+ * native quantizer reproduces: NaN elements never become amax; a NaN, ±Inf or |y| >= 2^31 product
+ * quantizes to 0 in Q8_0 (`& 0xff`), and to 0 (NaN, -Inf) or 15 (+Inf) in Q4_0.
+ *
+ * quantizeQ8_0 / quantizeQ4_0 run the native binding's quantizers (native/core/quant.cc: the same
+ * bits, AVX2 and on the binding's threads) when the native backend is loaded, else the TypeScript
+ * code below, which is the reference (exported as quantizeQ8_0Js / quantizeQ4_0Js for the tests).
  */
+import { nativeBinding } from "../backend/select.js";
 import { f16FromBits } from "../math/halfFloat.js";
 
 export const QK = 32;
@@ -34,11 +43,8 @@ function roundf(x: number): number {
   return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
 }
 
-/**
- * Quantizes `n` (a multiple of 32) float32 values src[from .. from + n) into Q8_0 blocks at
- * dst[at ..]; returns the bytes written (n / 32 * 34).
- */
-export function quantizeQ8_0(src: Float32Array, from: number, n: number, dst: Uint8Array, at: number): number {
+/** The TypeScript Q8_0 quantizer (the reference; see quantizeQ8_0). */
+export function quantizeQ8_0Js(src: Float32Array, from: number, n: number, dst: Uint8Array, at: number): number {
   let o = at;
   for (let b = from, end = from + n; b < end; b += QK) {
     let amax = 0;
@@ -57,11 +63,8 @@ export function quantizeQ8_0(src: Float32Array, from: number, n: number, dst: Ui
   return o - at;
 }
 
-/**
- * Quantizes `n` (a multiple of 32) float32 values src[from .. from + n) into Q4_0 blocks at
- * dst[at ..]; returns the bytes written (n / 32 * 18).
- */
-export function quantizeQ4_0(src: Float32Array, from: number, n: number, dst: Uint8Array, at: number): number {
+/** The TypeScript Q4_0 quantizer (the reference; see quantizeQ4_0). */
+export function quantizeQ4_0Js(src: Float32Array, from: number, n: number, dst: Uint8Array, at: number): number {
   let o = at;
   for (let b = from, end = from + n; b < end; b += QK) {
     let amax = 0;
@@ -88,3 +91,38 @@ export function quantizeQ4_0(src: Float32Array, from: number, n: number, dst: Ui
   }
   return o - at;
 }
+
+type Quantizer = (src: Float32Array, from: number, n: number, dst: Uint8Array, at: number) => number;
+
+/** Whether src[from, from + n) and dst[at, at + bytes) share memory (the binding refuses that). */
+function overlaps(src: Float32Array, from: number, n: number, dst: Uint8Array, at: number, bytes: number): boolean {
+  if (src.buffer !== dst.buffer || n === 0) return false;
+  const a = src.byteOffset + from * 4;
+  const b = dst.byteOffset + at;
+  return a < b + bytes && b < a + n * 4;
+}
+
+function pick(native: Quantizer | undefined, js: Quantizer, blockBytes: number): Quantizer {
+  if (native === undefined) return js;
+  return (src, from, n, dst, at) => (overlaps(src, from, n, dst, at, (n / QK) * blockBytes) ? js : native)(src, from, n, dst, at);
+}
+
+const q8 = nativeBinding?.quantizeQ8_0;
+const q4 = nativeBinding?.quantizeQ4_0;
+
+/**
+ * Quantizes `n` (a multiple of 32) float32 values src[from .. from + n) into Q8_0 blocks at
+ * dst[at ..]; returns the bytes written (n / 32 * 34). Native when the binding has it.
+ */
+export const quantizeQ8_0: Quantizer = pick(
+  typeof q8 === "function" ? (src, from, n, dst, at) => q8.call(nativeBinding, src, from, n, dst, at) : undefined, quantizeQ8_0Js, Q8_0_BLOCK_BYTES);
+
+/**
+ * Quantizes `n` (a multiple of 32) float32 values src[from .. from + n) into Q4_0 blocks at
+ * dst[at ..]; returns the bytes written (n / 32 * 18). Native when the binding has it.
+ */
+export const quantizeQ4_0: Quantizer = pick(
+  typeof q4 === "function" ? (src, from, n, dst, at) => q4.call(nativeBinding, src, from, n, dst, at) : undefined, quantizeQ4_0Js, Q4_0_BLOCK_BYTES);
+
+/** Which quantizer quantizeQ8_0 / quantizeQ4_0 run. */
+export const quantizerBackend: "native" | "js" = typeof q8 === "function" && typeof q4 === "function" ? "native" : "js";

@@ -7,6 +7,8 @@
 //   sparseZeros(out, dtype, keyHi, keyLo, rows, cols, zeros, threads[, isa])
 //                                                     +0 at sparse's zero positions (native/core/sparse.h)
 //   streamFill(out: Float32Array, value, threads)   streaming-store constant fill (bench baseline)
+//   quantizeQ8_0(src: Float32Array, srcOffset, n, dst: Uint8Array, dstOffset[, threads[, isa]]) -> bytes
+//   quantizeQ4_0(same) -> bytes                       GGUF block quantizers (native/core/quant.h)
 //   writeBehind(fd, start, length, dropStart, dropLength) -> Promise<void>
 //                                                     streamed-file write-behind (write_behind.cc)
 //   setThreads(n)  (0: hardware default)   setIsa(id)   info() -> {isa, isas, compiled, threads, hardwareThreads}
@@ -28,6 +30,7 @@
 #include "errors.h"
 #include "fill_async.h"
 #include "orthonormalize.h"
+#include "quantize.h"
 #include "write_behind.h"
 
 namespace nninit {
@@ -148,6 +151,8 @@ Napi::Object init_module(Napi::Env env, Napi::Object exports) {
   exports.Set("orthonormalizeAsync", Napi::Function::New(env, OrthonormalizeAsync, "orthonormalizeAsync"));
   exports.Set("sparseZeros", Napi::Function::New(env, SparseZeros, "sparseZeros"));
   exports.Set("streamFill", Napi::Function::New(env, StreamFill, "streamFill"));
+  exports.Set("quantizeQ8_0", Napi::Function::New(env, QuantizeQ8_0, "quantizeQ8_0"));
+  exports.Set("quantizeQ4_0", Napi::Function::New(env, QuantizeQ4_0, "quantizeQ4_0"));
   exports.Set("writeBehind", Napi::Function::New(env, WriteBehindAsync, "writeBehind"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
