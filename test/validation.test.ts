@@ -823,7 +823,7 @@ t.test("kernel ids: lib/plan/plan.ts KERNELS = native/core/types.h's KernelId en
   t.same(entries.map((m, i) => (m![2] === undefined ? i : Number(m![2]))), KERNELS.map((_, i) => i), "each enumerator's value is its index");
   t.equal(Number(/constexpr\s+int\s+kKernelCount\s*=\s*(\d+)/.exec(header)?.[1]), KERNELS.length, "kKernelCount = KERNELS.length");
   t.equal(/kParamCount\[kKernelCount\]\s*=\s*\{([^}]*)\}/.exec(header)?.[1].split(",").length, KERNELS.length, "kParamCount has one entry per kernel");
-  // the JS backend's kernel table (lib/backend/jsKernels.ts still keeps its own copies of the ids and P_MIN)
+  // the JS backend's kernel table (lib/backend/jsKernels.ts takes the ids and P_MIN from lib/plan/plan.ts)
   t.same(Object.keys(jsKernels.BLOCK_KERNELS), [...KERNELS], "BLOCK_KERNELS: one block kernel per id, in order");
   const own = jsKernels as unknown as { KERNELS?: readonly string[]; P_MIN?: number };
   if (own.KERNELS !== undefined) t.same([...own.KERNELS], [...KERNELS], "jsKernels.ts's KERNELS = lib/plan/plan.ts's");

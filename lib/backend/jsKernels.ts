@@ -22,17 +22,14 @@
 import { cosPoly, ndtri32, sinPoly, ANGLE_STEP, LOG_SPLIT } from "../math/f32.js";
 
 const f = Math.fround;
+import { P_MIN as PLAN_P_MIN, type KernelId } from "../plan/plan.js";
 import { LANES, STEPS_PER_BLOCK } from "../stream/version.js";
 
 /** 2^-24: maps the top 24 bits of a word onto [0, 1). */
 const U24 = 2 ** -24;
-/** The truncated normal's probability clamp (docs/stream.md §7). */
-const P_MIN = 2 ** -100;
+/** The truncated normal's probability clamp (docs/stream.md §7); P_MIN is lib/plan/plan.ts's, copied into a local for the loop. */
+const P_MIN = PLAN_P_MIN;
 const P_MAX = 1 - 2 ** -24;
-
-/** Kernel ids, in the order the native KernelId enum uses. */
-const KERNELS = ["uniform", "normal", "truncNormal"] as const;
-export type KernelId = (typeof KERNELS)[number];
 
 /** uniform: v = RN32(lo + RN32(span * u)), u = (x >>> 8) * 2^-24. params = [lo, span]. */
 function uniformBlock(lanes: Int32Array, params: Float32Array, dst: Float32Array, o: number): void {
@@ -229,4 +226,4 @@ const BLOCK_KERNELS: Record<KernelId, BlockKernel> = {
 
 // Exported at the end so that, in the CommonJS output, the loops above read these as locals and
 // not as `exports.x` properties (see the header).
-export { P_MIN, P_MAX, KERNELS, BLOCK_KERNELS, uniformBlock, normalBlock, truncNormalBlock };
+export { P_MIN, P_MAX, BLOCK_KERNELS, uniformBlock, normalBlock, truncNormalBlock };

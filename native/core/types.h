@@ -20,7 +20,7 @@ constexpr int kMaxThreads = 1024;
 enum class DType : int { kFloat32 = 0, kFloat64 = 1, kBFloat16 = 2, kFloat16 = 3 };
 constexpr int kDTypeCount = 4;
 
-// Kernels, in the order of KERNELS in lib/backend/jsKernels.ts (the JS kernel id).
+// Kernels, in the order of KERNELS in lib/plan/plan.ts (the JS kernel id; test/validation.test.ts checks it).
 enum class KernelId : int { kUniform = 0, kNormal = 1, kTruncNormal = 2 };
 constexpr int kKernelCount = 3;
 
