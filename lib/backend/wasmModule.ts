@@ -6,7 +6,7 @@
 // Compiler: Debian clang version 14.0.6
 // clang++ --target=wasm32 -std=c++17 -O3 -msimd128 -ffp-contract=off -fno-math-errno -fno-exceptions -fno-rtti -fno-threadsafe-statics -nostdlibinc -isystem native/wasm/include -Wall -Wextra -Werror
 // wasm-ld --no-entry --strip-all -z stack-size=131072
-// Sources (SHA-256 over their paths and contents: a9230460368f8d517342d03436649e74c475955522f350ed6d6c10706b5a795d):
+// Sources (SHA-256 over their paths and contents: a0bb3107ca18e5ba450bb76ac172767b869ee11bdbd6588c38f379fe9afe4f0f):
 //   native/kernels/wasm/kernels.cc
 //   native/wasm/entry.cc
 //   native/wasm/libc.cc
