@@ -15,7 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { endianness } from "node:os";
-import { BLOCK_SIZE, STREAM_VERSION, type Seed } from "../index.js";
+import { STREAM_VERSION, type Seed } from "../index.js";
 import { describe, typeError, valueError } from "../plan/errors.js";
 import { checkInteger, readOptions, type DType, type OutArray } from "../plan/validate.js";
 import { defineModel, fillRange, modelOptions } from "./fill.js";
@@ -26,7 +26,7 @@ import { presetFromConfig, type ModelType, type Preset } from "./presets.js";
 import { quantizeQ4_0, quantizeQ8_0, QK } from "./quant.js";
 import { swapBytes } from "./read.js";
 import type { Model, Tensor } from "./spec.js";
-import { streamFile, type WriteProgress } from "./write.js";
+import { pieceLength, streamFile, type WriteProgress } from "./write.js";
 
 export { readGgufHeader, readGgufTensorBytes, GGML_TYPES, GGUF_TYPE, type GgufHeader, type GgufTensorInfo, type GgufValue, type GgufScalar } from "./ggufRead.js";
 
@@ -501,13 +501,8 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
       if (t.permuteHeads === 0) {
         for (let done = 0; done < n; ) {
           const direct = !quant && w.used % s === 0;
-          let k = Math.min(n - done, Math.floor(w.free / bsize) * block, direct ? Infinity : scratchElems - (scratchElems % block));
-          if (k < n - done) {
-            // End pieces on a stream block boundary (a block cut in two would be generated twice).
-            const aligned = Math.floor((done + k) / BLOCK_SIZE) * BLOCK_SIZE - done;
-            if (aligned > 0) k = aligned;
-            else if (w.used > 0) k = 0;
-          }
+          const room = Math.min(Math.floor(w.free / bsize) * block, direct ? Infinity : scratchElems - (scratchElems % block));
+          const k = pieceLength(done, room, n, w.used);
           if (k === 0) {
             await flush();
             continue;

@@ -131,6 +131,19 @@ export function reportDone(report: () => void, path: string): void {
   }
 }
 
+/**
+ * How many elements of an `n`-element tensor to fill next, from element `done`, when `room` fit
+ * in the chunk: all that is left if it fits, else a piece ending on a 4096-element stream block
+ * boundary (a block cut in two would be generated twice); 0 when not even one block fits and the
+ * chunk already holds data (flush first). An empty chunk takes `room` elements regardless.
+ */
+export function pieceLength(done: number, room: number, n: number, chunkUsed: number): number {
+  const k = Math.min(n - done, room);
+  if (k === n - done) return k;
+  const aligned = Math.floor((done + k) / BLOCK_SIZE) * BLOCK_SIZE - done;
+  return aligned > 0 ? aligned : chunkUsed > 0 ? 0 : k;
+}
+
 /** What a streamed write's body writes through (streamFile). */
 export interface FileStream {
   /** The chunk writer: fill `view`/`bytes`, `commit`; call `flush` when it has no room. */
@@ -203,13 +216,7 @@ export async function writeSafetensors(path: string, spec: SpecInput, options?: 
       const n = p.tensor.size;
       const key = tensorKey(seed, p.tensor.name);
       for (let done = 0; done < n; ) {
-        let k = Math.min(n - done, Math.floor(w.free / s));
-        if (k < n - done) {
-          // End chunks on a stream block boundary: a block cut in two would be generated twice.
-          const aligned = Math.floor((done + k) / BLOCK_SIZE) * BLOCK_SIZE - done;
-          if (aligned > 0) k = aligned;
-          else if (w.used > 0) k = 0;
-        }
+        const k = pieceLength(done, Math.floor(w.free / s), n, w.used);
         if (k === 0) {
           await flush();
           continue;
