@@ -16,6 +16,10 @@ import { planGguf, readGgufHeader, syntheticVocabulary, writeGguf, type GgufOpti
 import { quantizeQ4_0, quantizeQ4_0Js, quantizeQ8_0, quantizeQ8_0Js, quantizerBackend } from "../lib/model/quant.js";
 import { nativeBinding, nativeIsas } from "../lib/backend/select.js";
 import { main } from "../lib/cli/main.js";
+import { capturePlan } from "../lib/api/execute.js";
+import { normal, truncNormal, uniform } from "../lib/index.js";
+import { KERNELS, type RandomPlan } from "../lib/plan/plan.js";
+import { eachIsa, sameBytes } from "./helpers.js";
 
 const root = resolve(__dirname, "..");
 const work = mkdtempSync(join(tmpdir(), "nninit-gguf-"));
@@ -603,6 +607,96 @@ t.test("native quantizers check every argument; nothing is written on a failed c
     t.equal(q.call(b, src, 128, 0, dst, dst.length), 0, "n = 0 at the very end");
     t.equal(q.call(b, new Float32Array(0), 0, 0, new Uint8Array(0), 0, undefined, undefined), 0, "empty arrays");
   }
+});
+
+// --- the fused fill-and-quantize (native/core/fill.cc fill_quantize_sync) --------------------
+
+const noFused = typeof nativeBinding?.fillQuantize === "function" ? false : "the native binding (with fillQuantize) is not loaded";
+
+/** The element-wise plan of a public fill call with `seed` (captured, not run). */
+function planOf(call: (out: Float32Array) => unknown): RandomPlan {
+  const cap = capturePlan(() => call(new Float32Array(0)));
+  if (cap === null || cap.plan.kind !== "random") throw new Error("no random plan captured");
+  return cap.plan;
+}
+
+t.test("fillQuantize: the bytes of fill-then-quantize on every ISA, kernel, offset and thread count", { skip: noFused }, async (t) => {
+  const b = nativeBinding as NonNullable<typeof nativeBinding>;
+  const fq = b.fillQuantize as NonNullable<typeof b.fillQuantize>;
+  const key = 0x0123456789abcdefn;
+  const kernels: [string, (out: Float32Array, offset: number) => Float32Array][] = [
+    ["uniform", (out, offset) => uniform(out, { low: -0.3, high: 0.7, seed: key, offset })],
+    ["normal", (out, offset) => normal(out, { mean: 0.1, std: 0.02, seed: key, offset })],
+    ["truncNormal", (out, offset) => truncNormal(out, { std: 1.5, a: -2, b: 3, seed: key, offset })],
+  ];
+  // offsets on and off stream blocks (multiples of 32), lengths from one quantization block to
+  // more than the binding's inline limit (65536 for normal), so threads > 1 really split them
+  const ranges: [number, number][] = [[0, 32], [0, 4096], [32, 4064], [4064, 64], [4096 * 3 + 96, 9000 * 32 - 96 * 4], [2 ** 40 + 4096 - 32, 8256], [0, 0]];
+  for (const [name, fill] of kernels) {
+    const plan = planOf((out) => fill(out, 0));
+    const kid = KERNELS.indexOf(plan.kernel);
+    for (const [offset, n] of ranges) {
+      const x = fill(new Float32Array(n), offset);
+      for (const [type, js, bs] of [[0, quantizeQ8_0Js, 34], [1, quantizeQ4_0Js, 18]] as const) {
+        const want = new Uint8Array(3 + (n / 32) * bs + 5).fill(0x77);
+        js(x, 0, n, want, 3);
+        const isas = await eachIsa(t, (isa) => {
+          for (const threads of [1, 2, 3]) {
+            const got = new Uint8Array(want.length).fill(0x77);
+            const r = fq.call(b, got, 3, type, n, kid, plan.params, Number(key >> 32n), Number(key & 0xffffffffn), offset, threads, isa);
+            t.ok(r === (n / 32) * bs && sameBytes(got, want), `${name} ${type ? "Q4_0" : "Q8_0"} [${offset}, +${n}) ${isa} ${threads} thread(s)`);
+          }
+        });
+        t.ok(isas.length > 0);
+      }
+    }
+  }
+});
+
+t.test("fillQuantize checks every argument; nothing is written on a failed check", { skip: noFused }, async (t) => {
+  const b = nativeBinding as NonNullable<typeof nativeBinding>;
+  const fq = b.fillQuantize as (...a: unknown[]) => number;
+  const p = new Float32Array([0, 1]);
+  const dst = new Uint8Array(4 * 18 + 3);
+  const ok = (over: Record<number, unknown>, cut?: number): unknown[] => {
+    const a: unknown[] = [dst, 0, 1, 64, 1, p, 0, 7, 0, 1];
+    for (const [i, v] of Object.entries(over)) a[Number(i)] = v;
+    return cut === undefined ? a : a.slice(0, cut);
+  };
+  const bad: [string, unknown[], RegExp, string][] = [
+    ["9 arguments", ok({}, 9), /expects 10 to 11 arguments/, "ERR_INVALID_ARG_VALUE"],
+    ["dst Float32Array", ok({ 0: new Float32Array(64) }), /"dst" argument must be a Uint8Array/, "ERR_INVALID_ARG_TYPE"],
+    ["dstOffset > length", ok({ 1: dst.length + 1, 3: 0 }), /"dstOffset" argument must be an integer in \[0, dst.length\]/, "ERR_OUT_OF_RANGE"],
+    ["type 2", ok({ 2: 2 }), /"type" argument must be an integer in \[0, 1\]/, "ERR_OUT_OF_RANGE"],
+    ["type string", ok({ 2: "q4_0" }), /"type" argument must be of type number/, "ERR_INVALID_ARG_TYPE"],
+    ["n 48", ok({ 3: 48 }), /"n" argument must be a multiple of 32/, "ERR_OUT_OF_RANGE"],
+    ["n -32", ok({ 3: -32 }), /"n"/, "ERR_OUT_OF_RANGE"],
+    ["kernel 3", ok({ 4: 3 }), /"kernel"/, "ERR_OUT_OF_RANGE"],
+    ["params Float64Array", ok({ 5: new Float64Array(2) }), /"params" argument must be a Float32Array/, "ERR_INVALID_ARG_TYPE"],
+    ["params too short", ok({ 5: new Float32Array(1) }), /"params" argument must be of length 2/, "ERR_OUT_OF_RANGE"],
+    ["keyHi 2^32", ok({ 6: 2 ** 32 }), /"keyHi"/, "ERR_OUT_OF_RANGE"],
+    ["offset 16", ok({ 8: 16 }), /"offset" argument must be a multiple of 32/, "ERR_OUT_OF_RANGE"],
+    ["offset + n > 2^53 - 1", ok({ 8: 2 ** 53 - 32 }), /"offset" argument must be such that offset \+ n <= 2\^53 - 1/, "ERR_OUT_OF_RANGE"],
+    ["threads 1025", ok({ 9: 1025 }), /"threads"/, "ERR_OUT_OF_RANGE"],
+    ["isa bogus", [...ok({}), "mmx"], /"isa" argument must be an instruction set/, "ERR_INVALID_ARG_VALUE"],
+    ["dst one block short", ok({ 1: 3 + 18 + 1, 3: 128 }), /"dst" argument must be long enough/, "ERR_OUT_OF_RANGE"],
+  ];
+  for (const [what, args, re, code] of bad) {
+    dst.fill(0x5a);
+    let err: (Error & { code?: string }) | undefined;
+    try {
+      fq.apply(b, args);
+    } catch (e) {
+      err = e as Error & { code?: string };
+    }
+    t.ok(err instanceof (code === "ERR_INVALID_ARG_TYPE" ? TypeError : RangeError), `${what}: ${err?.name}`);
+    t.match(err?.message ?? "", re, `${what}: message`);
+    t.equal(err?.code, code, `${what}: code`);
+    t.ok(dst.every((v) => v === 0x5a), `${what}: nothing written`);
+  }
+  dst.fill(0x5a);
+  t.equal(fq.apply(b, ok({ 1: 3, 3: 128 })), 4 * 18, "the last block ends on dst's last byte");
+  t.ok(dst.subarray(0, 3).every((v) => v === 0x5a) && dst.subarray(3).some((v) => v !== 0x5a), "only dst[3 ..] written");
 });
 
 // --- nninit's reader on malformed files -----------------------------------------------------

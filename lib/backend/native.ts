@@ -59,6 +59,15 @@ export interface NativeBinding {
    */
   quantizeQ8_0?(src: Float32Array, srcOffset: number, n: number, dst: Uint8Array, dstOffset: number, threads?: number, isa?: string): number;
   quantizeQ4_0?(src: Float32Array, srcOffset: number, n: number, dst: Uint8Array, dstOffset: number, threads?: number, isa?: string): number;
+  /**
+   * The GGUF writer's fused path (native/core/fill.h fill_quantize_sync): the float32 random fill
+   * of stream elements [offset, offset + n) (kernel, params and key as fill's; offset and n
+   * multiples of 32) quantized into n / 32 blocks of `type` (0 Q8_0, 1 Q4_0) at dst[dstOffset ..]
+   * without storing the floats; returns the bytes written. The same bytes as fill, then
+   * quantizeQ8_0/Q4_0. Optional, like them.
+   */
+  fillQuantize?(dst: Uint8Array, dstOffset: number, type: number, n: number, kernel: number, params: Float32Array,
+    keyHi: number, keyLo: number, offset: number, threads: number, isa?: string): number;
   /** A constant fill with streaming stores on all threads: the bench's "physical limit" row. */
   streamFill(out: Float32Array, value: number, threads: number): void;
   /** Default threads of this environment (1..1024; 0 restores the hardware count). */

@@ -23,7 +23,8 @@ import { configDType } from "./folder.js";
 import { readGgufHeader, GGML_TYPES, GGUF_DEFAULT_ALIGNMENT, GGUF_MAX_NAME, GGUF_TYPE, GGUF_VERSION, MAX_GGUF_HEADER, type GgufScalar, type GgufTypeId, type GgufValue } from "./ggufRead.js";
 import { tensorKey } from "./key.js";
 import { presetFromConfig, type ModelType, type Preset } from "./presets.js";
-import { quantizeQ4_0, quantizeQ8_0, QK } from "./quant.js";
+import { capturePlan } from "../api/execute.js";
+import { fusedQuantizer, quantizeQ4_0, quantizeQ8_0, QK } from "./quant.js";
 import { swapBytes } from "./read.js";
 import type { Model, Tensor } from "./spec.js";
 import { pieceLength, streamFile, type WriteProgress } from "./write.js";
@@ -498,7 +499,22 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
       const fill = (out: OutArray, offset: number): void => void fillRange(tensor, out, key, offset, fd, threads);
       const n = tensor.size;
       const row = t.dims[0];
-      if (t.permuteHeads === 0) {
+      // Quantized without a padding row, with the native backend: fill and quantize in one native
+      // pass (fusedQuantizer: the floats never leave the cache); else fill a float piece, then emit it.
+      const plan = quant && tensor.paddingIdx === undefined
+        ? capturePlan(() => fillRange(tensor, new Float32Array(0), key, 0, "float32", threads))?.plan : undefined;
+      const fused = plan === undefined ? null : fusedQuantizer(plan, typeId === T_Q8_0 ? "q8_0" : "q4_0");
+      if (fused !== null && t.permuteHeads === 0) {
+        for (let done = 0; done < n; ) {
+          const k = pieceLength(done, Math.floor(w.free / bsize) * block, n, w.used);
+          if (k === 0) {
+            await flush();
+            continue;
+          }
+          w.commit(fused(done, k, w.bytes((k / block) * bsize)));
+          done += k;
+        }
+      } else if (t.permuteHeads === 0) {
         for (let done = 0; done < n; ) {
           const direct = !quant && w.used % s === 0;
           const room = Math.min(Math.floor(w.free / bsize) * block, direct ? Infinity : scratchElems - (scratchElems % block));
@@ -530,6 +546,22 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
             const c = Math.min(half - a, Math.floor(w.free / pairBytes), Math.floor(scratchElems / (2 * row)));
             if (c === 0 && w.used > 0) {
               await flush();
+              continue;
+            }
+            if (c > 0 && fused !== null) {
+              // the two source row ranges quantized into the scratch, then interleaved by rows
+              const rowBytes = (row / block) * bsize;
+              scratch ??= new ArrayBuffer(chunkBytes);
+              const q = new Uint8Array(scratch, 0, 2 * c * rowBytes);
+              fused((h * D + a) * row, c * row, q.subarray(0, c * rowBytes));
+              fused((h * D + half + a) * row, c * row, q.subarray(c * rowBytes));
+              const dst = w.bytes(2 * c * rowBytes);
+              for (let i = 0; i < c; i++) {
+                dst.set(q.subarray(i * rowBytes, (i + 1) * rowBytes), 2 * i * rowBytes);
+                dst.set(q.subarray((c + i) * rowBytes, (c + i + 1) * rowBytes), (2 * i + 1) * rowBytes);
+              }
+              w.commit(2 * c * rowBytes);
+              a += c;
               continue;
             }
             if (c > 0) {

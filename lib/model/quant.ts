@@ -17,12 +17,17 @@
  * native quantizer reproduces: NaN elements never become amax; a NaN, ±Inf or |y| >= 2^31 product
  * quantizes to 0 in Q8_0 (`& 0xff`), and to 0 (NaN, -Inf) or 15 (+Inf) in Q4_0.
  *
+ * fusedQuantizer(plan, type) is the GGUF writer's fast path: with the native backend active, the
+ * binding fills and quantizes in one pass per stream block (the floats stay in cache), with the
+ * bytes of fill-then-quantize.
+ *
  * quantizeQ8_0 / quantizeQ4_0 run the native binding's quantizers (native/core/quant.cc: the same
  * bits, AVX2 and on the binding's threads) when the native backend is loaded, else the TypeScript
  * code below, which is the reference (exported as quantizeQ8_0Js / quantizeQ4_0Js for the tests).
  */
-import { nativeBinding } from "../backend/select.js";
+import { active, nativeBinding } from "../backend/select.js";
 import { f16FromBits } from "../math/halfFloat.js";
+import { KERNELS, type FillPlan } from "../plan/plan.js";
 
 export const QK = 32;
 export const Q8_0_BLOCK_BYTES = 34;
@@ -126,3 +131,23 @@ export const quantizeQ4_0: Quantizer = pick(
 
 /** Which quantizer quantizeQ8_0 / quantizeQ4_0 run. */
 export const quantizerBackend: "native" | "js" = typeof q8 === "function" && typeof q4 === "function" ? "native" : "js";
+
+const fq = nativeBinding?.fillQuantize;
+const MASK32 = 0xffffffffn;
+
+/**
+ * The native fused fill-and-quantize for the element-wise fill `plan` (its offset is replaced by
+ * each call's): `(offset, n, dst) => bytes` writes the n / 32 blocks of `type` of stream elements
+ * [offset, offset + n) at dst[0 ..] (offset and n multiples of 32), the same bytes as filling a
+ * Float32Array with `plan` at that offset and quantizing it. Null where it does not apply: the
+ * native backend is not the active one (NNINIT_BACKEND=js or wasm, or no binding), the binding
+ * predates it, or the plan is not a float32 random fill.
+ */
+export function fusedQuantizer(plan: FillPlan, type: "q8_0" | "q4_0"): ((offset: number, n: number, dst: Uint8Array) => number) | null {
+  if (typeof fq !== "function" || active.info.name !== "native" || plan.kind !== "random" || plan.dtype !== "float32") return null;
+  const kernel = KERNELS.indexOf(plan.kernel);
+  const keyHi = Number((plan.key >> 32n) & MASK32);
+  const keyLo = Number(plan.key & MASK32);
+  const t = type === "q8_0" ? 0 : 1;
+  return (offset, n, dst) => fq.call(nativeBinding, dst, 0, t, n, kernel, plan.params, keyHi, keyLo, offset, plan.threads);
+}

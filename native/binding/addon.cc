@@ -9,6 +9,8 @@
 //   streamFill(out: Float32Array, value, threads)   streaming-store constant fill (bench baseline)
 //   quantizeQ8_0(src: Float32Array, srcOffset, n, dst: Uint8Array, dstOffset[, threads[, isa]]) -> bytes
 //   quantizeQ4_0(same) -> bytes                       GGUF block quantizers (native/core/quant.h)
+//   fillQuantize(dst: Uint8Array, dstOffset, type, n, kernel, params, keyHi, keyLo, offset, threads[, isa]) -> bytes
+//                                                     a float32 fill quantized on the fly (core/fill.h)
 //   writeBehind(fd, start, length, dropStart, dropLength) -> Promise<void>
 //                                                     streamed-file write-behind (write_behind.cc)
 //   setThreads(n)  (0: hardware default)   setIsa(id)   info() -> {isa, isas, compiled, threads, hardwareThreads}
@@ -153,6 +155,7 @@ Napi::Object init_module(Napi::Env env, Napi::Object exports) {
   exports.Set("streamFill", Napi::Function::New(env, StreamFill, "streamFill"));
   exports.Set("quantizeQ8_0", Napi::Function::New(env, QuantizeQ8_0, "quantizeQ8_0"));
   exports.Set("quantizeQ4_0", Napi::Function::New(env, QuantizeQ4_0, "quantizeQ4_0"));
+  exports.Set("fillQuantize", Napi::Function::New(env, FillQuantize, "fillQuantize"));
   exports.Set("writeBehind", Napi::Function::New(env, WriteBehindAsync, "writeBehind"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));

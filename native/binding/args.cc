@@ -132,6 +132,25 @@ const Impl* parse_isa(Napi::Env env, const Napi::Value& v, const char* name) {
   return impl;
 }
 
+void parse_kernel(const Napi::CallbackInfo& info, size_t at, FillSpec& s) {
+  Napi::Env env = info.Env();
+  const int k = static_cast<int>(get_integer(env, info[at], "kernel", 0, kKernelCount - 1));
+  s.kernel = static_cast<KernelId>(k);
+  const Napi::Value pv = info[at + 1];
+  if (!pv.IsTypedArray() || pv.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw_type(env, "params", "a Float32Array", pv);
+  }
+  Napi::Float32Array params = pv.As<Napi::Float32Array>();
+  if (params.ElementLength() != static_cast<size_t>(kParamCount[k])) {
+    throw_range(env, "params", "of length " + std::to_string(kParamCount[k]) + " for this kernel",
+                Napi::Number::New(env, static_cast<double>(params.ElementLength())));
+  }
+  for (int i = 0; i < kParamCount[k]; ++i) s.params[i] = params[i];
+  const double hi = get_integer(env, info[at + 2], "keyHi", 0, 4294967295.0);
+  const double lo = get_integer(env, info[at + 3], "keyLo", 0, 4294967295.0);
+  s.key = (static_cast<uint64_t>(hi) << 32) | static_cast<uint64_t>(lo);
+}
+
 FillSpec parse_random(const Napi::CallbackInfo& info, OutArg& out) {
   Napi::Env env = info.Env();
   check_count(info, 8, 9, "fill");
@@ -139,20 +158,7 @@ FillSpec parse_random(const Napi::CallbackInfo& info, OutArg& out) {
   s.op = FillOp::kRandom;
   s.dtype = get_dtype(env, info[1]);
   out = get_out(env, info[0], s.dtype);
-  const int k = static_cast<int>(get_integer(env, info[2], "kernel", 0, kKernelCount - 1));
-  s.kernel = static_cast<KernelId>(k);
-  if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    throw_type(env, "params", "a Float32Array", info[3]);
-  }
-  Napi::Float32Array params = info[3].As<Napi::Float32Array>();
-  if (params.ElementLength() != static_cast<size_t>(kParamCount[k])) {
-    throw_range(env, "params", "of length " + std::to_string(kParamCount[k]) + " for this kernel",
-                Napi::Number::New(env, static_cast<double>(params.ElementLength())));
-  }
-  for (int i = 0; i < kParamCount[k]; ++i) s.params[i] = params[i];
-  const double hi = get_integer(env, info[4], "keyHi", 0, 4294967295.0);
-  const double lo = get_integer(env, info[5], "keyLo", 0, 4294967295.0);
-  s.key = (static_cast<uint64_t>(hi) << 32) | static_cast<uint64_t>(lo);
+  parse_kernel(info, 2, s);
   const double offset = get_integer(env, info[6], "offset", 0, kMaxSafe);
   const int threads = parse_threads(env, info[7], "threads");
   s.impl = impl_arg(info, 8);

@@ -21,6 +21,9 @@ struct OutArg {
 
 // fill / fillAsync(out, dtype, kernel, params, keyHi, keyLo, offset, threads[, isa])
 FillSpec parse_random(const Napi::CallbackInfo& info, OutArg& out);
+// kernel, params, keyHi, keyLo at info[at .. at + 3] into s.kernel, s.params and s.key (fill's
+// arguments 2..5; fillQuantize's 4..7)
+void parse_kernel(const Napi::CallbackInfo& info, size_t at, FillSpec& s);
 // fillConstant / fillConstantAsync(out, dtype, value, threads[, isa])
 FillSpec parse_constant(const Napi::CallbackInfo& info, OutArg& out);
 // streamFill(out: Float32Array, value, threads)

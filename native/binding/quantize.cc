@@ -8,9 +8,11 @@
 // or shrink an array in between; the call is synchronous, the event loop waits.
 #include "quantize.h"
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
+#include "../core/fill.h"
 #include "../core/quant.h"
 #include "args.h"
 #include "env_state.h"
@@ -85,7 +87,47 @@ Napi::Value quantize(const Napi::CallbackInfo& info, QuantType type, const char*
   return Napi::Number::New(env, static_cast<double>(bytes));
 }
 
+// fillQuantize(dst, dstOffset, type, n, kernel, params, keyHi, keyLo, offset, threads[, isa])
+Napi::Value fill_quantize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  check_count(info, 10, 11, "fillQuantize");
+  const ArrayArg dst = typed(env, info[0], napi_uint8_array, "dst", "a Uint8Array");
+  const double to = get_integer(env, info[1], "dstOffset", 0, kMaxSafe);
+  if (to > static_cast<double>(dst.length)) {
+    throw_range(env, "dstOffset", "an integer in [0, dst.length] (dst.length is " + std::to_string(dst.length) + ")", info[1]);
+  }
+  const QuantType type = static_cast<QuantType>(static_cast<int>(get_integer(env, info[2], "type", 0, 1)));
+  const double n = get_integer(env, info[3], "n", 0, kMaxSafe);
+  if (std::fmod(n, static_cast<double>(kQuantBlock)) != 0) throw_range(env, "n", "a multiple of 32 (whole blocks)", info[3]);
+  FillSpec s;
+  s.op = FillOp::kRandom;
+  s.dtype = DType::kFloat32;
+  parse_kernel(info, 4, s);
+  const double offset = get_integer(env, info[8], "offset", 0, kMaxSafe);
+  if (std::fmod(offset, static_cast<double>(kQuantBlock)) != 0) {
+    throw_range(env, "offset", "a multiple of 32 (a quantization block never straddles two stream blocks)", info[8]);
+  }
+  if (offset + n > kMaxSafe) throw_range(env, "offset", "such that offset + n <= 2^53 - 1", info[8]);
+  const int threads = parse_threads(env, info[9], "threads");
+  s.impl = info.Length() > 10 && !info[10].IsUndefined() ? parse_isa(env, info[10], "isa") : env_state(env).impl;
+  s.offset = static_cast<uint64_t>(offset);
+  s.n = static_cast<size_t>(n);
+  s.threads = threads == 0 ? env_state(env).threads : threads;
+  const size_t at_dst = static_cast<size_t>(to);
+  const size_t bytes = s.n / kQuantBlock * quant_block_bytes(type);  // < 2^53 * 34 / 32: no overflow
+  if (bytes > dst.length - at_dst) {
+    throw_range(env, "dst", "long enough for n / 32 blocks: " + std::to_string(bytes) + " bytes from dstOffset (" +
+                                std::to_string(dst.length - at_dst) + " there)", info[0]);
+  }
+  fill_quantize_sync(s, type, dst.data + at_dst, std::string(s.impl->name) != "scalar");
+  return Napi::Number::New(env, static_cast<double>(bytes));
+}
+
 }  // namespace
+
+Napi::Value FillQuantize(const Napi::CallbackInfo& info) {
+  return guard(info.Env(), [&] { return fill_quantize(info); });
+}
 
 Napi::Value QuantizeQ8_0(const Napi::CallbackInfo& info) {
   return guard(info.Env(), [&] { return quantize(info, QuantType::kQ8_0, "quantizeQ8_0"); });

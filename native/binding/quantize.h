@@ -13,6 +13,12 @@ namespace nninit {
 Napi::Value QuantizeQ8_0(const Napi::CallbackInfo& info);
 // quantizeQ4_0(same) -> bytes written (n / 32 * 18)
 Napi::Value QuantizeQ4_0(const Napi::CallbackInfo& info);
+// fillQuantize(dst: Uint8Array, dstOffset, type (0 Q8_0, 1 Q4_0), n, kernel, params, keyHi, keyLo,
+// offset, threads[, isa]) -> bytes written: the float32 random fill of stream elements
+// [offset, offset + n) (as fill's kernel/params/key; offset and n multiples of 32) quantized into
+// n / 32 blocks at dst[dstOffset ..] without storing the floats (native/core/fill.h
+// fill_quantize_sync). The same bytes as fill into a Float32Array, then quantizeQ8_0/Q4_0.
+Napi::Value FillQuantize(const Napi::CallbackInfo& info);
 
 }  // namespace nninit
 

@@ -81,7 +81,42 @@ std::function<void(size_t)> task_fn(const std::shared_ptr<Plan>& p) {
   return [p](size_t t) { random_task(*p, t); };
 }
 
+// Blocks generated per step of a fused fill-and-quantize task: two, so that an ISA whose vector
+// spans two blocks (AVX-512) generates no block it then drops; 32 KiB of stack (docs/safety.md §6).
+constexpr uint64_t kQuantStepBlocks = 2;
+
+void fill_quantize_task(const FillSpec& s, const KernelTable& table, QuantType type, uint8_t* dst, bool simd,
+                        uint64_t a, uint64_t b) {
+  alignas(64) float scratch[kQuantStepBlocks * kBlockSize];
+  const size_t bsize = quant_block_bytes(type);
+  const uint64_t end = s.offset + s.n;
+  for (uint64_t j = a; j < b; j += kQuantStepBlocks) {
+    const uint64_t count = std::min(kQuantStepBlocks, b - j);
+    const RunArgs args{s.key, j, count, s.params, scratch};
+    table.run[static_cast<int>(s.kernel)][static_cast<int>(DType::kFloat32)][0](args);
+    const uint64_t from = std::max(j * kBlockSize, s.offset);
+    const uint64_t to = std::min((j + count) * kBlockSize, end);
+    // from, to and offset are multiples of 32: whole quantization blocks
+    quantize_blocks(type, scratch + (from - j * kBlockSize), (to - from) / kQuantBlock,
+                    dst + (from - s.offset) / kQuantBlock * bsize, simd);
+  }
+}
+
 }  // namespace
+
+void fill_quantize_sync(const FillSpec& spec, QuantType type, uint8_t* dst, bool simd) {
+  if (spec.n == 0) return;
+  const KernelTable& table = spec.impl->table();
+  const uint64_t first = spec.offset / kBlockSize;
+  const uint64_t last = (spec.offset + spec.n - 1) / kBlockSize + 1;
+  const uint64_t chunk = kChunkBlocks[static_cast<int>(spec.kernel)];
+  const size_t ntasks = static_cast<size_t>((last - first + chunk - 1) / chunk);
+  const int threads = spec.n < kInlineElements[static_cast<int>(spec.kernel)] ? 1 : spec.threads;
+  run_sync(ntasks, threads, [&](size_t t) {
+    const uint64_t a = first + t * chunk;
+    fill_quantize_task(spec, table, type, dst, simd, a, std::min(a + chunk, last));
+  });
+}
 
 void fill_sync(const FillSpec& spec) {
   const std::shared_ptr<Plan> p = make_plan(spec);

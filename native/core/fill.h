@@ -13,6 +13,7 @@
 
 #include "dispatch.h"
 #include "pool.h"
+#include "quant.h"
 #include "types.h"
 
 namespace nninit {
@@ -51,6 +52,16 @@ constexpr size_t kStreamBytes = size_t{16} << 20;
 void fill_sync(const FillSpec& spec);
 // Runs the fill on pool threads only; on_done runs on the thread that completes it.
 std::shared_ptr<Job> fill_async(const FillSpec& spec, std::function<void()> on_done);
+
+// The GGUF writer's fused path: the float32 random fill of [spec.offset, spec.offset + spec.n)
+// (spec.op kRandom; spec.dtype and spec.dst are ignored) quantized straight into spec.n / 32
+// blocks of `type` at `dst`, each stream block generated into a stack scratch (L1/L2) and
+// quantized there, never stored as float32 in memory. Bit for bit quantize(fill(range)): the
+// fill is the kernel's float32 output and the quantizer quantize_blocks (`simd` as there).
+// Requires spec.offset % 32 == 0 and spec.n % 32 == 0 (the binding checks), so no quantization
+// block straddles two stream blocks; tasks are the fill's (kChunkBlocks), on the calling thread
+// plus pool threads; returns when done.
+void fill_quantize_sync(const FillSpec& spec, QuantType type, uint8_t* dst, bool simd);
 
 }  // namespace nninit
 
