@@ -5,7 +5,7 @@
  * translates (dtype/kernel names to the codes of DTYPES/KERNELS, the bigint key to two uint32).
  */
 import { join } from "node:path";
-import { KERNELS, type FillPlan } from "../plan/plan.js";
+import { KERNELS, keyWords, type FillPlan } from "../plan/plan.js";
 import { DTYPES, type DType, type OutArray } from "../plan/validate.js";
 import type { AbortSignalLike, Backend, BackendInfo } from "./types.js";
 
@@ -103,7 +103,6 @@ export function loadBinding(root: string = PACKAGE_ROOT): LoadedBinding {
   return { binding: binding as NativeBinding, path };
 }
 
-const MASK32 = 0xffffffffn;
 
 function dtypeCode(plan: FillPlan): number {
   return DTYPES.indexOf(plan.dtype);
@@ -116,8 +115,7 @@ function call<R>(binding: NativeBinding, plan: FillPlan, out: OutArray, isa: str
     return fn(out, dtypeCode(plan), plan.value, plan.threads, isa) as R;
   }
   const fn = async ? binding.fillAsync : binding.fill;
-  const keyHi = Number((plan.key >> 32n) & MASK32);
-  const keyLo = Number(plan.key & MASK32);
+  const [keyHi, keyLo] = keyWords(plan.key);
   return fn(out, dtypeCode(plan), KERNELS.indexOf(plan.kernel), plan.params, keyHi, keyLo, plan.offset, plan.threads, isa) as R;
 }
 
@@ -172,8 +170,8 @@ export function createNativeBackend(binding: NativeBinding, isa?: string, path?:
       }
     },
     sparseZeros(out: OutArray, dtype: DType, key: bigint, rows: number, cols: number, zeros: number, threads: number): void {
-      const keyHi = Number((key >> 32n) & MASK32);
-      binding.sparseZeros(out, DTYPES.indexOf(dtype), keyHi, Number(key & MASK32), rows, cols, zeros, threads, isa);
+      const [keyHi, keyLo] = keyWords(key);
+      binding.sparseZeros(out, DTYPES.indexOf(dtype), keyHi, keyLo, rows, cols, zeros, threads, isa);
     },
     setThreads(n: number): void {
       binding.setThreads(n);

@@ -21,7 +21,7 @@
  * later step.
  */
 import { stateError } from "../plan/errors.js";
-import { KERNELS, type FillPlan, type RandomPlan } from "../plan/plan.js";
+import { KERNELS, keyWords, type FillPlan, type RandomPlan } from "../plan/plan.js";
 import { DTYPES, type OutArray } from "../plan/validate.js";
 import { BLOCK_SIZE } from "../stream/version.js";
 import { decodeBase64 } from "./host.js";
@@ -117,7 +117,6 @@ function views(w: Instance): Instance {
   return w;
 }
 
-const MASK32 = 0xffffffffn;
 const TWO32 = 2 ** 32;
 
 function scratchView(w: Instance, dtypeCode: number): Float32Array | Float64Array | Uint16Array {
@@ -130,8 +129,7 @@ function fillRandom(plan: RandomPlan, out: OutArray): void {
   const w = views(wasmInstance());
   const dt = DTYPES.indexOf(plan.dtype);
   const kernel = KERNELS.indexOf(plan.kernel);
-  const keyHi = Number((plan.key >> 32n) & MASK32);
-  const keyLo = Number(plan.key & MASK32);
+  const [keyHi, keyLo] = keyWords(plan.key);
   w.par.set(plan.params.subarray(0, 8));
   const view = scratchView(w, dt);
   const o = out as Float32Array; // set() copies any of the three view types into its own type

@@ -27,7 +27,7 @@
  */
 import { active, nativeBinding } from "../backend/select.js";
 import { f16FromBits } from "../math/halfFloat.js";
-import { KERNELS, type FillPlan } from "../plan/plan.js";
+import { KERNELS, keyWords, type FillPlan } from "../plan/plan.js";
 
 export const QK = 32;
 export const Q8_0_BLOCK_BYTES = 34;
@@ -133,7 +133,6 @@ export const quantizeQ4_0: Quantizer = pick(
 export const quantizerBackend: "native" | "js" = typeof q8 === "function" && typeof q4 === "function" ? "native" : "js";
 
 const fq = nativeBinding?.fillQuantize;
-const MASK32 = 0xffffffffn;
 
 /**
  * The native fused fill-and-quantize for the element-wise fill `plan` (its offset is replaced by
@@ -146,8 +145,7 @@ const MASK32 = 0xffffffffn;
 export function fusedQuantizer(plan: FillPlan, type: "q8_0" | "q4_0"): ((offset: number, n: number, dst: Uint8Array) => number) | null {
   if (typeof fq !== "function" || active.info.name !== "native" || plan.kind !== "random" || plan.dtype !== "float32") return null;
   const kernel = KERNELS.indexOf(plan.kernel);
-  const keyHi = Number((plan.key >> 32n) & MASK32);
-  const keyLo = Number(plan.key & MASK32);
+  const [keyHi, keyLo] = keyWords(plan.key);
   const t = type === "q8_0" ? 0 : 1;
   return (offset, n, dst) => fq.call(nativeBinding, dst, 0, t, n, kernel, plan.params, keyHi, keyLo, offset, plan.threads);
 }

@@ -38,3 +38,8 @@ export interface ConstantPlan {
 }
 
 export type FillPlan = RandomPlan | ConstantPlan;
+
+/** A u64 stream key as two u32 numbers [hi, lo] (how the native binding and wasm module take it). */
+export function keyWords(key: bigint): [number, number] {
+  return [Number((key >> 32n) & 0xffffffffn), Number(key & 0xffffffffn)];
+}
