@@ -24,7 +24,7 @@ import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import * as esbuild from "esbuild";
 import { Generator, normal, orthogonal, truncNormal, uniform, xavierUniform } from "../lib/index.js";
-import { kaimingNormal as kaimingNormalAsync } from "../lib/promises.js";
+import { kaimingNormal as kaimingNormalAsync, normal as normalAsync, truncNormal as truncNormalAsync } from "../lib/promises.js";
 
 const root = resolve(__dirname, "..");
 const pageDir = join(root, "examples", "browser");
@@ -53,6 +53,9 @@ const FILLS: Record<string, () => ArrayBufferView | Promise<ArrayBufferView>> = 
   },
   "normal f32 300000 seed 11": () => normal(new Float32Array(300000), { seed: 11 }),
   "promises kaimingNormal 128x64 seed 12": () => kaimingNormalAsync(new Float32Array(128 * 64), [128, 64], { seed: 12 }),
+  "promises normal f32 1000000 seed 13": () => normalAsync(new Float32Array(1000000), { seed: 13, threads: 2 }),
+  "promises truncNormal bfloat16 700001 seed 14 offset 5": () =>
+    truncNormalAsync(new Uint16Array(700001), { dtype: "bfloat16", seed: 14, offset: 5 }),
 };
 
 function sha256(a: ArrayBufferView): string {
@@ -124,6 +127,8 @@ interface PageResult {
   times: Record<string, { firstMs: number; bestMs: number }>;
   fills: Record<string, { length: number; dtype: string; sha256: string }>;
   weights: { index: number; shape: number[]; sha256: string }[];
+  /** Event-loop turns during a large async fill (examples/browser/main.js turnsDuring). */
+  asyncTurns: number | null;
 }
 
 /** Serves examples/browser/index.html, with /dist/main.js the bundle `js`, on 127.0.0.1 (any free port). */
@@ -180,6 +185,8 @@ function checkPage(t: Test, label: string, got: PageResult, expected: { fills: R
   for (const [name, hash] of Object.entries(expected.fills)) {
     t.equal(got.fills?.[name]?.sha256, hash, `${label}: "${name}" has Node's bytes`);
   }
+  t.ok(typeof got.asyncTurns === "number" && got.asyncTurns > 0,
+    `${label}: the page's event loop turned (${got.asyncTurns} times) while a large nninit/promises fill ran: it ran on Web Workers`);
   t.same(got.weights?.map((w) => ({ shape: w.shape, sha256: w.sha256 })), expected.weights,
     `${label}: the nninit-initialized tfjs model has the weights Node builds`);
   for (const name of ["nninit/tfjs", "tfjs"]) {

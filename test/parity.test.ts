@@ -136,7 +136,7 @@ t.test("wasm: the module is the committed one, and its fill is a pure function o
   t.equal(createHash("sha256").update(bytesOf).digest("hex"), WASM_SHA256, "lib/backend/wasmModule.ts's bytes match its SHA-256");
   t.equal(wasmBackend!.info.name, "wasm");
   t.equal(wasmBackend!.info.isa, "simd128");
-  t.equal(wasmInstance().elems, 65536, "the scratch chunk the sizes here are chosen around");
+  t.equal(wasmInstance().x.nninit_scratch_elems(), 65536, "the scratch chunk the sizes here are chosen around");
   // a long fill equals the concatenation of fills of its pieces, cut anywhere
   for (const kernel of KERNELS) {
     const plan: RandomPlan = { kind: "random", kernel, params: Float32Array.from(PARAMS[kernel][0]), key: 99n, offset: 12345, dtype: "float32", threads: 0 };

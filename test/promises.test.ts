@@ -3,11 +3,22 @@
  * of throwing, the resolved value is `out`, and concurrent fills do not interfere. AbortSignal:
  * validation, pre-aborted, abort mid-fill (the buffer's state), late abort, listener cleanup.
  */
+import { spawnSync } from "node:child_process";
 import { getEventListeners } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import t from "tap";
 import * as sync from "../lib/index.js";
 import * as promises from "../lib/promises.js";
-import { bytes } from "./helpers.js";
+import { capturePlan } from "../lib/api/execute.js";
+import { jsBackend, wasmBackend } from "../lib/backend/select.js";
+import type { Backend } from "../lib/backend/types.js";
+import { resetWasmPool, wasmPool } from "../lib/backend/wasm.js";
+import { PIECE_ELEMENTS, type WasmPool } from "../lib/backend/wasmPool.js";
+import type { FillPlan } from "../lib/plan/plan.js";
+import type { DType, OutArray } from "../lib/plan/validate.js";
+import { BLOCK_SIZE } from "../lib/stream/version.js";
+import { bytes, sameBytes } from "./helpers.js";
 
 
 t.test("each async function equals its sync twin, and resolves with out", async (t) => {
@@ -122,7 +133,7 @@ t.test("abort right after the call: rejects with AbortError, a non-shared out is
   t.equal(abortListeners(ac.signal), 0, "listener removed");
 });
 
-t.test("abort mid-fill into a SharedArrayBuffer: the fill stops between tasks; what was written is right", { skip: native ? false : "the JS backend fills in one piece" }, async (t) => {
+t.test("abort mid-fill into a SharedArrayBuffer: the fill stops between tasks; what was written is right", { skip: sync.backend.name === "js" ? "the JS backend fills in one piece" : false }, async (t) => {
   const n = 128 << 20; // 512 MiB, truncNormal on one thread: ~0.1 s, far longer than the abort takes
   const out = new Float32Array(new SharedArrayBuffer(n * 4)).fill(SENTINEL);
   const ac = new AbortController();
@@ -358,4 +369,194 @@ t.test("one rule for every async method: out's elements as checked are written a
       t.ok(bytes(out.subarray(0, n)).equals(bytes(want)) && out.subarray(n).every((v) => v === 0), `${name}: growable shared buffer: the first ${n} written in place, the rest untouched`);
     }
   }
+});
+
+// ---- the wasm backend's worker pool (lib/backend/wasmPool.ts), driven directly in every run ------
+const wasm = wasmBackend;
+const noWasm = wasm === null ? "no WebAssembly SIMD128 in this engine" : false;
+type Make = (n: number, shared: boolean) => OutArray;
+const alloc = (bytesPer: number, n: number, shared: boolean): ArrayBufferLike => (shared ? new SharedArrayBuffer(n * bytesPer) : new ArrayBuffer(n * bytesPer));
+const MAKERS: [DType, Make][] = [
+  ["float32", (n, s) => new Float32Array(alloc(4, n, s))],
+  ["float64", (n, s) => new Float64Array(alloc(8, n, s))],
+  ["bfloat16", (n, s) => new Uint16Array(alloc(2, n, s))],
+  ["float16", (n, s) => new Uint16Array(alloc(2, n, s))],
+];
+type Method = (out: OutArray, options: object) => unknown;
+const RANDOM: [string, Method][] = [
+  ["uniform", (o, x) => (sync.uniform as Method)(o, { low: -1, high: 2, ...x })],
+  ["normal", (o, x) => (sync.normal as Method)(o, { mean: 0.5, std: 2, ...x })],
+  ["truncNormal", (o, x) => (sync.truncNormal as Method)(o, { std: 0.7, a: -1, b: 1.5, ...x })],
+];
+/** The FillPlan the sync call would run (nothing is written). */
+function planOf(method: Method, out: OutArray, options: object): FillPlan {
+  const captured = capturePlan(() => method(out, options));
+  if (captured === null) throw new Error("no fill was captured");
+  return captured.plan;
+}
+/** Event-loop turns (a setImmediate chain) while `run` is pending: 0 when it runs on this thread in one piece. */
+async function turnsDuring(run: () => Promise<unknown>): Promise<number> {
+  let turns = 0;
+  let done = false;
+  const tick = (): void => {
+    if (done) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  try {
+    await run();
+  } finally {
+    done = true;
+  }
+  return turns;
+}
+
+t.test("wasm async fills on the worker pool equal the JS reference: kernels x dtypes x sizes x offsets x threads, ordinary and shared outputs", { skip: noWasm }, async (t) => {
+  const w = wasm as Backend;
+  const sizes = [1, 4097, 2 * PIECE_ELEMENTS + 12345]; // one block; a piece; several pieces, the first shorter
+  const offsets = [0, 8229, 2 ** 40 + 4064];
+  let fills = 0;
+  for (const [method, call] of RANDOM) {
+    for (const [dtype, make] of MAKERS) {
+      const bad: string[] = [];
+      for (const n of sizes) {
+        for (const offset of offsets) {
+          const plan0 = planOf(call, make(n, false), { seed: 17, offset, dtype });
+          const expected = make(n, false);
+          jsBackend.fill(plan0, expected);
+          for (const threads of [1, 2, 3]) {
+            for (const shared of [false, true]) {
+              const out = make(n, shared);
+              await w.fillAsync({ ...plan0, threads }, out);
+              fills++;
+              if (!sameBytes(out, expected)) bad.push(`n ${n} offset ${offset} threads ${threads}${shared ? " shared" : ""}`);
+            }
+          }
+        }
+      }
+      t.same(bad, [], `${method} ${dtype}: ${sizes.length * offsets.length * 6} async fills equal the JS backend's`);
+    }
+  }
+  const pool = wasmPool();
+  t.ok(pool !== null && pool.started >= 1, `the fills ran on the pool (${pool?.started} workers started, ${fills} fills)`);
+  t.ok(pool !== null && pool.workers === Math.min(3, pool.limit), `threads 3 used min(3, hardware ${pool?.limit}) workers: ${pool?.workers}`);
+  t.equal(pool?.pending, 0, "no fill left pending");
+});
+
+t.test("wasm: a subarray of a shared buffer is written in place, nothing outside it; concurrent fills with mixed thread counts", { skip: noWasm }, async (t) => {
+  const w = wasm as Backend;
+  const whole = new Float32Array(new SharedArrayBuffer(4 * (PIECE_ELEMENTS * 3))).fill(SENTINEL);
+  const out = whole.subarray(1001, 1001 + 2 * PIECE_ELEMENTS + 7);
+  const plan = planOf(RANDOM[1]![1], out, { seed: 3, offset: 99 });
+  const expected = new Float32Array(out.length);
+  jsBackend.fill(plan, expected);
+  await w.fillAsync({ ...plan, threads: 2 }, out);
+  t.ok(sameBytes(out, expected), "the subarray holds the fill");
+  t.ok(whole.subarray(0, 1001).every((v) => v === SENTINEL) && whole.subarray(1001 + out.length).every((v) => v === SENTINEL), "nothing outside it was written");
+
+  const jobs = Array.from({ length: 24 }, (_, i) => {
+    const [, make] = MAKERS[i % 4]!;
+    const o = make(3000 + 41_000 * i, i % 3 === 0);
+    const p = planOf(RANDOM[i % 3]![1], o, { seed: 100 + i, offset: 7 * i, dtype: MAKERS[i % 4]![0] });
+    const e = make(o.length, false);
+    jsBackend.fill(p, e);
+    return { o, e, run: w.fillAsync({ ...p, threads: 1 + (i % 3) }, o) };
+  });
+  await Promise.all(jobs.map((j) => j.run));
+  t.same(jobs.flatMap((j, i) => (sameBytes(j.o, j.e) ? [] : [i])), [], "24 concurrent fills, each equal to its reference");
+});
+
+t.test("wasm: the fill runs off the calling thread (its event loop turns meanwhile); where no worker starts, on the calling thread, with the same bytes", { skip: noWasm }, async (t) => {
+  const w = wasm as Backend;
+  const n = 4 << 20;
+  const plan = planOf(RANDOM[1]![1], new Float32Array(n), { seed: 5 });
+  const expected = new Float32Array(n);
+  jsBackend.fill(plan, expected);
+  const out = new Float32Array(n);
+  const turns = await turnsDuring(() => w.fillAsync(plan, out));
+  t.ok(turns > 0, `the event loop turned ${turns} times during a ${n}-element fill on the workers`);
+  t.ok(sameBytes(out, expected), "the bytes");
+  let tried = 0;
+  resetWasmPool(() => {
+    tried++;
+    throw new Error("workers are not allowed here");
+  });
+  try {
+    const out2 = new Float32Array(n);
+    const turns2 = await turnsDuring(() => w.fillAsync(plan, out2));
+    t.equal(tried, 1, "one worker start was tried");
+    t.equal(turns2, 0, "no worker: the fill ran on the calling thread in one piece");
+    t.ok(sameBytes(out2, expected), "the same bytes");
+    await w.fillAsync(plan, out2);
+    t.equal(tried, 1, "a failed start is not retried on every fill");
+  } finally {
+    resetWasmPool();
+  }
+});
+
+t.test("wasm: abort mid-fill (ordinary out unchanged; shared out: a correct prefix), a worker that dies, a piece that fails", { skip: noWasm }, async (t) => {
+  const w = wasm as Backend;
+  const n = 32 << 20;
+  const plan = planOf(RANDOM[2]![1], new Float32Array(n), { seed: 6 });
+  {
+    const out = new Float32Array(n).fill(SENTINEL);
+    const ac = new AbortController();
+    const p = w.fillAsync({ ...plan, threads: 2 }, out, ac.signal);
+    setTimeout(() => ac.abort(), 20);
+    await t.rejects(p, { name: "AbortError" }, "ordinary out: rejects with the signal's reason");
+    t.ok(out.every((v) => v === SENTINEL), "ordinary out: unchanged");
+    t.equal(wasmPool()?.pending, 0, "nothing left in the pool");
+    t.equal(abortListeners(ac.signal), 0, "listener removed");
+  }
+  {
+    const out = new Float32Array(new SharedArrayBuffer(n * 4)).fill(SENTINEL);
+    const ac = new AbortController();
+    const p = w.fillAsync({ ...plan, threads: 1 }, out, ac.signal);
+    const words = new Int32Array(out.buffer);
+    const unwritten = new Int32Array(Float32Array.of(SENTINEL).buffer)[0];
+    const deadline = Date.now() + 60_000;
+    while (Atomics.load(words, 0) === unwritten && Date.now() < deadline); // the worker writes while this thread spins
+    ac.abort();
+    await t.rejects(p, { name: "AbortError" });
+    let k = 0;
+    while (k < n && out[k] !== SENTINEL) k++;
+    t.ok(k > 0 && k < n && k % BLOCK_SIZE === 0, `shared: stopped after ${k} of ${n} elements (whole pieces)`);
+    let after = 0;
+    for (let i = k; i < n; i++) if (out[i] !== SENTINEL) after++;
+    t.equal(after, 0, "shared: nothing written past the prefix (one worker takes the pieces in order)");
+    const expected = new Float32Array(k);
+    jsBackend.fill({ ...plan }, expected);
+    t.ok(sameBytes(out.subarray(0, k), expected), "shared: the prefix equals the fill");
+  }
+  {
+    const pool = wasmPool() as WasmPool;
+    const started = pool.started;
+    const out = new Float32Array(n).fill(SENTINEL);
+    const p = w.fillAsync({ ...plan, threads: 2 }, out);
+    setTimeout(() => pool.terminate(), 20);
+    await t.rejects(p, { code: "ERR_NNINIT_WORKER", message: /terminated/ }, "a worker ended mid-fill: rejects with ERR_NNINIT_WORKER");
+    t.ok(out.every((v) => v === SENTINEL), "out unchanged");
+    const again = new Float32Array(100_000);
+    await w.fillAsync(plan, again);
+    const expected = new Float32Array(100_000);
+    jsBackend.fill(plan, expected);
+    t.ok(sameBytes(again, expected) && pool.started > started, "the next fill starts a new worker and is right");
+  }
+  {
+    const pool = wasmPool() as WasmPool;
+    const bad = { dt: 0, kernel: 99, params: new Float32Array(8), keyHi: 0, keyLo: 1, offset: 0 };
+    await t.rejects(pool.run(bad, 5000, 4, null, 1), { code: "ERR_NNINIT_WORKER", message: /nninit_fill rejected its arguments/ },
+      "a piece the module rejects: ERR_NNINIT_WORKER with the module's reason");
+    t.equal(pool.pending, 0, "the pool is idle again");
+  }
+});
+
+t.test("wasm: idle workers do not keep a process alive", { skip: noWasm || !existsSync(join(__dirname, "..", "dist", "promises.js")) ? "needs dist/ (npm run build:ts)" : false }, async (t) => {
+  const code = 'const p = require("./dist/promises.js"); p.normal(new Float32Array(1 << 20), { seed: 1 }).then((o) => ' +
+    'console.log("filled", o[0], require("./dist/index.js").backend.name, require("./dist/backend/wasm.js").wasmPool().workers))';
+  const r = spawnSync(process.execPath, ["-e", code], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 60_000,
+    env: { ...process.env, NNINIT_BACKEND: "wasm" } });
+  t.equal(r.status, 0, `the process exited by itself (signal ${r.signal}; stderr ${r.stderr.slice(0, 300)})`);
+  t.match(r.stdout, /^filled -?\d\S* wasm [1-9]/, "after the fill, with its workers alive");
 });

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { backend, Generator, normal, orthogonal, truncNormal, uniform, xavierUniform } from "nninit";
 import * as nninitTf from "nninit/tfjs";
-import { kaimingNormal as kaimingNormalAsync } from "nninit/promises";
+import { kaimingNormal as kaimingNormalAsync, normal as normalAsync, truncNormal as truncNormalAsync } from "nninit/promises";
 
 const N = 4099; // a few thousand elements, not a multiple of the stream's block
 
@@ -28,7 +28,29 @@ const FILLS = {
   },
   "normal f32 300000 seed 11": () => normal(new Float32Array(300000), { seed: 11 }), // several wasm scratch chunks
   "promises kaimingNormal 128x64 seed 12": () => kaimingNormalAsync(new Float32Array(128 * 64), [128, 64], { seed: 12 }),
+  // several pieces of the wasm worker pool (262144 elements each), on two workers
+  "promises normal f32 1000000 seed 13": () => normalAsync(new Float32Array(1000000), { seed: 13, threads: 2 }),
+  "promises truncNormal bfloat16 700001 seed 14 offset 5": () =>
+    truncNormalAsync(new Uint16Array(700001), { dtype: "bfloat16", seed: 14, offset: 5 }),
 };
+
+/**
+ * Turns of this page's event loop (a setTimeout(0) chain) while `fill` runs: 0 when the fill runs
+ * on this thread (it then runs in one piece before any timer), more when it runs on workers.
+ */
+async function turnsDuring(fill) {
+  let turns = 0;
+  let done = false;
+  const tick = () => {
+    if (done) return;
+    turns++;
+    setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  await fill();
+  done = true;
+  return turns;
+}
 
 /** The model, with `init` giving each weight's initializer. test/browser.test.ts builds the same. */
 function buildModel(init) {
@@ -83,8 +105,9 @@ function row(table, cells, hashColumn) {
 }
 
 async function main() {
-  const result = { backend: { ...backend }, tfjsBackend: null, times: {}, fills: {}, weights: [] };
-  document.getElementById("backend").textContent = `${backend.name} (isa ${backend.isa}, ${backend.threads} thread)`;
+  const result = { backend: { ...backend }, tfjsBackend: null, times: {}, fills: {}, weights: [], asyncTurns: null };
+  document.getElementById("backend").textContent =
+    `${backend.name} (isa ${backend.isa}; nninit/promises fills on up to ${backend.threads} workers)`;
   await tf.setBackend("cpu"); // the reference backend: the same everywhere, no GPU needed
   await tf.ready();
   result.tfjsBackend = tf.getBackend();
@@ -96,6 +119,9 @@ async function main() {
     result.fills[name] = { length: a.length, dtype, sha256: await sha256(a) };
     row("fills", [name, a.length, dtype, result.fills[name].sha256], 3);
   }
+
+  result.asyncTurns = await turnsDuring(() => normalAsync(new Float32Array(4 << 20), { seed: 15 }));
+  document.getElementById("turns").textContent = String(result.asyncTurns);
 
   // a warm-up build with zeros everywhere: tfjs's own one-time costs (layers, tensors) land on neither side
   const zeros = () => tf.initializers.zeros();

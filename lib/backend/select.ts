@@ -169,7 +169,7 @@ export const jsBackend: Backend = makeJsBackend(chosen.loadError);
  * whatever backend is active, for tests and benches; its module is compiled on its first fill).
  */
 export const wasmBackend: Backend | null =
-  wasmUnavailableReason() === undefined ? createWasmBackend(chosen.wasm === true ? chosen.loadError : undefined) : null;
+  wasmUnavailableReason() === undefined ? createWasmBackend(chosen.wasm === true ? chosen.loadError : undefined, envThreads()) : null;
 
 /** The native backend with the environment's default ISA, or null. */
 export const nativeBackend: Backend | null = chosen.binding === null ? null : createNativeBackend(chosen.binding, undefined, chosen.path);

@@ -6,43 +6,31 @@
  * included: lib/backend/host.ts decodes it, with Buffer on Node, atob in a browser); it is
  * compiled and instantiated synchronously on the first fill.
  *
- * A fill runs on the calling thread: the module writes the stream into a scratch area of its own
- * memory (nninit_scratch_elems() elements, any dtype) chunk by chunk, each chunk [offset + k,
- * offset + k + m) filled exactly as a fill of that range would be (docs/stream.md §3: a pure
- * function of the element index), and each chunk is copied into `out` with TypedArray.set. Chunks
- * after the first start on a block boundary, so no block is generated twice.
+ * A sync fill runs on the calling thread: the module writes the stream into a scratch area of its
+ * own memory chunk by chunk and each chunk is copied into `out` (lib/backend/wasmWorker.ts
+ * fillChunks, the loop the workers run too).
  *
  * Constant fills use TypedArray.fill (a memset, faster than any fill plus copy); the module's
  * nninit_fill_constant gives the same bits and is checked in test/parity.test.ts. The matrix
  * primitives (orthonormalize, sparseZeros) are the JS backend's (lib/linalg/, lib/stream/).
  *
- * fillAsync runs the same fill in one piece on a later microtask, with the JS backend's semantics
- * (lib/backend/js.ts fillJsAsync). Worker threads (a pool of instances over a shared memory) are a
- * later step.
+ * fillAsync (nninit/promises) runs random fills on a pool of workers, each with its own instance
+ * of the same compiled module (lib/backend/wasmPool.ts); `threads` (the option, setThreads,
+ * NNINIT_THREADS; by default the hardware's count) bounds the workers one fill uses.
  */
 import { stateError } from "../plan/errors.js";
 import { KERNELS, keyWords, type FillPlan, type RandomPlan } from "../plan/plan.js";
-import { DTYPES, type OutArray } from "../plan/validate.js";
+import { DTYPES, isSharedView, typedArrayBuffer, typedArrayByteOffset, typedArrayLength, type OutArray } from "../plan/validate.js";
 import { BLOCK_SIZE } from "../stream/version.js";
-import { decodeBase64 } from "./host.js";
+import { decodeBase64, hardwareThreads, startWorker } from "./host.js";
 import { fillJs, orthonormalizeJs, orthonormalizeJsAsync, sparseZerosJs } from "./js.js";
 import type { AbortSignalLike, Backend, BackendInfo } from "./types.js";
 import { WASM_BASE64 } from "./wasmModule.js";
+import { WasmPool, type Part } from "./wasmPool.js";
+import { fillChunks, type PieceFill, type WasmExports } from "./wasmWorker.js";
 
 /** The interface version of native/wasm/entry.cc this file speaks. */
 const ABI = 1;
-
-/** The exports of native/wasm/entry.cc. */
-interface WasmExports {
-  memory: { buffer: ArrayBuffer };
-  nninit_abi(): number;
-  nninit_scratch(): number;
-  nninit_scratch_elems(): number;
-  nninit_params(): number;
-  nninit_fill(dst: number, n: number, dtype: number, kernel: number, params: number, keyHi: number, keyLo: number,
-    offsetHi: number, offsetLo: number): number;
-  nninit_fill_constant(dst: number, n: number, dtype: number, value: number): number;
-}
 
 /** The part of the WebAssembly JS API used here (the lib has no DOM/WebAssembly types). */
 interface WebAssemblyApi {
@@ -74,17 +62,10 @@ export function wasmUnavailableReason(): string | undefined {
   return undefined;
 }
 
-/** The instantiated module and typed views of its scratch area. */
+/** The compiled module and its instance on this thread. */
 interface Instance {
+  module: object;
   x: WasmExports;
-  scratch: number;
-  elems: number;
-  params: number;
-  buffer: ArrayBuffer | null;
-  f32: Float32Array;
-  f64: Float64Array;
-  u16: Uint16Array;
-  par: Float32Array;
 }
 
 let instance: Instance | null = null;
@@ -98,55 +79,20 @@ export function wasmInstance(): Instance {
   const module = new wa.Module(decodeBase64(WASM_BASE64));
   const x = new wa.Instance(module, {}).exports as WasmExports;
   if (x.nninit_abi() !== ABI) throw new Error(`the wasm module speaks interface ${x.nninit_abi()}, not ${ABI}`);
-  const empty = new Float32Array(0);
-  instance = { x, scratch: x.nninit_scratch(), elems: x.nninit_scratch_elems(), params: x.nninit_params(), buffer: null,
-    f32: empty, f64: new Float64Array(0), u16: new Uint16Array(0), par: empty };
+  instance = { module, x };
   return instance;
 }
 
-/** Refreshes the views if the memory's buffer changed (the module never grows it; cheap check). */
-function views(w: Instance): Instance {
-  const buffer = w.x.memory.buffer;
-  if (buffer !== w.buffer) {
-    w.buffer = buffer;
-    w.f32 = new Float32Array(buffer, w.scratch, w.elems);
-    w.f64 = new Float64Array(buffer, w.scratch, w.elems);
-    w.u16 = new Uint16Array(buffer, w.scratch, w.elems);
-    w.par = new Float32Array(buffer, w.params, 8);
-  }
-  return w;
-}
-
-const TWO32 = 2 ** 32;
-
-function scratchView(w: Instance, dtypeCode: number): Float32Array | Float64Array | Uint16Array {
-  return dtypeCode === 0 ? w.f32 : dtypeCode === 1 ? w.f64 : w.u16;
-}
-
-function fillRandom(plan: RandomPlan, out: OutArray): void {
-  const n = out.length;
-  if (n === 0) return;
-  const w = views(wasmInstance());
-  const dt = DTYPES.indexOf(plan.dtype);
-  const kernel = KERNELS.indexOf(plan.kernel);
+/** What a fill of `plan` sends to fillChunks, here or in a worker. */
+function pieceFill(plan: RandomPlan): PieceFill {
   const [keyHi, keyLo] = keyWords(plan.key);
-  w.par.set(plan.params.subarray(0, 8));
-  const view = scratchView(w, dt);
-  const o = out as Float32Array; // set() copies any of the three view types into its own type
-  // the first chunk ends on a block boundary: later chunks cover whole blocks only
-  let m = Math.min(n, w.elems - (plan.offset % BLOCK_SIZE));
-  for (let k = 0; k < n; k += m, m = Math.min(w.elems, n - k)) {
-    const at = plan.offset + k;
-    const rc = w.x.nninit_fill(w.scratch, m, dt, kernel, w.params, keyHi, keyLo, Math.floor(at / TWO32), at >>> 0);
-    if (rc !== 0) throw new Error(`nninit_fill rejected its arguments (offset ${at}, n ${m})`);
-    o.set(m === w.elems ? (view as Float32Array) : (view.subarray(0, m) as Float32Array), k);
-  }
+  return { dt: DTYPES.indexOf(plan.dtype), kernel: KERNELS.indexOf(plan.kernel), params: plan.params, keyHi, keyLo, offset: plan.offset };
 }
 
 /** Fills `out` with the wasm module (random plans) or TypedArray.fill (constant plans). */
 export function fillWasm(plan: FillPlan, out: OutArray): void {
   if (plan.kind === "constant") fillJs(plan, out);
-  else fillRandom(plan, out);
+  else fillChunks(wasmInstance().x, out, pieceFill(plan), BLOCK_SIZE);
 }
 
 /**
@@ -154,32 +100,93 @@ export function fillWasm(plan: FillPlan, out: OutArray): void {
  * nninit_scratch_elems() elements) with the value in `dtypeCode`'s encoding.
  */
 export function fillConstantWasm(out: OutArray, dtypeCode: number, value: number): void {
-  const w = views(wasmInstance());
-  if (out.length > w.elems) throw new RangeError(`at most ${w.elems} elements`);
-  if (w.x.nninit_fill_constant(w.scratch, out.length, dtypeCode, value) !== 0) throw new Error("nninit_fill_constant rejected its arguments");
-  (out as Float32Array).set(scratchView(w, dtypeCode).subarray(0, out.length) as Float32Array);
+  const { x } = wasmInstance();
+  const elems = x.nninit_scratch_elems();
+  if (out.length > elems) throw new RangeError(`at most ${elems} elements`);
+  const scratch = x.nninit_scratch();
+  if (x.nninit_fill_constant(scratch, out.length, dtypeCode, value) !== 0) throw new Error("nninit_fill_constant rejected its arguments");
+  const ctor = dtypeCode === 0 ? Float32Array : dtypeCode === 1 ? Float64Array : Uint16Array;
+  (out as Float32Array).set(new ctor(x.memory.buffer, scratch, out.length) as Float32Array);
 }
 
-/** fillJsAsync's semantics (lib/backend/js.ts) over fillWasm. */
-export function fillWasmAsync(plan: FillPlan, out: OutArray, signal?: AbortSignalLike): Promise<void> {
-  const n = out.length;
-  const shared = typeof SharedArrayBuffer !== "undefined" && out.buffer instanceof SharedArrayBuffer;
-  return Promise.resolve().then(() => {
-    signal?.throwIfAborted(); // the fill runs in one piece: only an abort before it starts counts
-    if (!shared && out.length !== n) throw stateError();
-    fillWasm(plan, out.length === n ? out : out.subarray(0, n));
+/** Bytes per element of each dtype. */
+const BYTES = { float32: 4, float64: 8, bfloat16: 2, float16: 2 } as const;
+
+let pool: WasmPool | null = null;
+/** Why no worker can be made here (set when the pool's first worker failed to start): async fills then run on the calling thread. */
+let poolUnavailable: string | undefined;
+
+let start = startWorker;
+
+/** The worker pool of the async fills, once one ran (tests read it), else null. */
+export function wasmPool(): WasmPool | null {
+  return pool;
+}
+
+/** For tests: ends the pool's workers and forgets the pool; the next async fill starts one with `starter`. */
+export function resetWasmPool(starter: typeof startWorker = startWorker): void {
+  pool?.terminate();
+  pool = null;
+  poolUnavailable = undefined;
+  start = starter;
+}
+
+/**
+ * The async fill: random plans on the worker pool (lib/backend/wasmPool.ts), `threads` workers
+ * at most; constant plans (a memset: no work to move) and empty outputs on the calling thread in
+ * a later microtask, as everything where no worker can be started (a Content-Security-Policy
+ * without `worker-src blob:`, an engine without workers). The rule of every async fill
+ * (lib/promises.ts): the n elements `out` had when it was checked, all or none; an ordinary `out`
+ * is written once every piece is back, after checking that it still has them.
+ */
+function fillWasmAsync(plan: FillPlan, out: OutArray, threads: number, signal?: AbortSignalLike): Promise<void> {
+  const n = typedArrayLength(out);
+  const shared = isSharedView(out);
+  if (plan.kind === "constant" || n === 0 || poolUnavailable !== undefined) {
+    return Promise.resolve().then(() => {
+      signal?.throwIfAborted(); // the fill runs in one piece: only an abort before it starts counts
+      if (!shared && typedArrayLength(out) !== n) throw stateError();
+      fillWasm(plan, out);
+    });
+  }
+  let running: Promise<Part[]>;
+  try {
+    signal?.throwIfAborted();
+    pool ??= new WasmPool(wasmInstance().module, start);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  try {
+    const target = shared ? { buffer: typedArrayBuffer(out) as SharedArrayBuffer, byteOffset: typedArrayByteOffset(out) } : null;
+    running = pool.run(pieceFill(plan), n, BYTES[plan.dtype], target, plan.threads === 0 ? threads : plan.threads, signal);
+  } catch (err) {
+    poolUnavailable = err instanceof Error ? err.message : String(err); // run() throws only when no worker starts
+    pool = null;
+    return fillWasmAsync(plan, out, threads, signal);
+  }
+  return running.then((parts) => {
+    if (shared) return;
+    if (typedArrayLength(out) !== n) throw stateError();
+    const o = out as Float32Array; // set() copies any of the three view types into its own type
+    const ctor = plan.dtype === "float32" ? Float32Array : plan.dtype === "float64" ? Float64Array : Uint16Array;
+    for (const part of parts) o.set(new ctor(part.buffer) as Float32Array, part.start);
   });
 }
 
-/** The wasm Backend; `loadError` says why native is not active, when it is not. */
-export function createWasmBackend(loadError?: string): Backend {
-  const info: BackendInfo = { name: "wasm", isa: "simd128", threads: 1 };
+/**
+ * The wasm Backend; `loadError` says why native is not active, when it is not; `threads` (the
+ * NNINIT_THREADS setting) is the default number of workers of an async fill (else the hardware's).
+ */
+export function createWasmBackend(loadError?: string, threads?: number): Backend {
+  const info: BackendInfo = { name: "wasm", isa: "simd128", threads: threads ?? hardwareThreads() };
   if (loadError !== undefined) info.loadError = loadError;
   return {
     info,
     fill: fillWasm,
-    fillAsync: fillWasmAsync,
-    setThreads: () => {},
+    fillAsync: (plan, out, signal) => fillWasmAsync(plan, out, info.threads, signal),
+    setThreads: (n) => {
+      info.threads = n === 0 ? hardwareThreads() : n;
+    },
     orthonormalize: orthonormalizeJs,
     orthonormalizeAsync: orthonormalizeJsAsync,
     sparseZeros: sparseZerosJs,

@@ -3,7 +3,7 @@
  * `The "std" option must be >= 0. Received -1`.
  */
 
-export type ErrorCode = "ERR_INVALID_ARG_TYPE" | "ERR_OUT_OF_RANGE" | "ERR_INVALID_ARG_VALUE" | "ERR_INVALID_STATE";
+export type ErrorCode = "ERR_INVALID_ARG_TYPE" | "ERR_OUT_OF_RANGE" | "ERR_INVALID_ARG_VALUE" | "ERR_INVALID_STATE" | "ERR_NNINIT_WORKER";
 
 /** An Error subclass carrying Node's `code` property. */
 function withCode<E extends Error>(err: E, code: ErrorCode): E & { code: ErrorCode } {
@@ -66,4 +66,9 @@ export function valueError(name: string, message: string, value: unknown): Range
 /** An async fill's `out` was detached, transferred or shrunk before it could be written (nothing was). */
 export function stateError(): RangeError {
   return withCode(new RangeError('The "out" argument was detached, transferred or resized while the async fill ran; nothing was written'), "ERR_INVALID_STATE");
+}
+
+/** An async fill of the wasm backend whose worker failed or died (lib/backend/wasmPool.ts); `out` was not written. */
+export function workerError(message: string): Error {
+  return withCode(new Error(`${message}; the async fill did not complete (an ordinary "out" was not written)`), "ERR_NNINIT_WORKER");
 }

@@ -53,8 +53,8 @@ const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as objec
 export const typedArrayName = getter<string | undefined>(TypedArrayPrototype, Symbol.toStringTag);
 /** The true element count of a real typed array (0 when detached or out of bounds). */
 export const typedArrayLength = getter<number>(TypedArrayPrototype, "length");
-const typedArrayBuffer = getter<ArrayBufferLike>(TypedArrayPrototype, "buffer");
-const typedArrayByteOffset = getter<number>(TypedArrayPrototype, "byteOffset");
+export const typedArrayBuffer = getter<ArrayBufferLike>(TypedArrayPrototype, "buffer");
+export const typedArrayByteOffset = getter<number>(TypedArrayPrototype, "byteOffset");
 const arrayBufferByteLength = getter<number>(ArrayBuffer.prototype, "byteLength");
 const { getPrototypeOf, getOwnPropertyNames, hasOwn } = Object;
 const { getOwnPropertyDescriptor } = Reflect;
