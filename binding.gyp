@@ -25,9 +25,9 @@
         "native/kernels/neon/kernels.cc",
         "native/linalg/gemm.cc",
         "native/linalg/qr.cc",
-        "native/linalg/isa_scalar.cc",
-        "native/linalg/isa_avx2.cc",
-        "native/linalg/isa_avx512.cc"
+        "native/linalg/scalar/linalg.cc",
+        "native/linalg/avx2/linalg.cc",
+        "native/linalg/avx512/linalg.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],

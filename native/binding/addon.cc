@@ -55,8 +55,8 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
 Napi::Value FillAsync(const Napi::CallbackInfo& info) {
   return guard(info.Env(), [&] {
     OutArg out;
-    FillSpec spec = parse_random(info, out);
-    return start_async(info.Env(), spec, out);
+    FillPlan plan = parse_random(info, out);
+    return start_async(info.Env(), plan, out);
   });
 }
 
@@ -71,8 +71,8 @@ Napi::Value FillConstant(const Napi::CallbackInfo& info) {
 Napi::Value FillConstantAsync(const Napi::CallbackInfo& info) {
   return guard(info.Env(), [&] {
     OutArg out;
-    FillSpec spec = parse_constant(info, out);
-    return start_async(info.Env(), spec, out);
+    FillPlan plan = parse_constant(info, out);
+    return start_async(info.Env(), plan, out);
   });
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "../kernels/generic/constant.h"
 #include "env_state.h"
 #include "errors.h"
 
@@ -70,7 +71,7 @@ const Impl* impl_arg(const Napi::CallbackInfo& info, size_t idx) {
   return parse_isa(info.Env(), info[idx], "isa");
 }
 
-void set_target(FillSpec& s, const OutArg& out, Napi::Env env, int threads) {
+void set_target(FillPlan& s, const OutArg& out, Napi::Env env, int threads) {
   void* data = nullptr;
   size_t length = 0;
   NAPI_THROW_IF_FAILED_VOID(env, napi_get_typedarray_info(env, out.array, nullptr, &length, &data, nullptr, nullptr));
@@ -132,7 +133,7 @@ const Impl* parse_isa(Napi::Env env, const Napi::Value& v, const char* name) {
   return impl;
 }
 
-void parse_kernel(const Napi::CallbackInfo& info, size_t at, FillSpec& s) {
+void parse_kernel(const Napi::CallbackInfo& info, size_t at, FillPlan& s) {
   Napi::Env env = info.Env();
   const int k = static_cast<int>(get_integer(env, info[at], "kernel", 0, kKernelCount - 1));
   s.kernel = static_cast<KernelId>(k);
@@ -151,10 +152,10 @@ void parse_kernel(const Napi::CallbackInfo& info, size_t at, FillSpec& s) {
   s.key = (static_cast<uint64_t>(hi) << 32) | static_cast<uint64_t>(lo);
 }
 
-FillSpec parse_random(const Napi::CallbackInfo& info, OutArg& out) {
+FillPlan parse_random(const Napi::CallbackInfo& info, OutArg& out) {
   Napi::Env env = info.Env();
   check_count(info, 8, 9, "fill");
-  FillSpec s;
+  FillPlan s;
   s.op = FillOp::kRandom;
   s.dtype = get_dtype(env, info[1]);
   out = get_out(env, info[0], s.dtype);
@@ -185,7 +186,7 @@ SparseSpec parse_sparse(const Napi::CallbackInfo& info) {
   if (s.zeros > s.rows) throw_range(env, "zeros", "an integer in [0, rows] (rows is " + std::to_string(s.rows) + ")", info[6]);
   const int threads = parse_threads(env, info[7], "threads");
   impl_arg(info, 8);
-  FillSpec target;
+  FillPlan target;
   set_target(target, out, env, threads);
   // rows*cols == length without overflow: rows < 2^32 and length <= 2^53 - 1
   const bool fits = s.cols == 0 ? target.n == 0 : target.n % s.cols == 0 && target.n / s.cols == s.rows;
@@ -198,10 +199,10 @@ SparseSpec parse_sparse(const Napi::CallbackInfo& info) {
   return s;
 }
 
-FillSpec parse_constant(const Napi::CallbackInfo& info, OutArg& out) {
+FillPlan parse_constant(const Napi::CallbackInfo& info, OutArg& out) {
   Napi::Env env = info.Env();
   check_count(info, 4, 5, "fillConstant");
-  FillSpec s;
+  FillPlan s;
   s.op = FillOp::kConstant;
   s.dtype = get_dtype(env, info[1]);
   out = get_out(env, info[0], s.dtype);
@@ -212,10 +213,10 @@ FillSpec parse_constant(const Napi::CallbackInfo& info, OutArg& out) {
   return s;
 }
 
-FillSpec parse_stream(const Napi::CallbackInfo& info, OutArg& out) {
+FillPlan parse_stream(const Napi::CallbackInfo& info, OutArg& out) {
   Napi::Env env = info.Env();
   check_count(info, 3, 3, "streamFill");
-  FillSpec s;
+  FillPlan s;
   s.op = FillOp::kConstant;
   s.dtype = DType::kFloat32;
   out = get_out(env, info[0], s.dtype);

@@ -1,5 +1,5 @@
 // Re-checks every argument the binding receives from JS (the TypeScript layer validated them
-// already; the native layer trusts nothing) and builds a FillSpec. Every failure throws a JS
+// already; the native layer trusts nothing) and builds a FillPlan. Every failure throws a JS
 // TypeError/RangeError (native/binding/errors.h); nothing is written before all checks pass.
 #ifndef NNINIT_BINDING_ARGS_H_
 #define NNINIT_BINDING_ARGS_H_
@@ -20,14 +20,14 @@ struct OutArg {
 };
 
 // fill / fillAsync(out, dtype, kernel, params, keyHi, keyLo, offset, threads[, isa])
-FillSpec parse_random(const Napi::CallbackInfo& info, OutArg& out);
+FillPlan parse_random(const Napi::CallbackInfo& info, OutArg& out);
 // kernel, params, keyHi, keyLo at info[at .. at + 3] into s.kernel, s.params and s.key (fill's
 // arguments 2..5; fillQuantize's 4..7)
-void parse_kernel(const Napi::CallbackInfo& info, size_t at, FillSpec& s);
+void parse_kernel(const Napi::CallbackInfo& info, size_t at, FillPlan& s);
 // fillConstant / fillConstantAsync(out, dtype, value, threads[, isa])
-FillSpec parse_constant(const Napi::CallbackInfo& info, OutArg& out);
+FillPlan parse_constant(const Napi::CallbackInfo& info, OutArg& out);
 // streamFill(out: Float32Array, value, threads)
-FillSpec parse_stream(const Napi::CallbackInfo& info, OutArg& out);
+FillPlan parse_stream(const Napi::CallbackInfo& info, OutArg& out);
 // orthonormalize / orthonormalizeAsync(a: Float32Array, m, n, gain, transpose, threads[, isa]):
 // m >= n >= 1 integers with m*n <= a.length, gain finite, transpose boolean. `a` is the checked array.
 struct OrthoArgs {

@@ -23,7 +23,7 @@ class AsyncFill : public PoolTask {
   ~AsyncFill() override { std::free(scratch); }
 
   napi_value settle(napi_env env, napi_ref out) override {
-    if (job->cancelled()) return make_error(env, false, "ERR_NNINIT_CANCELLED", "nninit: the async fill was cancelled");
+    if (group->cancelled()) return make_error(env, false, "ERR_NNINIT_CANCELLED", "nninit: the async fill was cancelled");
     if (scratch != nullptr && !copy_if_attached(env, out, length, scratch, bytes)) {
       return make_error(env, true, "ERR_INVALID_STATE",
                         "The \"out\" argument was detached, transferred or resized while the async fill ran; "
@@ -44,20 +44,20 @@ void* alloc_scratch(size_t bytes) {
 
 }  // namespace
 
-Napi::Value start_async(Napi::Env env, FillSpec spec, const OutArg& out) {
+Napi::Value start_async(Napi::Env env, FillPlan plan, const OutArg& out) {
   auto a = std::make_unique<AsyncFill>();
-  a->length = spec.n;
-  a->bytes = spec.n * dtype_size(spec.dtype);
-  if (!out.shared && spec.n > 0) {
+  a->length = plan.n;
+  a->bytes = plan.n * dtype_size(plan.dtype);
+  if (!out.shared && plan.n > 0) {
     a->scratch = alloc_scratch(a->bytes);
     if (a->scratch == nullptr) {
       throw Napi::Error::New(env, "nninit: out of memory for the async fill's buffer (" + std::to_string(a->bytes) + " bytes)");
     }
-    spec.dst = a->scratch;
-    if (spec.nt_mode == 0) spec.nt_mode = -1;  // read back soon by the copy: keep it in cache
+    plan.dst = a->scratch;
+    if (plan.nt_mode == 0) plan.nt_mode = -1;  // read back soon by the copy: keep it in cache
   }
   napi_value promise = start_pool_promise(env, std::move(a), out.array, "nninit.fillAsync", true,
-                                          [&spec](std::function<void()> on_done) { return fill_async(spec, std::move(on_done)); });
+                                          [&plan](std::function<void()> on_done) { return fill_async(plan, std::move(on_done)); });
   return Napi::Value(env, promise);
 }
 

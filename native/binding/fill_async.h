@@ -8,10 +8,10 @@
 
 namespace nninit {
 
-// Starts `spec` on the pool and returns a Promise that settles on the main thread.
+// Starts `plan` on the pool and returns a Promise that settles on the main thread.
 // SharedArrayBuffer-backed `out` is written in place; any other `out` is computed into native
 // memory and copied in when done, after re-checking that it is still attached and as long.
-Napi::Value start_async(Napi::Env env, FillSpec spec, const OutArg& out);
+Napi::Value start_async(Napi::Env env, FillPlan plan, const OutArg& out);
 
 }  // namespace nninit
 

@@ -28,7 +28,7 @@ namespace {
 class AsyncOrtho : public PoolTask {
  public:
   napi_value settle(napi_env env, napi_ref a) override {
-    if (job->cancelled() || cancel.load()) {
+    if (group->cancelled() || cancel.load()) {
       return make_error(env, false, "ERR_NNINIT_CANCELLED", "nninit: the async orthonormalize was cancelled");
     }
     if (!error.empty()) return make_error(env, false, "ERR_NNINIT_OUT_OF_MEMORY", error);

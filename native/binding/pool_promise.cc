@@ -1,4 +1,4 @@
-// Pool jobs settled as Promises on the main thread (native/binding/pool_promise.h: the rules).
+// Pool task groups settled as Promises on the main thread (native/binding/pool_promise.h: the rules).
 #include "pool_promise.h"
 
 #include <cstring>
@@ -9,8 +9,8 @@ struct PoolPromiseCallbacks {
   static void cleanup_hook(void* arg) {
     PoolTask* t = static_cast<PoolTask*>(arg);
     t->teardown();
-    t->job->cancel();
-    t->job->wait();  // on_done has queued the completion (the tsfn's teardown frees `t` through call_js)
+    t->group->cancel();
+    t->group->wait();  // on_done has queued the completion (the tsfn's teardown frees `t` through call_js)
   }
 
   // The tsfn's callback: on the main thread, or with env == nullptr during the env's teardown.
@@ -32,7 +32,7 @@ struct PoolPromiseCallbacks {
 };
 
 napi_value start_pool_promise(napi_env env, std::unique_ptr<PoolTask> task, napi_value array, const char* name,
-                              bool cancellable, const std::function<std::shared_ptr<Job>(std::function<void()>)>& launch) {
+                              bool cancellable, const std::function<std::shared_ptr<TaskGroup>(std::function<void()>)>& launch) {
   PoolTask* t = task.get();
   napi_value promise = nullptr, resource = nullptr;
   napi_status st = napi_create_promise(env, &t->deferred_, &promise);
@@ -51,21 +51,21 @@ napi_value start_pool_promise(napi_env env, std::unique_ptr<PoolTask> task, napi
     // The pool thread's last touch of the tsfn: call_js releases it on the main thread.
     napi_call_threadsafe_function(tsfn, t, napi_tsfn_nonblocking);
   };
-  auto slot = std::make_shared<std::weak_ptr<Job>>();  // cancel()'s view of the job
+  auto slot = std::make_shared<std::weak_ptr<TaskGroup>>();  // cancel()'s view of the group
   try {
     if (cancellable) {
       Napi::Object(env, promise).Set("cancel", Napi::Function::New(env, [slot](const Napi::CallbackInfo& info) -> Napi::Value {
-        if (std::shared_ptr<Job> job = slot->lock()) job->cancel();
+        if (std::shared_ptr<TaskGroup> group = slot->lock()) group->cancel();
         return info.Env().Undefined();
       }, "cancel"));
     }
-    t->job = launch(on_done);  // the last thing that may throw: nothing runs before it
+    t->group = launch(on_done);  // the last thing that may throw: nothing runs before it
   } catch (...) {
     napi_release_threadsafe_function(tsfn, napi_tsfn_abort);  // its teardown frees nothing of ours
     napi_delete_reference(env, t->array_);
     throw;  // `task` frees the state
   }
-  *slot = t->job;
+  *slot = t->group;
   task.release();  // freed by call_js
   napi_add_env_cleanup_hook(env, PoolPromiseCallbacks::cleanup_hook, t);
   return promise;

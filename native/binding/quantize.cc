@@ -99,7 +99,7 @@ Napi::Value fill_quantize(const Napi::CallbackInfo& info) {
   const QuantType type = static_cast<QuantType>(static_cast<int>(get_integer(env, info[2], "type", 0, 1)));
   const double n = get_integer(env, info[3], "n", 0, kMaxSafe);
   if (std::fmod(n, static_cast<double>(kQuantBlock)) != 0) throw_range(env, "n", "a multiple of 32 (whole blocks)", info[3]);
-  FillSpec s;
+  FillPlan s;
   s.op = FillOp::kRandom;
   s.dtype = DType::kFloat32;
   parse_kernel(info, 4, s);

@@ -6,9 +6,10 @@
 namespace nninit {
 namespace {
 
-
-struct Plan {
-  FillSpec spec;
+// One FillPlan cut into `ntasks` pool tasks (the tasks of the TaskGroup that runs it): what every
+// task reads, computed once per fill.
+struct Partition {
+  FillPlan plan;
   const KernelTable* table;
   uint64_t first_block = 0;  // first block overlapping [offset, offset + n)
   uint64_t end_block = 0;    // one past the last
@@ -16,58 +17,58 @@ struct Plan {
   size_t ntasks = 0;
 };
 
-char* element_ptr(const Plan& p, uint64_t index) {
-  return static_cast<char*>(p.spec.dst) + (index - p.spec.offset) * dtype_size(p.spec.dtype);
+char* element_ptr(const Partition& p, uint64_t index) {
+  return static_cast<char*>(p.plan.dst) + (index - p.plan.offset) * dtype_size(p.plan.dtype);
 }
 
-bool whole(const Plan& p, uint64_t j) {
-  return j * kBlockSize >= p.spec.offset && (j + 1) * kBlockSize <= p.spec.offset + p.spec.n;
+bool whole(const Partition& p, uint64_t j) {
+  return j * kBlockSize >= p.plan.offset && (j + 1) * kBlockSize <= p.plan.offset + p.plan.n;
 }
 
 // A block that the range only partly covers: generate it whole into scratch, store the overlap.
-void partial_block(const Plan& p, uint64_t j) {
+void partial_block(const Partition& p, uint64_t j) {
   alignas(64) float scratch[kBlockSize];
-  const RunArgs args{p.spec.key, j, 1, p.spec.params, scratch};
-  p.table->run[static_cast<int>(p.spec.kernel)][0][0](args);
-  const uint64_t from = std::max(j * kBlockSize, p.spec.offset);
-  const uint64_t to = std::min((j + 1) * kBlockSize, p.spec.offset + p.spec.n);
-  p.table->store_range(scratch + (from - j * kBlockSize), to - from, element_ptr(p, from), p.spec.dtype);
+  const RunArgs args{p.plan.key, j, 1, p.plan.params, scratch};
+  p.table->run[static_cast<int>(p.plan.kernel)][0][0](args);
+  const uint64_t from = std::max(j * kBlockSize, p.plan.offset);
+  const uint64_t to = std::min((j + 1) * kBlockSize, p.plan.offset + p.plan.n);
+  p.table->store_range(scratch + (from - j * kBlockSize), to - from, element_ptr(p, from), p.plan.dtype);
 }
 
-void random_task(const Plan& p, size_t t) {
-  const uint64_t chunk = kChunkBlocks[static_cast<int>(p.spec.kernel)];
+void random_task(const Partition& p, size_t t) {
+  const uint64_t chunk = kChunkBlocks[static_cast<int>(p.plan.kernel)];
   uint64_t a = p.first_block + t * chunk;
   uint64_t b = std::min(a + chunk, p.end_block);
   if (!whole(p, a)) partial_block(p, a++);
   const bool tail = b > a && !whole(p, b - 1);
   if (tail) --b;
   if (b > a) {
-    const RunArgs args{p.spec.key, a, b - a, p.spec.params, element_ptr(p, a * kBlockSize)};
-    p.table->run[static_cast<int>(p.spec.kernel)][static_cast<int>(p.spec.dtype)][p.nt ? 1 : 0](args);
+    const RunArgs args{p.plan.key, a, b - a, p.plan.params, element_ptr(p, a * kBlockSize)};
+    p.table->run[static_cast<int>(p.plan.kernel)][static_cast<int>(p.plan.dtype)][p.nt ? 1 : 0](args);
   }
   if (tail) partial_block(p, b);
 }
 
-void constant_task(const Plan& p, size_t t) {
+void constant_task(const Partition& p, size_t t) {
   const size_t from = t * kConstChunk;
-  const size_t len = std::min(kConstChunk, p.spec.n - from);
-  p.table->fill_constant(element_ptr(p, p.spec.offset + from), len, p.spec.dtype, p.spec.const_bits, p.nt);
+  const size_t len = std::min(kConstChunk, p.plan.n - from);
+  p.table->fill_constant(element_ptr(p, p.plan.offset + from), len, p.plan.dtype, p.plan.const_bits, p.nt);
 }
 
-std::shared_ptr<Plan> make_plan(const FillSpec& spec) {
-  auto p = std::make_shared<Plan>();
-  p->spec = spec;
-  p->table = &spec.impl->table();
-  const size_t bytes = spec.n * dtype_size(spec.dtype);
-  p->nt = spec.nt_mode > 0 || (spec.nt_mode == 0 && bytes >= kStreamBytes);
-  if (spec.n == 0) return p;
-  if (spec.op == FillOp::kConstant) {
-    p->ntasks = (spec.n + kConstChunk - 1) / kConstChunk;
+std::shared_ptr<Partition> make_partition(const FillPlan& plan) {
+  auto p = std::make_shared<Partition>();
+  p->plan = plan;
+  p->table = &plan.impl->table();
+  const size_t bytes = plan.n * dtype_size(plan.dtype);
+  p->nt = plan.nt_mode > 0 || (plan.nt_mode == 0 && bytes >= kStreamBytes);
+  if (plan.n == 0) return p;
+  if (plan.op == FillOp::kConstant) {
+    p->ntasks = (plan.n + kConstChunk - 1) / kConstChunk;
     return p;
   }
-  p->first_block = spec.offset / kBlockSize;
-  p->end_block = (spec.offset + spec.n - 1) / kBlockSize + 1;
-  const uint64_t chunk = kChunkBlocks[static_cast<int>(spec.kernel)];
+  p->first_block = plan.offset / kBlockSize;
+  p->end_block = (plan.offset + plan.n - 1) / kBlockSize + 1;
+  const uint64_t chunk = kChunkBlocks[static_cast<int>(plan.kernel)];
   p->ntasks = (p->end_block - p->first_block + chunk - 1) / chunk;
   // streaming stores need every whole block's destination 16-byte aligned (block sizes in bytes
   // are multiples of 16, so checking one block start suffices)
@@ -76,8 +77,8 @@ std::shared_ptr<Plan> make_plan(const FillSpec& spec) {
   return p;
 }
 
-std::function<void(size_t)> task_fn(const std::shared_ptr<Plan>& p) {
-  if (p->spec.op == FillOp::kConstant) return [p](size_t t) { constant_task(*p, t); };
+std::function<void(size_t)> task_fn(const std::shared_ptr<Partition>& p) {
+  if (p->plan.op == FillOp::kConstant) return [p](size_t t) { constant_task(*p, t); };
   return [p](size_t t) { random_task(*p, t); };
 }
 
@@ -85,7 +86,7 @@ std::function<void(size_t)> task_fn(const std::shared_ptr<Plan>& p) {
 // spans two blocks (AVX-512) generates no block it then drops; 32 KiB of stack (docs/safety.md §6).
 constexpr uint64_t kQuantStepBlocks = 2;
 
-void fill_quantize_task(const FillSpec& s, const KernelTable& table, QuantType type, uint8_t* dst, bool simd,
+void fill_quantize_task(const FillPlan& s, const KernelTable& table, QuantType type, uint8_t* dst, bool simd,
                         uint64_t a, uint64_t b) {
   alignas(64) float scratch[kQuantStepBlocks * kBlockSize];
   const size_t bsize = quant_block_bytes(type);
@@ -104,29 +105,29 @@ void fill_quantize_task(const FillSpec& s, const KernelTable& table, QuantType t
 
 }  // namespace
 
-void fill_quantize_sync(const FillSpec& spec, QuantType type, uint8_t* dst, bool simd) {
-  if (spec.n == 0) return;
-  const KernelTable& table = spec.impl->table();
-  const uint64_t first = spec.offset / kBlockSize;
-  const uint64_t last = (spec.offset + spec.n - 1) / kBlockSize + 1;
-  const uint64_t chunk = kChunkBlocks[static_cast<int>(spec.kernel)];
+void fill_quantize_sync(const FillPlan& plan, QuantType type, uint8_t* dst, bool simd) {
+  if (plan.n == 0) return;
+  const KernelTable& table = plan.impl->table();
+  const uint64_t first = plan.offset / kBlockSize;
+  const uint64_t last = (plan.offset + plan.n - 1) / kBlockSize + 1;
+  const uint64_t chunk = kChunkBlocks[static_cast<int>(plan.kernel)];
   const size_t ntasks = static_cast<size_t>((last - first + chunk - 1) / chunk);
-  const int threads = spec.n < kInlineElements[static_cast<int>(spec.kernel)] ? 1 : spec.threads;
+  const int threads = plan.n < kInlineElements[static_cast<int>(plan.kernel)] ? 1 : plan.threads;
   run_sync(ntasks, threads, [&](size_t t) {
     const uint64_t a = first + t * chunk;
-    fill_quantize_task(spec, table, type, dst, simd, a, std::min(a + chunk, last));
+    fill_quantize_task(plan, table, type, dst, simd, a, std::min(a + chunk, last));
   });
 }
 
-void fill_sync(const FillSpec& spec) {
-  const std::shared_ptr<Plan> p = make_plan(spec);
-  const int k = spec.op == FillOp::kConstant ? 0 : static_cast<int>(spec.kernel);
-  run_sync(p->ntasks, spec.n < kInlineElements[k] ? 1 : spec.threads, task_fn(p));
+void fill_sync(const FillPlan& plan) {
+  const std::shared_ptr<Partition> p = make_partition(plan);
+  const int k = plan.op == FillOp::kConstant ? 0 : static_cast<int>(plan.kernel);
+  run_sync(p->ntasks, plan.n < kInlineElements[k] ? 1 : plan.threads, task_fn(p));
 }
 
-std::shared_ptr<Job> fill_async(const FillSpec& spec, std::function<void()> on_done) {
-  const std::shared_ptr<Plan> p = make_plan(spec);
-  return run_async(p->ntasks, spec.threads, task_fn(p), std::move(on_done));
+std::shared_ptr<TaskGroup> fill_async(const FillPlan& plan, std::function<void()> on_done) {
+  const std::shared_ptr<Partition> p = make_partition(plan);
+  return run_async(p->ntasks, plan.threads, task_fn(p), std::move(on_done));
 }
 
 }  // namespace nninit

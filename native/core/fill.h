@@ -1,8 +1,10 @@
-// A fill request reduced to plain data, and how it is cut into tasks for the pool.
-// Partition (docs/stream.md §3: threads take whole blocks): task t covers blocks
-// [first + t*chunk, ...) of the range, chunk = kChunkBlocks[kernel]; it is a pure function of the
-// range and the kernel, never of the thread count. Partial first/last blocks are generated whole into a per-call stack scratch block
-// and the overlapping part is converted/copied. No N-API here.
+// FillPlan: a fill request reduced to plain data (lib/plan/plan.ts's FillPlan, re-checked by
+// native/binding/args.cc), and how it is cut into tasks for the pool.
+// Partition (native/core/fill.cc; docs/stream.md §3: threads take whole blocks): task t covers
+// blocks [first + t*chunk, ...) of the range, chunk = kChunkBlocks[kernel]; it is a pure function
+// of the range and the kernel, never of the thread count. Partial first/last blocks are generated
+// whole into a per-call stack scratch block and the overlapping part is converted/copied. The
+// tasks run as one TaskGroup on the pool (native/core/pool.h). No N-API here.
 #ifndef NNINIT_CORE_FILL_H_
 #define NNINIT_CORE_FILL_H_
 
@@ -20,7 +22,7 @@ namespace nninit {
 
 enum class FillOp { kRandom, kConstant };
 
-struct FillSpec {
+struct FillPlan {
   FillOp op = FillOp::kRandom;
   const Impl* impl = nullptr;
   DType dtype = DType::kFloat32;
@@ -49,19 +51,19 @@ constexpr size_t kStreamBytes = size_t{16} << 20;
 // cache was full: a TinyLlama checkpoint write alternated 1.5 s / 5 s instead of a steady 1.6 s.
 
 // Runs the fill on the calling thread plus pool threads; returns when done.
-void fill_sync(const FillSpec& spec);
+void fill_sync(const FillPlan& plan);
 // Runs the fill on pool threads only; on_done runs on the thread that completes it.
-std::shared_ptr<Job> fill_async(const FillSpec& spec, std::function<void()> on_done);
+std::shared_ptr<TaskGroup> fill_async(const FillPlan& plan, std::function<void()> on_done);
 
-// The GGUF writer's fused path: the float32 random fill of [spec.offset, spec.offset + spec.n)
-// (spec.op kRandom; spec.dtype and spec.dst are ignored) quantized straight into spec.n / 32
+// The GGUF writer's fused path: the float32 random fill of [plan.offset, plan.offset + plan.n)
+// (plan.op kRandom; plan.dtype and plan.dst are ignored) quantized straight into plan.n / 32
 // blocks of `type` at `dst`, each stream block generated into a stack scratch (L1/L2) and
 // quantized there, never stored as float32 in memory. Bit for bit quantize(fill(range)): the
 // fill is the kernel's float32 output and the quantizer quantize_blocks (`simd` as there).
-// Requires spec.offset % 32 == 0 and spec.n % 32 == 0 (the binding checks), so no quantization
+// Requires plan.offset % 32 == 0 and plan.n % 32 == 0 (the binding checks), so no quantization
 // block straddles two stream blocks; tasks are the fill's (kChunkBlocks), on the calling thread
 // plus pool threads; returns when done.
-void fill_quantize_sync(const FillSpec& spec, QuantType type, uint8_t* dst, bool simd);
+void fill_quantize_sync(const FillPlan& plan, QuantType type, uint8_t* dst, bool simd);
 
 }  // namespace nninit
 

@@ -41,10 +41,10 @@ inline void cpu_relax() {
 
 }  // namespace
 
-Job::Job(size_t ntasks, int max_workers, std::function<void(size_t)> fn, std::function<void()> on_done)
+TaskGroup::TaskGroup(size_t ntasks, int max_workers, std::function<void(size_t)> fn, std::function<void()> on_done)
     : ntasks_(ntasks), max_workers_(max_workers), fn_(std::move(fn)), on_done_(std::move(on_done)) {}
 
-void Job::run_tasks() {
+void TaskGroup::run_tasks() {
   for (;;) {
     const size_t t = next_.fetch_add(1);
     if (t >= ntasks_) return;
@@ -58,7 +58,7 @@ void Job::run_tasks() {
   }
 }
 
-void Job::wait() {
+void TaskGroup::wait() {
   std::unique_lock<std::mutex> lock(mutex_);
   cv_.wait(lock, [this] { return finished_; });
 }
@@ -70,20 +70,20 @@ class Pool {
     return *pool;
   }
 
-  // Queues `job` for up to job->max_workers_ pool threads, starting threads as needed.
+  // Queues `group` for up to group->max_workers_ pool threads, starting threads as needed.
   // Returns how many pool threads exist (at least 1 unless starting one failed).
-  int submit(const std::shared_ptr<Job>& job) {
+  int submit(const std::shared_ptr<TaskGroup>& group) {
     int have;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      grow(std::min(job->max_workers_, kMaxPoolThreads));
+      grow(std::min(group->max_workers_, kMaxPoolThreads));
       have = static_cast<int>(threads_.size());
       if (have > 0) {
-        queue_.push_back(job);
+        queue_.push_back(group);
         queued_.store(queue_.size(), std::memory_order_relaxed);
       }
     }
-    for (int i = 0; i < job->max_workers_ && i < have; ++i) cv_.notify_one();
+    for (int i = 0; i < group->max_workers_ && i < have; ++i) cv_.notify_one();
     return have;
   }
 
@@ -123,7 +123,7 @@ class Pool {
   }
 #endif
 
-  // Spins until a job is queued or kSpin has passed.
+  // Spins until a group is queued or kSpin has passed.
   void spin() {
     const auto until = std::chrono::steady_clock::now() + kSpin;
     for (unsigned i = 1; queued_.load(std::memory_order_relaxed) == 0; ++i) {
@@ -141,14 +141,14 @@ class Pool {
         lock.lock();
         cv_.wait(lock, [this] { return !queue_.empty(); });
       }
-      std::shared_ptr<Job> job = queue_.front();
-      if (++job->workers_ >= job->max_workers_) queue_.pop_front();
+      std::shared_ptr<TaskGroup> group = queue_.front();
+      if (++group->workers_ >= group->max_workers_) queue_.pop_front();
       queued_.store(queue_.size(), std::memory_order_relaxed);
       lock.unlock();
-      job->run_tasks();
+      group->run_tasks();
       lock.lock();
-      // every task of `job` is claimed now: make sure it leaves the queue
-      auto it = std::find(queue_.begin(), queue_.end(), job);
+      // every task of `group` is claimed now: make sure it leaves the queue
+      auto it = std::find(queue_.begin(), queue_.end(), group);
       if (it != queue_.end()) queue_.erase(it);
       queued_.store(queue_.size(), std::memory_order_relaxed);
     }
@@ -156,7 +156,7 @@ class Pool {
 
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<std::shared_ptr<Job>> queue_;
+  std::deque<std::shared_ptr<TaskGroup>> queue_;
   std::atomic<size_t> queued_{0};  // queue_.size(), readable without the mutex (spin())
 #ifdef _WIN32
   std::vector<std::thread> threads_;
@@ -172,25 +172,25 @@ void run_sync(size_t ntasks, int threads, const std::function<void(size_t)>& fn)
     for (size_t t = 0; t < ntasks; ++t) fn(t);
     return;
   }
-  auto job = std::make_shared<Job>(ntasks, helpers, fn, nullptr);
-  Pool::get().submit(job);
-  job->run_tasks();  // the caller works too, so the job finishes even if no pool thread came
-  job->wait();
+  auto group = std::make_shared<TaskGroup>(ntasks, helpers, fn, nullptr);
+  Pool::get().submit(group);
+  group->run_tasks();  // the caller works too, so the group finishes even if no pool thread came
+  group->wait();
 }
 
-std::shared_ptr<Job> run_async(size_t ntasks, int threads, std::function<void(size_t)> fn,
+std::shared_ptr<TaskGroup> run_async(size_t ntasks, int threads, std::function<void(size_t)> fn,
                                std::function<void()> on_done) {
   if (ntasks == 0) {  // still complete through a pool thread, so on_done never runs inline
     ntasks = 1;
     fn = [](size_t) {};
   }
   const int workers = static_cast<int>(std::min<size_t>(ntasks, static_cast<size_t>(std::max(threads, 1))));
-  auto job = std::make_shared<Job>(ntasks, workers, std::move(fn), std::move(on_done));
-  if (Pool::get().submit(job) == 0) {
+  auto group = std::make_shared<TaskGroup>(ntasks, workers, std::move(fn), std::move(on_done));
+  if (Pool::get().submit(group) == 0) {
     throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
                             "nninit could not start a worker thread");
   }
-  return job;
+  return group;
 }
 
 }  // namespace nninit

@@ -1,9 +1,10 @@
 // nninit's own persistent thread pool (not libuv's: a long fill there would starve fs/dns/crypto).
-// A Job is `ntasks` independent tasks fn(t); participants claim tasks from an atomic counter, so
-// WHICH thread runs a task never matters (the partition itself is fixed by native/core/fill.cc).
-// Sync jobs: the calling thread works too and waits. Async jobs: pool threads only; `on_done`
-// runs on the thread that finishes the last task. Jobs can be cancelled (env teardown): tasks not
-// yet started are skipped, and wait() returns once none is running.
+// A TaskGroup is `ntasks` independent tasks fn(t) (the C++ side has no "job": lib/api/execute.ts's
+// Job is a TS-level fill or matrix job); participants claim tasks from an atomic counter, so WHICH
+// thread runs a task never matters (the partition itself is fixed by native/core/fill.cc).
+// Sync task groups: the calling thread works too and waits. Async task groups: pool threads only;
+// `on_done` runs on the thread that finishes the last task. Task groups can be cancelled (env
+// teardown): tasks not yet started are skipped, and wait() returns once none is running.
 #ifndef NNINIT_CORE_POOL_H_
 #define NNINIT_CORE_POOL_H_
 
@@ -16,9 +17,9 @@
 
 namespace nninit {
 
-class Job {
+class TaskGroup {
  public:
-  Job(size_t ntasks, int max_workers, std::function<void(size_t)> fn, std::function<void()> on_done);
+  TaskGroup(size_t ntasks, int max_workers, std::function<void(size_t)> fn, std::function<void()> on_done);
   void cancel() { cancelled_.store(true); }
   bool cancelled() const { return cancelled_.load(); }
   // Blocks until every task has finished or been skipped, and on_done has returned.
@@ -50,7 +51,7 @@ constexpr int kMaxPoolThreads = 256;
 void run_sync(size_t ntasks, int threads, const std::function<void(size_t)>& fn);
 // Starts fn(0..ntasks) on up to `threads` pool threads; on_done runs after the last task.
 // Throws std::system_error when no pool thread can be started.
-std::shared_ptr<Job> run_async(size_t ntasks, int threads, std::function<void(size_t)> fn,
+std::shared_ptr<TaskGroup> run_async(size_t ntasks, int threads, std::function<void(size_t)> fn,
                                std::function<void()> on_done);
 
 }  // namespace nninit

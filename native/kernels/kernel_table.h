@@ -15,12 +15,10 @@ struct KernelTable {
   RunFn run[kKernelCount][kDTypeCount][2];
   // Converts n float32 values to `dt` and stores them at dst (any alignment): partial blocks.
   void (*store_range)(const float* src, size_t n, void* dst, DType dt);
-  // Writes n elements of the constant `bits` (already in the dtype's encoding) at dst.
+  // Writes n elements of the constant `bits` (already in the dtype's encoding: constant_bits,
+  // native/kernels/generic/constant.h) at dst.
   void (*fill_constant)(void* dst, size_t n, DType dt, uint64_t bits, bool nt);
 };
-
-// Converts one float32 value to the dtype's bit pattern (docs/stream.md §8), portable code.
-uint64_t constant_bits(DType dt, double value);
 
 namespace scalar { const KernelTable& kernels(); }
 #if defined(__x86_64__) || defined(_M_X64)

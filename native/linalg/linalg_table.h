@@ -1,5 +1,5 @@
 // The function table of the dense linear algebra behind orthonormalize (native/linalg/qr.h): one
-// per ISA, each compiled in its own translation unit (native/linalg/isa_<isa>.cc) from the generic
+// per ISA, each compiled in its own translation unit (native/linalg/<isa>/linalg.cc) from the generic
 // code in native/linalg/generic/. Everything is float64 on column-major matrices; nothing here
 // allocates, threads or touches N-API (the driver in qr.cc does).
 //

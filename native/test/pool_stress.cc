@@ -1,9 +1,10 @@
 // Stress test of the thread pool and the fill partition without Node (native/core/pool.*, fill.*),
 // built with -fsanitize=thread by .ci/sanitizers (a TSan report fails CI) and runnable plain:
 //   g++ -std=c++17 -O1 -g -fsanitize=thread -pthread -ffp-contract=off native/test/pool_stress.cc \
-//       native/core/{pool,fill,dispatch}.cc native/kernels/{scalar,avx2,avx512,neon}/kernels.cc -o pool_stress
+//       native/core/{pool,fill,quant,dispatch}.cc native/kernels/{scalar,avx2,avx512,neon}/kernels.cc \
+//       native/linalg/{scalar,avx2,avx512}/linalg.cc -o pool_stress
 //   ./pool_stress [rounds per caller, default 300] [seed, default 1]
-// Several caller threads run, at once, sync fills and async fills (waited for, cancelled mid-job,
+// Several caller threads run, at once, sync fills and async fills (waited for, cancelled mid-fill,
 // or left running and collected later) of random kernels, dtypes, sizes, offsets and thread
 // counts. Every output sits between guard zones; each result is compared with the same fill run
 // single-threaded on the caller (threads = 1 runs inline, no pool). A cancelled fill may leave
@@ -24,12 +25,13 @@
 
 #include "../core/dispatch.h"
 #include "../core/fill.h"
+#include "../kernels/generic/constant.h"
 
 namespace {
 
 using nninit::DType;
 using nninit::FillOp;
-using nninit::FillSpec;
+using nninit::FillPlan;
 using nninit::KernelId;
 
 constexpr size_t kGuard = 64;       // bytes of guard zone on each side of an output
@@ -59,8 +61,8 @@ struct Out {
   }
 };
 
-FillSpec random_spec(std::mt19937_64& rng, const std::vector<const nninit::Impl*>& impls) {
-  FillSpec s;
+FillPlan random_plan(std::mt19937_64& rng, const std::vector<const nninit::Impl*>& impls) {
+  FillPlan s;
   s.impl = impls[rng() % impls.size()];
   s.op = rng() % 5 == 0 ? FillOp::kConstant : FillOp::kRandom;
   s.dtype = static_cast<DType>(rng() % nninit::kDTypeCount);
@@ -81,8 +83,8 @@ FillSpec random_spec(std::mt19937_64& rng, const std::vector<const nninit::Impl*
   return s;
 }
 
-// The reference: the same spec run on the calling thread alone.
-Out reference(FillSpec s) {
+// The reference: the same plan run on the calling thread alone.
+Out reference(FillPlan s) {
   Out ref(s.n * nninit::dtype_size(s.dtype));
   s.dst = ref.data();
   s.threads = 1;
@@ -90,7 +92,7 @@ Out reference(FillSpec s) {
   return ref;
 }
 
-std::string describe(const FillSpec& s, const char* mode) {
+std::string describe(const FillPlan& s, const char* mode) {
   char buf[200];
   std::snprintf(buf, sizeof buf, "%s %s kernel=%d dtype=%d n=%zu offset=%llu threads=%d impl=%s", mode,
                 s.op == FillOp::kConstant ? "constant" : "random", static_cast<int>(s.kernel),
@@ -99,7 +101,7 @@ std::string describe(const FillSpec& s, const char* mode) {
 }
 
 // Full equality, or (after a cancel) every element either right or still all kFill bytes.
-void check(const FillSpec& s, Out& out, bool may_be_partial, const char* mode) {
+void check(const FillPlan& s, Out& out, bool may_be_partial, const char* mode) {
   if (!out.guards_intact()) fail("guard zone overwritten: " + describe(s, mode));
   const Out ref = reference(s);
   const size_t es = nninit::dtype_size(s.dtype);
@@ -122,29 +124,29 @@ void check(const FillSpec& s, Out& out, bool may_be_partial, const char* mode) {
 }
 
 struct Pending {
-  FillSpec spec;
+  FillPlan plan;
   std::unique_ptr<Out> out;
-  std::shared_ptr<nninit::Job> job;
+  std::shared_ptr<nninit::TaskGroup> group;
   std::shared_ptr<std::atomic<int>> done;
   bool cancelled = false;
 };
 
 void finish(Pending& p, const char* mode) {
-  p.job->wait();
-  if (p.done->load() != 1) fail("on_done ran " + std::to_string(p.done->load()) + " times: " + describe(p.spec, mode));
-  check(p.spec, *p.out, p.cancelled, mode);
+  p.group->wait();
+  if (p.done->load() != 1) fail("on_done ran " + std::to_string(p.done->load()) + " times: " + describe(p.plan, mode));
+  check(p.plan, *p.out, p.cancelled, mode);
   g_fills.fetch_add(1);
   if (p.cancelled) g_cancelled.fetch_add(1);
 }
 
-Pending start(const FillSpec& spec) {
+Pending start(const FillPlan& plan) {
   Pending p;
-  p.spec = spec;
-  p.out = std::make_unique<Out>(spec.n * nninit::dtype_size(spec.dtype));
-  p.spec.dst = p.out->data();
+  p.plan = plan;
+  p.out = std::make_unique<Out>(plan.n * nninit::dtype_size(plan.dtype));
+  p.plan.dst = p.out->data();
   p.done = std::make_shared<std::atomic<int>>(0);
   auto done = p.done;
-  p.job = nninit::fill_async(p.spec, [done] { done->fetch_add(1); });
+  p.group = nninit::fill_async(p.plan, [done] { done->fetch_add(1); });
   return p;
 }
 
@@ -152,7 +154,7 @@ void caller(unsigned id, unsigned rounds, uint64_t seed, const std::vector<const
   std::mt19937_64 rng(seed * 1000003 + id);
   std::vector<Pending> later;
   for (unsigned r = 0; r < rounds; ++r) {
-    FillSpec s = random_spec(rng, impls);
+    FillPlan s = random_plan(rng, impls);
     switch (rng() % 4) {
       case 0: {  // sync
         Out out(s.n * nninit::dtype_size(s.dtype));
@@ -170,12 +172,12 @@ void caller(unsigned id, unsigned rounds, uint64_t seed, const std::vector<const
       case 2: {  // async, cancelled after a random short delay
         Pending p = start(s);
         std::this_thread::sleep_for(std::chrono::microseconds(rng() % 300));
-        p.job->cancel();
+        p.group->cancel();
         p.cancelled = true;
         finish(p, "async-cancelled");
         break;
       }
-      default:  // async, collected later (many jobs in the queue at once)
+      default:  // async, collected later (many task groups in the queue at once)
         later.push_back(start(s));
         if (later.size() >= 8) {
           for (Pending& p : later) finish(p, "async-batched");

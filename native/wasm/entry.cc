@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../kernels/generic/constant.h"
 #include "../kernels/kernel_table.h"
 
 #ifndef NNINIT_WASM_SCRATCH_ELEMS
@@ -31,7 +32,6 @@
 namespace nninit {
 namespace wasm {
 const KernelTable& kernels();
-uint64_t constant_bits(DType dt, double value);
 }  // namespace wasm
 
 namespace {
@@ -115,7 +115,7 @@ int nninit_fill_constant(void* dst, uint32_t n, int dtype, double value) {
   using namespace nninit;
   if (dtype < 0 || dtype >= kDTypeCount) return -1;
   const DType dt = static_cast<DType>(dtype);
-  wasm::kernels().fill_constant(dst, n, dt, wasm::constant_bits(dt, value), false);
+  wasm::kernels().fill_constant(dst, n, dt, constant_bits(dt, value), false);
   return 0;
 }
 

@@ -24,22 +24,6 @@ namespace wasm {
 
 const KernelTable& kernels() { return make_table(); }
 
-// docs/stream.md §8 constant(v) for the module's constant fills (scalar/kernels.cc's
-// constant_bits, which the module does not link).
-uint64_t constant_bits(DType dt, double value) {
-  if (dt == DType::kFloat64) {
-    uint64_t b;
-    __builtin_memcpy(&b, &value, 8);
-    return b;
-  }
-  const float f = static_cast<float>(value);
-  uint32_t b;
-  __builtin_memcpy(&b, &f, 4);
-  if (dt == DType::kBFloat16) return bf16_from_bits(b);
-  if (dt == DType::kFloat16) return f16_from_bits(b);
-  return b;
-}
-
 }  // namespace wasm
 }  // namespace nninit
 

@@ -1,4 +1,4 @@
-// Generic GEMM tile (included inside an ISA namespace by native/linalg/isa_<isa>.cc, which defines
+// Generic GEMM tile (included inside an ISA namespace by native/linalg/<isa>/linalg.cc, which defines
 // vd (a GCC vector of VL doubles), VL, MV, NR, load/store/bcast/madd). BLIS-style: for each kKc
 // slice of k, B's slice is packed into NR-column slivers and A's into MR-row slivers (zero padded),
 // then an MR x NR register-blocked micro-kernel (MR = MV*VL, MV*NR vector accumulators) runs over

@@ -1,5 +1,5 @@
 // Generic level-2 Householder panel factorization (included inside an ISA namespace by
-// native/linalg/isa_<isa>.cc after generic/gemm.h's definitions of vd, VL, load, store, bcast,
+// native/linalg/<isa>/linalg.cc after generic/gemm.h's definitions of vd, VL, load, store, bcast,
 // madd). Dot products use four vector accumulators and a fixed final reduction order, so each
 // result is a pure function of the inputs (per ISA).
 

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstring>
 
-#include "linalg_table.h"
+#include "../linalg_table.h"
 
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl")
@@ -24,8 +24,8 @@ static inline void store(double* p, vd v) { _mm512_storeu_pd(p, (__m512d)v); }
 static inline vd bcast(double x) { return (vd)_mm512_set1_pd(x); }
 static inline vd madd(vd c, vd a, vd b) { return (vd)_mm512_fmadd_pd((__m512d)a, (__m512d)b, (__m512d)c); }
 
-#include "generic/gemm.h"
-#include "generic/panel.h"
+#include "../generic/gemm.h"
+#include "../generic/panel.h"
 
 const LinalgTable& table() { return make_table("avx512"); }
 

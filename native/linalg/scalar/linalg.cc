@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstring>
 
-#include "linalg_table.h"
+#include "../linalg_table.h"
 
 namespace nninit {
 namespace linalg_scalar {
@@ -15,8 +15,8 @@ static inline void store(double* p, vd v) { std::memcpy(p, &v, sizeof v); }
 static inline vd bcast(double x) { return vd{x, x}; }
 static inline vd madd(vd c, vd a, vd b) { return c + a * b; }
 
-#include "generic/gemm.h"
-#include "generic/panel.h"
+#include "../generic/gemm.h"
+#include "../generic/panel.h"
 
 const LinalgTable& table() { return make_table("scalar"); }
 

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstring>
 
-#include "linalg_table.h"
+#include "../linalg_table.h"
 
 #pragma GCC push_options
 #pragma GCC target("avx2")
@@ -23,8 +23,8 @@ static inline void store(double* p, vd v) { _mm256_storeu_pd(p, (__m256d)v); }
 static inline vd bcast(double x) { return (vd)_mm256_set1_pd(x); }
 static inline vd madd(vd c, vd a, vd b) { return c + a * b; }
 
-#include "generic/gemm.h"
-#include "generic/panel.h"
+#include "../generic/gemm.h"
+#include "../generic/panel.h"
 
 const LinalgTable& table() { return make_table("avx2"); }
 
