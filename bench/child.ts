@@ -13,8 +13,9 @@
 import { fork } from "node:child_process";
 import * as path from "node:path";
 import * as nn from "../dist/index.js";
+import * as nnAsync from "../dist/promises.js";
 import { prefaulted } from "./harness.js";
-import { nninitRows } from "./cases/nninit.js";
+import { nninitRows, promisesRows } from "./cases/nninit.js";
 import { runScenario, SCENARIO_CHILDREN, type ScenarioChild } from "./cases/scenarios.js";
 import { loadTfjs, tfjsRows } from "./cases/tfjs.js";
 import type { Config, Row, Scenario } from "./types.js";
@@ -73,7 +74,9 @@ async function childRows(impl: ChildImpl, config: Config): Promise<ChildResult> 
       return { rows: [], notes: [`NNINIT_BACKEND=${impl} did not select the ${impl} backend (got ${nn.backend.name}): ${what} rows skipped`], tfjs: null };
     }
     const buf = prefaulted(Math.max(...config.sizes));
-    return { rows: nninitRows(nn, impl, undefined, buf, config.sizes, config, log), notes: [], tfjs: null };
+    const rows = nninitRows(nn, impl, undefined, buf, config.sizes, config, log);
+    if (impl === "wasm") rows.push(...(await promisesRows(nnAsync, "wasm-workers", buf, config.sizes, config, log)));
+    return { rows, notes: [], tfjs: null };
   }
   const tf = await loadTfjs();
   if ("error" in tf) return { rows: [], notes: [`tfjs rows skipped: ${tf.error}`], tfjs: null };

@@ -85,6 +85,37 @@ export function measure(fn: () => void, budget: Budget, estimateS?: number): Tim
     times.push((now() - t) / k);
     peakExtra = Math.max(peakExtra, endPeak(rss0));
   }
+  return timing(times, k, peakExtra);
+}
+
+/**
+ * measure() for a call that returns a Promise (nninit/promises): the same warm-up, batching and
+ * samples, each call awaited before the next, so a sample is the latency of k calls in a row.
+ */
+export async function measureAsync(fn: () => Promise<unknown>, budget: Budget, estimateS?: number): Promise<Timing> {
+  const calls = async (k: number): Promise<number> => {
+    const t = now();
+    for (let i = 0; i < k; i++) await fn();
+    return (now() - t) / k;
+  };
+  let k = 1;
+  if (estimateS === undefined || estimateS < 0.25) {
+    const t0 = now();
+    for (let c = 0; c < 3 || now() - t0 < 0.05; c++) await fn();
+    while (k < 1 << 20 && (await calls(k)) * k < budget.sampleTargetS) k *= 2;
+  }
+  const times: number[] = [];
+  let peakExtra = 0;
+  const start = now();
+  while (times.length < budget.minSamples || (times.length < budget.maxSamples && now() - start < budget.budgetS)) {
+    const rss0 = startPeak();
+    times.push(await calls(k));
+    peakExtra = Math.max(peakExtra, endPeak(rss0));
+  }
+  return timing(times, k, peakExtra);
+}
+
+function timing(times: number[], k: number, peakExtra: number): Timing {
   return { medianS: median(times), bestS: Math.min(...times), samples: times.length, callsPerSample: k, peakExtraBytes: peakExtra };
 }
 

@@ -86,17 +86,20 @@ export function summaryTable(r: BenchResult): { table: Table; size: number; tfjs
   return {
     size, tfjsSize,
     table: {
-      head: ["method", "native 1T", "native NT", "wasm", "pure TS", `tfjs${tfjsSize !== null && tfjsSize !== size ? ` (${fmt.size(tfjsSize)})` : ""}`,
-        "NT ÷ fill", "NT ÷ stream", "NT vs tfjs", "wasm vs TS", "wasm vs tfjs", "TS vs tfjs"],
+      head: ["method", "native 1T", "native NT", "wasm", "wasm workers", "pure TS", `tfjs${tfjsSize !== null && tfjsSize !== size ? ` (${fmt.size(tfjsSize)})` : ""}`,
+        "NT ÷ fill", "NT ÷ stream", "NT vs tfjs", "wasm vs TS", "workers ÷ wasm", "wasm vs tfjs", "TS vs tfjs"],
       rows: distinct(rows.map((d) => d.method)).map((m) => {
         const nt = get(m, "native-nt");
         const wasm = get(m, "wasm");
+        const workers = get(m, "wasm-workers");
         const js = get(m, "js");
         const tf = get(m, "tfjs");
         return [
-          m, r8(get(m, "native-1t")), r8(nt), r8(wasm), r8(js), tf === undefined ? "–" : `${r8(tf)} ${tf.peer ?? ""}`,
+          m, r8(get(m, "native-1t")), r8(nt), r8(wasm), r8(workers), r8(js), tf === undefined ? "–" : `${r8(tf)} ${tf.peer ?? ""}`,
           fmt.ratio(nt?.vsFill ?? null), fmt.ratio(nt?.vsStream ?? null), fmt.ratio(nt?.vsTfjs ?? null),
-          fmt.ratio(wasm !== undefined && js !== undefined ? wasm.rate / js.rate : null), fmt.ratio(wasm?.vsTfjs ?? null), fmt.ratio(js?.vsTfjs ?? null),
+          fmt.ratio(wasm !== undefined && js !== undefined ? wasm.rate / js.rate : null),
+          fmt.ratio(wasm !== undefined && workers !== undefined ? workers.rate / wasm.rate : null),
+          fmt.ratio(wasm?.vsTfjs ?? null), fmt.ratio(js?.vsTfjs ?? null),
         ];
       }),
     },

@@ -5,13 +5,14 @@
  */
 
 /** Who fills the array in a row. */
-export const IMPLS = ["native-1t", "native-nt", "wasm", "js", "tfjs"] as const;
+export const IMPLS = ["native-1t", "native-nt", "wasm", "wasm-workers", "js", "tfjs"] as const;
 export type ImplId = (typeof IMPLS)[number];
 
 export const IMPL_LABELS: Record<ImplId, string> = {
   "native-1t": "native 1T",
   "native-nt": "native NT",
   wasm: "wasm",
+  "wasm-workers": "wasm workers",
   js: "pure TS",
   tfjs: "tfjs",
 };

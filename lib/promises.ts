@@ -1,6 +1,7 @@
 /**
  * `nninit/promises`: the same functions as the main entry, returning Promises. With the native
- * backend the fill runs on nninit's own thread pool, off the event loop; argument errors reject
+ * backend the fill runs on nninit's own thread pool, off the event loop, with the wasm backend on
+ * its pool of workers (worker_threads, Web Workers in a browser); argument errors reject
  * (they never throw synchronously). The Promise resolves with `out`.
  *
  * Safety (docs/safety.md): an async fill never writes into memory that may have been freed. Arrays
@@ -21,8 +22,10 @@
  * key is drawn either). Aborted while the native backend fills: the pool skips the tasks not yet
  * started, and the Promise rejects with the reason once no thread writes any more; an ordinary
  * `out` is then unchanged, a SharedArrayBuffer-backed one may hold some finished blocks (each of
- * them correct). Aborted after the fill completed: no effect. The JS backend fills in one piece
- * on the main thread, so it honours an abort that comes before the fill starts. The signal is
+ * them correct). Aborted after the fill completed: no effect. The wasm backend does the same on
+ * its worker pool (lib/backend/wasmPool.ts): pieces not yet handed out are skipped, and the
+ * Promise rejects once no worker works on the fill. The JS backend fills in one piece on the main
+ * thread, so it honours an abort that comes before the fill starts. The signal is
  * read only through the built-in AbortSignal members, and backends see a signal of nninit's own
  * that follows it (lib/api/execute.ts withSignal): none of the caller's overrides runs.
  */

@@ -13,7 +13,7 @@ import * as promises from "../lib/promises.js";
 import { capturePlan } from "../lib/api/execute.js";
 import { jsBackend, wasmBackend } from "../lib/backend/select.js";
 import type { Backend } from "../lib/backend/types.js";
-import { resetWasmPool, wasmPool } from "../lib/backend/wasm.js";
+import { INLINE_ELEMENTS, resetWasmPool, wasmPool } from "../lib/backend/wasm.js";
 import { PIECE_ELEMENTS, type WasmPool } from "../lib/backend/wasmPool.js";
 import type { FillPlan } from "../lib/plan/plan.js";
 import type { DType, OutArray } from "../lib/plan/validate.js";
@@ -414,7 +414,8 @@ async function turnsDuring(run: () => Promise<unknown>): Promise<number> {
 
 t.test("wasm async fills on the worker pool equal the JS reference: kernels x dtypes x sizes x offsets x threads, ordinary and shared outputs", { skip: noWasm }, async (t) => {
   const w = wasm as Backend;
-  const sizes = [1, 4097, 2 * PIECE_ELEMENTS + 12345]; // one block; a piece; several pieces, the first shorter
+  // the pool's smallest fill (one piece; two with an unaligned offset); a piece and a bit; several pieces
+  const sizes = [INLINE_ELEMENTS, PIECE_ELEMENTS + 4097, 2 * PIECE_ELEMENTS + 12345];
   const offsets = [0, 8229, 2 ** 40 + 4064];
   let fills = 0;
   for (const [method, call] of RANDOM) {
@@ -495,6 +496,46 @@ t.test("wasm: the fill runs off the calling thread (its event loop turns meanwhi
   }
 });
 
+t.test("wasm: shorter fills than INLINE_ELEMENTS run on the calling thread; the all-or-none rule on the pool (transferred, shrunk, grown)", { skip: noWasm }, async (t) => {
+  const w = wasm as Backend;
+  const small = INLINE_ELEMENTS - 1;
+  const plan = planOf(RANDOM[0]![1], new Float32Array(small), { seed: 8 });
+  const expected = new Float32Array(small);
+  jsBackend.fill(plan, expected);
+  const out = new Float32Array(small);
+  t.equal(await turnsDuring(() => w.fillAsync(plan, out)), 0, `${small} elements: on the calling thread, in one piece`);
+  t.ok(sameBytes(out, expected), "with the same bytes");
+
+  const n = 3 * PIECE_ELEMENTS;
+  const big = planOf(RANDOM[1]![1], new Float32Array(n), { seed: 9 });
+  const want = new Float32Array(n);
+  jsBackend.fill(big, want);
+  const state = { name: "RangeError", code: "ERR_INVALID_STATE" };
+  {
+    const o = new Float32Array(n).fill(SENTINEL);
+    const p = w.fillAsync(big, o);
+    const moved = new Float32Array(structuredClone(o.buffer, { transfer: [o.buffer as ArrayBuffer] }));
+    await t.rejects(p, state, "transferred mid-fill: ERR_INVALID_STATE");
+    t.ok(moved.every((v) => v === SENTINEL), "the moved buffer was not written");
+  }
+  {
+    const buffer = resizable(n * 4, n * 4);
+    const o = new Float32Array(buffer).fill(SENTINEL);
+    const p = w.fillAsync(big, new Float32Array(buffer, 0, n));
+    buffer.resize((n >> 1) * 4);
+    await t.rejects(p, state, "shrunk mid-fill: ERR_INVALID_STATE");
+    t.ok(o.every((v) => v === SENTINEL), "the remaining elements are unchanged");
+  }
+  {
+    const buffer = resizable(n * 4, 2 * n * 4);
+    const o = new Float32Array(buffer, 0, n).fill(SENTINEL);
+    const p = w.fillAsync(big, o);
+    buffer.resize(2 * n * 4);
+    await p;
+    t.ok(sameBytes(o, want) && new Float32Array(buffer, n * 4).every((v) => v === 0), "grown mid-fill: the n elements written, the new ones untouched");
+  }
+});
+
 t.test("wasm: abort mid-fill (ordinary out unchanged; shared out: a correct prefix), a worker that dies, a piece that fails", { skip: noWasm }, async (t) => {
   const w = wasm as Backend;
   const n = 32 << 20;
@@ -537,9 +578,9 @@ t.test("wasm: abort mid-fill (ordinary out unchanged; shared out: a correct pref
     setTimeout(() => pool.terminate(), 20);
     await t.rejects(p, { code: "ERR_NNINIT_WORKER", message: /terminated/ }, "a worker ended mid-fill: rejects with ERR_NNINIT_WORKER");
     t.ok(out.every((v) => v === SENTINEL), "out unchanged");
-    const again = new Float32Array(100_000);
+    const again = new Float32Array(2 * PIECE_ELEMENTS);
     await w.fillAsync(plan, again);
-    const expected = new Float32Array(100_000);
+    const expected = new Float32Array(2 * PIECE_ELEMENTS);
     jsBackend.fill(plan, expected);
     t.ok(sameBytes(again, expected) && pool.started > started, "the next fill starts a new worker and is right");
   }

@@ -26,8 +26,11 @@ export interface MethodCase {
   id: string;
   /** The nninit kernel that runs (uniform / normal / truncNormal / constant). */
   kernel: "uniform" | "normal" | "truncNormal" | "constant";
-  /** Fills `out` with nninit; `threads` undefined = the library default. */
-  nninit(nn: NninitModule, out: Float32Array, threads: number | undefined): void;
+  /**
+   * Fills `out` with nninit; `threads` undefined = the library default. Returns what the call
+   * returns: with nninit/promises passed as `nn` (the same names), its Promise.
+   */
+  nninit(nn: NninitModule, out: Float32Array, threads: number | undefined): unknown;
   /** The tfjs peer's name, as shown in the table. */
   peer: string;
   /** Makes the peer's tensor of n elements (the caller reads it with dataSync and disposes it). */

@@ -3,7 +3,7 @@
  * (native/, see lib/backend/native.ts) is used when its binary loads: one built from source into
  * build/Release, else the package's prebuild for this platform (prebuilds/<platform>-<arch>/,
  * scripts/prebuilds.sh). Else the WebAssembly backend (lib/backend/wasm.ts: the same kernels
- * compiled to wasm32 + SIMD128, one thread) when the engine has WebAssembly SIMD128. The
+ * compiled to wasm32 + SIMD128; async fills on a worker pool) when the engine has WebAssembly SIMD128. The
  * pure-TypeScript backend is the reference and is always available. Environment variables (read
  * here, at import):
  *   NNINIT_BACKEND=native|wasm|js  forces one (forced but not available: throws with the reason)

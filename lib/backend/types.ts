@@ -25,7 +25,10 @@ export interface BackendInfo {
   name: "native" | "wasm" | "js";
   /** The instruction set of the kernels: native's (e.g. "avx2"), "simd128" for wasm, null for the JS backend. */
   isa: string | null;
-  /** Worker threads the native backend uses by default (1 for the wasm and JS backends). */
+  /**
+   * Threads a fill uses by default: native's pool threads; the wasm backend's workers for an
+   * async fill (its sync fills run on the calling thread); 1 for the JS backend.
+   */
   threads: number;
   /** Why the native backend is not active, when it is not. */
   loadError?: string;

@@ -26,7 +26,7 @@ import { decodeBase64, hardwareThreads, startWorker } from "./host.js";
 import { fillJs, orthonormalizeJs, orthonormalizeJsAsync, sparseZerosJs } from "./js.js";
 import type { AbortSignalLike, Backend, BackendInfo } from "./types.js";
 import { WASM_BASE64 } from "./wasmModule.js";
-import { WasmPool, type Part } from "./wasmPool.js";
+import { PIECE_ELEMENTS, WasmPool, type Part } from "./wasmPool.js";
 import { fillChunks, type PieceFill, type WasmExports } from "./wasmWorker.js";
 
 /** The interface version of native/wasm/entry.cc this file speaks. */
@@ -132,17 +132,25 @@ export function resetWasmPool(starter: typeof startWorker = startWorker): void {
 }
 
 /**
- * The async fill: random plans on the worker pool (lib/backend/wasmPool.ts), `threads` workers
- * at most; constant plans (a memset: no work to move) and empty outputs on the calling thread in
- * a later microtask, as everything where no worker can be started (a Content-Security-Policy
- * without `worker-src blob:`, an engine without workers). The rule of every async fill
+ * Async random fills shorter than this run on the calling thread (in a later microtask): one
+ * piece of the pool, at most ~0.7 ms of work (truncNormal), less than the round trip to a worker
+ * costs (measured: a 65536-element uniform fill took ~0.3-0.5 ms through the pool, 0.05 ms here).
+ */
+export const INLINE_ELEMENTS = PIECE_ELEMENTS;
+
+/**
+ * The async fill: random plans of INLINE_ELEMENTS or more on the worker pool
+ * (lib/backend/wasmPool.ts), `threads` workers at most; constant plans (a memset: no work to
+ * move) and shorter fills on the calling thread in a later microtask, as everything where no
+ * worker can be started (a Content-Security-Policy without `worker-src blob:`, an engine without
+ * workers). The rule of every async fill
  * (lib/promises.ts): the n elements `out` had when it was checked, all or none; an ordinary `out`
  * is written once every piece is back, after checking that it still has them.
  */
 function fillWasmAsync(plan: FillPlan, out: OutArray, threads: number, signal?: AbortSignalLike): Promise<void> {
   const n = typedArrayLength(out);
   const shared = isSharedView(out);
-  if (plan.kind === "constant" || n === 0 || poolUnavailable !== undefined) {
+  if (plan.kind === "constant" || n < INLINE_ELEMENTS || poolUnavailable !== undefined) {
     return Promise.resolve().then(() => {
       signal?.throwIfAborted(); // the fill runs in one piece: only an abort before it starts counts
       if (!shared && typedArrayLength(out) !== n) throw stateError();
