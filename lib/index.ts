@@ -21,9 +21,12 @@ export { sparse, type SparseOptions } from "./api/sparse.js";
 export { zca, type ZcaOptions } from "./api/zca.js";
 export { Generator, defaultGenerator, manualSeed, type Seed } from "./api/generator.js";
 export type { CommonOptions } from "./api/common.js";
+export type {
+  Float32DType, Float64DType, Uint16DType, Abortable, FillMode, Fill, ValueFill, ShapeFill, ShapeFillRequired, DataFill,
+} from "./api/signatures.js";
 export { computeFans, type Fans, type Layout } from "./plan/fans.js";
 export { calculateGain, type Nonlinearity } from "./plan/gain.js";
-export type { DType, OutArray } from "./plan/validate.js";
+export type { DType, DTypeName, Float32Name, Float64Name, BFloat16Name, Float16Name, OutArray } from "./plan/validate.js";
 export type { BackendInfo } from "./backend/select.js";
 export { STREAM_VERSION, BLOCK_SIZE } from "./stream/version.js";
 

@@ -17,7 +17,8 @@
  * elements `out` had when it was checked, and an ordinary `out` that lost some of them meanwhile
  * (detached, transferred, shrunk) makes the Promise reject with ERR_INVALID_STATE, nothing written.
  *
- * Every function takes `signal` (an AbortSignal) in its options. Already aborted: the Promise
+ * Every function takes `signal` (an AbortSignal) in its options (only these: the synchronous
+ * functions' types have no `signal`, and they reject one at run time). Already aborted: the Promise
  * rejects with `signal.reason` once the arguments are checked, and nothing is written (no stream
  * key is drawn either). Aborted while the native backend fills: the pool skips the tasks not yet
  * started, and the Promise rejects with the reason once no thread writes any more; an ordinary
@@ -32,36 +33,43 @@
 import * as sync from "./index.js";
 import { active } from "./backend/select.js";
 import { captureJob } from "./api/execute.js";
+import type { DataFill, Fill, ShapeFill, ShapeFillRequired, ValueFill } from "./api/signatures.js";
 
-/** Wraps a sync fill (TypeScript keeps its generic signature: higher-order inference). */
-function promisify<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R> {
-  return async (...args: A): Promise<R> => {
-    let result: R | undefined;
+/**
+ * Wraps a sync fill. `F` is the Promise form's type: the sync function's call form in mode
+ * "promise" (lib/api/signatures.ts: the same overloads, plus `signal`, returning a Promise), given
+ * explicitly because an overloaded function's type cannot be mapped; test/types.check.ts checks
+ * that each sync function has exactly the overloads of its call form.
+ */
+function promisify<F extends (...args: never[]) => Promise<unknown>>(fn: (...args: never[]) => unknown): F;
+function promisify(fn: (...args: never[]) => unknown): (...args: never[]) => Promise<unknown> {
+  return async (...args: never[]): Promise<unknown> => {
+    let result: unknown;
     const job = captureJob(() => {
       result = fn(...args);
     });
     if (job !== null) await job.runAsync(active);
-    return result as R;
+    return result;
   };
 }
 
 // One per method of the method table (lib/plan/methods.ts) with `promise: true`; test/validation.test.ts checks it.
-export const uniform = promisify(sync.uniform);
-export const normal = promisify(sync.normal);
-export const truncNormal = promisify(sync.truncNormal);
-export const constant = promisify(sync.constant);
-export const zeros = promisify(sync.zeros);
-export const ones = promisify(sync.ones);
-export const varianceScaling = promisify(sync.varianceScaling);
-export const xavierUniform = promisify(sync.xavierUniform);
-export const xavierNormal = promisify(sync.xavierNormal);
-export const kaimingUniform = promisify(sync.kaimingUniform);
-export const kaimingNormal = promisify(sync.kaimingNormal);
-export const lecunUniform = promisify(sync.lecunUniform);
-export const lecunNormal = promisify(sync.lecunNormal);
-export const orthogonal = promisify(sync.orthogonal);
-export const eye = promisify(sync.eye);
-export const identity = promisify(sync.identity);
-export const dirac = promisify(sync.dirac);
-export const sparse = promisify(sync.sparse);
-export const zca = promisify(sync.zca);
+export const uniform = promisify<Fill<sync.UniformOptions, "promise">>(sync.uniform);
+export const normal = promisify<Fill<sync.NormalOptions, "promise">>(sync.normal);
+export const truncNormal = promisify<Fill<sync.TruncNormalOptions, "promise">>(sync.truncNormal);
+export const constant = promisify<ValueFill<sync.ConstantOptions, "promise">>(sync.constant);
+export const zeros = promisify<Fill<sync.ConstantOptions, "promise">>(sync.zeros);
+export const ones = promisify<Fill<sync.ConstantOptions, "promise">>(sync.ones);
+export const varianceScaling = promisify<ShapeFill<sync.VarianceScalingOptions, "promise">>(sync.varianceScaling);
+export const xavierUniform = promisify<ShapeFill<sync.XavierOptions, "promise">>(sync.xavierUniform);
+export const xavierNormal = promisify<ShapeFill<sync.XavierOptions, "promise">>(sync.xavierNormal);
+export const kaimingUniform = promisify<ShapeFill<sync.KaimingOptions, "promise">>(sync.kaimingUniform);
+export const kaimingNormal = promisify<ShapeFill<sync.KaimingOptions, "promise">>(sync.kaimingNormal);
+export const lecunUniform = promisify<ShapeFill<sync.FanOptions, "promise">>(sync.lecunUniform);
+export const lecunNormal = promisify<ShapeFill<sync.FanOptions, "promise">>(sync.lecunNormal);
+export const orthogonal = promisify<ShapeFill<sync.OrthogonalOptions, "promise">>(sync.orthogonal);
+export const eye = promisify<ShapeFill<sync.EyeOptions, "promise">>(sync.eye);
+export const identity = promisify<ShapeFill<sync.EyeOptions, "promise">>(sync.identity);
+export const dirac = promisify<ShapeFill<sync.DiracOptions, "promise">>(sync.dirac);
+export const sparse = promisify<ShapeFillRequired<sync.SparseOptions, "promise">>(sync.sparse);
+export const zca = promisify<DataFill<sync.ZcaOptions, "promise">>(sync.zca);

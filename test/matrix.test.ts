@@ -330,12 +330,12 @@ t.test("sparse: the native backend writes the JS backend's bytes (sync and async
       for (const seed of rows * cols > 1e5 ? [7n] : [7n, 2n ** 64n - 1n, 123456789n]) {
         const opts = { sparsity, std: 0.5, seed, dtype };
         const ref = make(dtype, rows * cols);
-        captureJob(() => nn.sparse(ref, [rows, cols], opts))!.run(jsBackend);
+        captureJob(() => nn.sparse(ref as never, [rows, cols], opts as never))!.run(jsBackend);
         for (const threads of [1, 2, 3, 7]) {
           const out = make(dtype, rows * cols);
-          captureJob(() => nn.sparse(out, [rows, cols], { ...opts, threads }))!.run(nativeBackend!);
+          captureJob(() => nn.sparse(out as never, [rows, cols], { ...opts, threads } as never))!.run(nativeBackend!);
           const later = make(dtype, rows * cols);
-          await captureJob(() => nn.sparse(later, [rows, cols], { ...opts, threads }))!.runAsync(nativeBackend!);
+          await captureJob(() => nn.sparse(later as never, [rows, cols], { ...opts, threads } as never))!.runAsync(nativeBackend!);
           if (!bytes(out).equals(bytes(ref)) || !bytes(later).equals(bytes(ref))) bad.push(`${dtype} seed ${seed} threads ${threads}`);
         }
         if (dtype === "float32" && seed === 7n) {

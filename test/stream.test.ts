@@ -102,9 +102,9 @@ function alloc(dtype: DType, n: number): OutArray {
 const DTYPES: readonly DType[] = ["float32", "float64", "bfloat16", "float16"];
 
 function runMethod(method: Method, out: OutArray, options: Record<string, unknown>): void {
-  if (method === "uniform") uniform(out, options);
-  else if (method === "normal") normal(out, options);
-  else truncNormal(out, options);
+  if (method === "uniform") uniform(out as never, options); // out's array type: known at run time only
+  else if (method === "normal") normal(out as never, options);
+  else truncNormal(out as never, options);
 }
 
 // ------------------------------------------------------------------------------------------

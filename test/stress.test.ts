@@ -263,7 +263,7 @@ t.test("worker_threads fill disjoint slices of one SharedArrayBuffer through the
     })));
     const whole = dtype === "float32" ? new Float32Array(sab) : new Uint16Array(sab);
     const ref = reference(dtype === "float32" ? new Float32Array(n) : new Uint16Array(n), (x) =>
-      method === "kaimingNormal" ? nn.kaimingNormal(x, shape, { seed: 99, offset: 0, dtype }) : (SYNC[method] as (o: OutArray, p: object) => unknown)(x, { seed: 99, dtype }))!;
+      method === "kaimingNormal" ? nn.kaimingNormal(x as never, shape, { seed: 99, offset: 0, dtype } as never) : (SYNC[method] as (o: OutArray, p: object) => unknown)(x, { seed: 99, dtype }))!;
     t.ok(bytes(whole).equals(bytes(ref)), `${method} ${dtype}: ${slices.length} slices from ${workers} workers (${names[0]} backend) equal one JS-reference fill`);
   }
 });

@@ -5,11 +5,15 @@
 import { checkSignal, execute, throwIfAborted, type AbortSignalLike } from "./execute.js";
 import type { KernelId } from "../plan/plan.js";
 import { f } from "../math/f32.js";
-import { checkInteger, checkOffset, checkOut, MAX_THREADS, opt, readOptions, type DType, type OutArray, type DTypeName } from "../plan/validate.js";
+import { checkInteger, checkOffset, checkOut, MAX_THREADS, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
 import { checkSeed, defaultGenerator, Generator, type Seed } from "./generator.js";
 import { typeError, valueError } from "../plan/errors.js";
 
-/** Options every method takes. */
+/**
+ * Options every random method takes. Two more are typed apart (lib/api/signatures.ts): `dtype`,
+ * whose names depend on out's array type (each function's overloads add Float32DType,
+ * Float64DType or Uint16DType), and `signal`, nninit/promises only (Abortable).
+ */
 export interface CommonOptions {
   /** Stream seed: a non-negative safe integer or a bigint < 2^64. Exclusive with `generator`. */
   seed?: Seed;
@@ -20,18 +24,11 @@ export interface CommonOptions {
    * [offset, offset + out.length) of the whole fill. Default 0.
    */
   offset?: number;
-  /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
-  dtype?: DTypeName;
   /** Threads for the native backend (1..1024); default: the global setting. Ignored by the JS backend. */
   threads?: number;
-  /**
-   * nninit/promises only: aborts the fill; the Promise rejects with `signal.reason`. What `out`
-   * holds afterwards: docs/safety.md ("Aborting an async fill"). The synchronous functions
-   * reject this option with a RangeError (a synchronous fill cannot be aborted).
-   */
-  signal?: AbortSignalLike;
 }
 
+// "signal" too: the synchronous functions reject it at run time (checkSignal), whatever the types say.
 export const COMMON_KEYS = ["seed", "generator", "offset", "dtype", "threads", "signal"] as const;
 
 /** Validated common options, with the key still to be drawn. */

@@ -7,21 +7,18 @@
  */
 import { rangeError } from "../plan/errors.js";
 import { LAYOUTS } from "../plan/fans.js";
-import { arg, checkEnum, checkInteger, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray, type DTypeName } from "../plan/validate.js";
+import { arg, checkEnum, checkInteger, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
 import type { Layout } from "../plan/fans.js";
-import { checkSignal, localJob, submit, throwIfAborted, type AbortSignalLike } from "./execute.js";
+import { checkSignal, localJob, submit, throwIfAborted } from "./execute.js";
 import { encode } from "./store.js";
+import type { Float32DType, Float64DType, Uint16DType } from "./signatures.js";
 
-/** Options of `dirac`. */
+/** Options of `dirac`; `dtype` and `signal` (nninit/promises only) are typed apart, as for CommonOptions. */
 export interface DiracOptions {
-  /** nninit/promises only: an already-aborted signal rejects with its reason (the work is synchronous). */
-  signal?: AbortSignalLike;
   /** Number of groups (a divisor of the output channels). Default 1. */
   groups?: number;
   /** "torch" (default): [out, in, ...kernel]; "keras": [...kernel, in, out]. */
   layout?: Layout;
-  /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
-  dtype?: DTypeName;
 }
 
 /** Row-major strides of `dims`. */
@@ -38,6 +35,9 @@ const KEYS = ["groups", "layout", "dtype", "signal"];
  * makes a convolution preserve its input channels. Returns `out`.
  * @example dirac(new Float32Array(4 * 4 * 3 * 3), [4, 4, 3, 3])
  */
+export function dirac<T extends Float32Array>(out: T, shape: readonly number[], options?: DiracOptions & Float32DType): T;
+export function dirac<T extends Float64Array>(out: T, shape: readonly number[], options?: DiracOptions & Float64DType): T;
+export function dirac<T extends Uint16Array>(out: T, shape: readonly number[], options: DiracOptions & Uint16DType): T;
 export function dirac<T extends OutArray>(out: T, shape: readonly number[], options?: DiracOptions): T {
   const bag = readOptions(options, KEYS);
   const dims = checkShape(shape);

@@ -3,18 +3,15 @@
  * `Identity`); rectangular shapes allowed. No randomness.
  */
 import { rangeError } from "../plan/errors.js";
-import { arg, checkFloat, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray, type DTypeName } from "../plan/validate.js";
-import { checkSignal, localJob, submit, throwIfAborted, type AbortSignalLike } from "./execute.js";
+import { arg, checkFloat, checkOffset, checkOut, checkShape, opt, readOptions, shapeSize, type DType, type OutArray } from "../plan/validate.js";
+import { checkSignal, localJob, submit, throwIfAborted } from "./execute.js";
 import { encode } from "./store.js";
+import type { Float32DType, Float64DType, Uint16DType } from "./signatures.js";
 
-/** Options of `eye` / `identity`. */
+/** Options of `eye` / `identity`; `dtype` and `signal` (nninit/promises only) are typed apart, as for CommonOptions. */
 export interface EyeOptions {
-  /** nninit/promises only: an already-aborted signal rejects with its reason (the work is synchronous). */
-  signal?: AbortSignalLike;
   /** The diagonal's value (rounded to float32 except in a Float64Array, as `constant`). Default 1. */
   gain?: number;
-  /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
-  dtype?: DTypeName;
 }
 
 const KEYS = ["gain", "dtype", "signal"];
@@ -24,6 +21,9 @@ const KEYS = ["gain", "dtype", "signal"];
  * i < min(rows, cols), 0 elsewhere). Returns `out`.
  * @example eye(new Float32Array(6), [2, 3]) // [1, 0, 0, 0, 1, 0]
  */
+export function eye<T extends Float32Array>(out: T, shape: readonly number[], options?: EyeOptions & Float32DType): T;
+export function eye<T extends Float64Array>(out: T, shape: readonly number[], options?: EyeOptions & Float64DType): T;
+export function eye<T extends Uint16Array>(out: T, shape: readonly number[], options: EyeOptions & Uint16DType): T;
 export function eye<T extends OutArray>(out: T, shape: readonly number[], options?: EyeOptions): T {
   const bag = readOptions(options, KEYS);
   const dims = checkShape(shape);

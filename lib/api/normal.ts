@@ -1,5 +1,6 @@
 import { checkFloat, checkNonNegative, opt, type OutArray } from "../plan/validate.js";
 import { COMMON_KEYS, f, num, prepare, readOptions, runRandom, type CommonOptions } from "./common.js";
+import type { Float32DType, Float64DType, Uint16DType } from "./signatures.js";
 
 /** Options of `normal`. */
 export interface NormalOptions extends CommonOptions {
@@ -21,6 +22,9 @@ const KEYS = ["mean", "std", ...COMMON_KEYS];
  * float32 (docs/stream.md §6). Returns `out`.
  * @example normal(new Float32Array(1024), { std: 0.02, seed: 1 })
  */
+export function normal<T extends Float32Array>(out: T, options?: NormalOptions & Float32DType): T;
+export function normal<T extends Float64Array>(out: T, options?: NormalOptions & Float64DType): T;
+export function normal<T extends Uint16Array>(out: T, options: NormalOptions & Uint16DType): T;
 export function normal<T extends OutArray>(out: T, options?: NormalOptions): T {
   const bag = readOptions(options, KEYS);
   const params = normalParams(num(bag, "mean", 0), num(bag, "std", 1));

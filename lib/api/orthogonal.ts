@@ -17,6 +17,7 @@ import { prepare, takeKey, type CommonOptions } from "./common.js";
 import { submit, throwIfAborted, withSignal, type AbortSignalLike, type Job } from "./execute.js";
 import { normalParams } from "./normal.js";
 import { storeF32 } from "./store.js";
+import type { Float32DType, Float64DType, Uint16DType } from "./signatures.js";
 
 /** Options of `orthogonal`. `offset` is not accepted (a QR couples every element). */
 export interface OrthogonalOptions extends Omit<CommonOptions, "offset"> {
@@ -73,6 +74,9 @@ const KEYS = ["gain", "layout", "seed", "generator", "dtype", "threads", "signal
  * with orthonormal columns (rows >= cols) or rows (rows < cols). Returns `out`.
  * @example orthogonal(new Float32Array(256 * 256), [256, 256], { seed: 1 })
  */
+export function orthogonal<T extends Float32Array>(out: T, shape: readonly number[], options?: OrthogonalOptions & Float32DType): T;
+export function orthogonal<T extends Float64Array>(out: T, shape: readonly number[], options?: OrthogonalOptions & Float64DType): T;
+export function orthogonal<T extends Uint16Array>(out: T, shape: readonly number[], options: OrthogonalOptions & Uint16DType): T;
 export function orthogonal<T extends OutArray>(out: T, shape: readonly number[], options?: OrthogonalOptions): T {
   const bag = readOptions(options, KEYS);
   const dims = checkShape(shape);

@@ -13,6 +13,7 @@ import { arg, checkFloat, checkNonNegative, checkShape, isSharedView, opt, readO
 import { prepare, takeKey, type CommonOptions } from "./common.js";
 import { submit, throwIfAborted, withSignal, type AbortSignalLike, type Job } from "./execute.js";
 import { normalParams } from "./normal.js";
+import type { Float32DType, Float64DType, Uint16DType } from "./signatures.js";
 
 /** Options of `sparse`. `offset` is not accepted (the zero positions are per column). */
 export interface SparseOptions extends Omit<CommonOptions, "offset"> {
@@ -63,6 +64,9 @@ const KEYS = ["sparsity", "std", "seed", "generator", "dtype", "threads", "signa
  * ceil(sparsity·rows) elements are +0, the others N(0, std²). Returns `out`.
  * @example sparse(new Float32Array(100 * 50), [100, 50], { sparsity: 0.9, seed: 1 })
  */
+export function sparse<T extends Float32Array>(out: T, shape: readonly number[], options: SparseOptions & Float32DType): T;
+export function sparse<T extends Float64Array>(out: T, shape: readonly number[], options: SparseOptions & Float64DType): T;
+export function sparse<T extends Uint16Array>(out: T, shape: readonly number[], options: SparseOptions & Uint16DType): T;
 export function sparse<T extends OutArray>(out: T, shape: readonly number[], options: SparseOptions): T {
   const bag = readOptions(options, KEYS);
   const dims = checkShape(shape);

@@ -3,6 +3,7 @@ import { P_MIN } from "../plan/plan.js";
 import { rangeError } from "../plan/errors.js";
 import { checkFloat, checkNonNegative, opt, type OutArray } from "../plan/validate.js";
 import { COMMON_KEYS, f, num, prepare, readOptions, runRandom, type CommonOptions } from "./common.js";
+import type { Float32DType, Float64DType, Uint16DType } from "./signatures.js";
 
 /** Options of `truncNormal`. */
 export interface TruncNormalOptions extends CommonOptions {
@@ -47,6 +48,9 @@ const KEYS = ["mean", "std", "a", "b", ...COMMON_KEYS];
  * `trunc_normal_` semantics: a and b are absolute bounds). Returns `out`.
  * @example truncNormal(new Float32Array(1024), { std: 0.02, a: -0.04, b: 0.04, seed: 7 })
  */
+export function truncNormal<T extends Float32Array>(out: T, options?: TruncNormalOptions & Float32DType): T;
+export function truncNormal<T extends Float64Array>(out: T, options?: TruncNormalOptions & Float64DType): T;
+export function truncNormal<T extends Uint16Array>(out: T, options: TruncNormalOptions & Uint16DType): T;
 export function truncNormal<T extends OutArray>(out: T, options?: TruncNormalOptions): T {
   const bag = readOptions(options, KEYS);
   const params = truncNormalParams(num(bag, "mean", 0), num(bag, "std", 1), num(bag, "a", -2), num(bag, "b", 2));

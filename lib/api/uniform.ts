@@ -1,6 +1,7 @@
 import { checkFloat, opt, type OutArray } from "../plan/validate.js";
 import { rangeError } from "../plan/errors.js";
 import { COMMON_KEYS, f, num, prepare, readOptions, runRandom, type CommonOptions } from "./common.js";
+import type { Float32DType, Float64DType, Uint16DType } from "./signatures.js";
 
 /** Options of `uniform`. */
 export interface UniformOptions extends CommonOptions {
@@ -26,6 +27,9 @@ const KEYS = ["low", "high", ...COMMON_KEYS];
  * Fills `out` with U(low, high) (PyTorch `uniform_`, Keras `RandomUniform`). Returns `out`.
  * @example uniform(new Float32Array(1024), { low: -0.1, high: 0.1, seed: 42 })
  */
+export function uniform<T extends Float32Array>(out: T, options?: UniformOptions & Float32DType): T;
+export function uniform<T extends Float64Array>(out: T, options?: UniformOptions & Float64DType): T;
+export function uniform<T extends Uint16Array>(out: T, options: UniformOptions & Uint16DType): T;
 export function uniform<T extends OutArray>(out: T, options?: UniformOptions): T {
   const bag = readOptions(options, KEYS);
   const params = uniformParams(num(bag, "low", 0), num(bag, "high", 1));

@@ -16,6 +16,7 @@ import { throwIfAborted } from "./execute.js";
 import { normalParams } from "./normal.js";
 import { truncNormalParams } from "./truncNormal.js";
 import { uniformParams } from "./uniform.js";
+import type { Float32DType, Float64DType, Uint16DType } from "./signatures.js";
 
 /** Keras's truncation correction: the std of N(0,1) truncated to [-2, 2]. */
 export const TRUNCATED_STD = 0.87962566103423978;
@@ -105,6 +106,9 @@ function fillDist<T extends OutArray>(setup: { prep: Prepared<T>; bag: Record<st
 }
 
 /** Keras VarianceScaling: std (or limit) from scale / max(1, fan). Returns `out`. */
+export function varianceScaling<T extends Float32Array>(out: T, shape: readonly number[], options?: VarianceScalingOptions & Float32DType): T;
+export function varianceScaling<T extends Float64Array>(out: T, shape: readonly number[], options?: VarianceScalingOptions & Float64DType): T;
+export function varianceScaling<T extends Uint16Array>(out: T, shape: readonly number[], options: VarianceScalingOptions & Uint16DType): T;
 export function varianceScaling<T extends OutArray>(out: T, shape: readonly number[], options?: VarianceScalingOptions): T {
   const s = setup(out, shape, options, VS_KEYS);
   const { bag, fans } = s;
@@ -125,11 +129,17 @@ function xavier<T extends OutArray>(out: T, shape: readonly number[], options: X
 }
 
 /** Glorot/Xavier uniform (PyTorch `xavier_uniform_`): U(-a, a), a = gain*sqrt(6/(fanIn+fanOut)). */
+export function xavierUniform<T extends Float32Array>(out: T, shape: readonly number[], options?: XavierOptions & Float32DType): T;
+export function xavierUniform<T extends Float64Array>(out: T, shape: readonly number[], options?: XavierOptions & Float64DType): T;
+export function xavierUniform<T extends Uint16Array>(out: T, shape: readonly number[], options: XavierOptions & Uint16DType): T;
 export function xavierUniform<T extends OutArray>(out: T, shape: readonly number[], options?: XavierOptions): T {
   return xavier(out, shape, options, "uniform");
 }
 
 /** Glorot/Xavier normal (PyTorch `xavier_normal_`): N(0, std^2), std = gain*sqrt(2/(fanIn+fanOut)). */
+export function xavierNormal<T extends Float32Array>(out: T, shape: readonly number[], options?: XavierOptions & Float32DType): T;
+export function xavierNormal<T extends Float64Array>(out: T, shape: readonly number[], options?: XavierOptions & Float64DType): T;
+export function xavierNormal<T extends Uint16Array>(out: T, shape: readonly number[], options: XavierOptions & Uint16DType): T;
 export function xavierNormal<T extends OutArray>(out: T, shape: readonly number[], options?: XavierOptions): T {
   return xavier(out, shape, options, "untruncatedNormal");
 }
@@ -145,21 +155,36 @@ function kaiming<T extends OutArray>(out: T, shape: readonly number[], options: 
 }
 
 /** He/Kaiming uniform (PyTorch `kaiming_uniform_`): U(-b, b), b = gain*sqrt(3/fan). */
+export function kaimingUniform<T extends Float32Array>(out: T, shape: readonly number[], options?: KaimingOptions & Float32DType): T;
+export function kaimingUniform<T extends Float64Array>(out: T, shape: readonly number[], options?: KaimingOptions & Float64DType): T;
+export function kaimingUniform<T extends Uint16Array>(out: T, shape: readonly number[], options: KaimingOptions & Uint16DType): T;
 export function kaimingUniform<T extends OutArray>(out: T, shape: readonly number[], options?: KaimingOptions): T {
   return kaiming(out, shape, options, "uniform");
 }
 
 /** He/Kaiming normal (PyTorch `kaiming_normal_`): N(0, gain^2/fan). */
+export function kaimingNormal<T extends Float32Array>(out: T, shape: readonly number[], options?: KaimingOptions & Float32DType): T;
+export function kaimingNormal<T extends Float64Array>(out: T, shape: readonly number[], options?: KaimingOptions & Float64DType): T;
+export function kaimingNormal<T extends Uint16Array>(out: T, shape: readonly number[], options: KaimingOptions & Uint16DType): T;
 export function kaimingNormal<T extends OutArray>(out: T, shape: readonly number[], options?: KaimingOptions): T {
   return kaiming(out, shape, options, "untruncatedNormal");
 }
 
+/** varianceScaling's implementation signature (its overloads are the public type): the LeCun presets pass their arguments on, unchecked until then. */
+type AnyVarianceScaling = <T extends OutArray>(out: T, shape: readonly number[], options?: VarianceScalingOptions) => T;
+
 /** LeCun uniform (Keras `LecunUniform`): U(-sqrt(3/fanIn), +sqrt(3/fanIn)). */
+export function lecunUniform<T extends Float32Array>(out: T, shape: readonly number[], options?: FanOptions & Float32DType): T;
+export function lecunUniform<T extends Float64Array>(out: T, shape: readonly number[], options?: FanOptions & Float64DType): T;
+export function lecunUniform<T extends Uint16Array>(out: T, shape: readonly number[], options: FanOptions & Uint16DType): T;
 export function lecunUniform<T extends OutArray>(out: T, shape: readonly number[], options?: FanOptions): T {
-  return varianceScaling(out, shape, { ...readOptions(options, FAN_KEYS), scale: 1, mode: "fanIn", distribution: "uniform" });
+  return (varianceScaling as AnyVarianceScaling)(out, shape, { ...readOptions(options, FAN_KEYS), scale: 1, mode: "fanIn", distribution: "uniform" });
 }
 
 /** LeCun normal (Keras `LecunNormal`): truncated normal, std sqrt(1/fanIn)/0.8796..., cut at ±2 std. */
+export function lecunNormal<T extends Float32Array>(out: T, shape: readonly number[], options?: FanOptions & Float32DType): T;
+export function lecunNormal<T extends Float64Array>(out: T, shape: readonly number[], options?: FanOptions & Float64DType): T;
+export function lecunNormal<T extends Uint16Array>(out: T, shape: readonly number[], options: FanOptions & Uint16DType): T;
 export function lecunNormal<T extends OutArray>(out: T, shape: readonly number[], options?: FanOptions): T {
-  return varianceScaling(out, shape, { ...readOptions(options, FAN_KEYS), scale: 1, mode: "fanIn", distribution: "truncatedNormal" });
+  return (varianceScaling as AnyVarianceScaling)(out, shape, { ...readOptions(options, FAN_KEYS), scale: 1, mode: "fanIn", distribution: "truncatedNormal" });
 }

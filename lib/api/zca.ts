@@ -9,23 +9,20 @@
  * zero eigenvalue slightly negative).
  */
 import { rangeError } from "../plan/errors.js";
-import { arg, checkFloatData, checkInteger, checkNonNegative, checkOffset, checkOut, opt, readOptions, type DType, type OutArray, type DTypeName } from "../plan/validate.js";
+import { arg, checkFloatData, checkInteger, checkNonNegative, checkOffset, checkOut, opt, readOptions, type DType, type OutArray } from "../plan/validate.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
-import { checkSignal, localJob, submit, throwIfAborted, type AbortSignalLike } from "./execute.js";
+import { checkSignal, localJob, submit, throwIfAborted } from "./execute.js";
 import { storeF64 } from "./store.js";
+import type { Float32DType, Float64DType, Uint16DType } from "./signatures.js";
 
-/** Options of `zca`. */
+/** Options of `zca`; `dtype` and `signal` (nninit/promises only) are typed apart, as for CommonOptions. */
 export interface ZcaOptions {
-  /** nninit/promises only: an already-aborted signal rejects with its reason (the work is synchronous). */
-  signal?: AbortSignalLike;
   /** Number of samples (rows of `data`), >= 1. Required. */
   rows: number;
   /** Number of features (columns of `data`; `out` is cols×cols), >= 1. Required. */
   cols: number;
   /** Added to every eigenvalue before the inverse square root (> 0). Default 1e-6. */
   eps?: number;
-  /** Element type of `out`: required for Uint16Array ("bfloat16" | "float16"); checked otherwise. */
-  dtype?: DTypeName;
 }
 
 /** C = (X − μ)ᵀ(X − μ) / rows, float64, n×n row-major (only the lower triangle is computed, then mirrored). */
@@ -99,6 +96,9 @@ const KEYS = ["rows", "cols", "eps", "dtype", "signal"];
  * features), so that y = W·(x − mean) has covariance ≈ I. Returns `out`.
  * @example zca(new Float32Array(3 * 3), data, { rows: 1000, cols: 3 })
  */
+export function zca<T extends Float32Array>(out: T, data: Float32Array | Float64Array, options: ZcaOptions & Float32DType): T;
+export function zca<T extends Float64Array>(out: T, data: Float32Array | Float64Array, options: ZcaOptions & Float64DType): T;
+export function zca<T extends Uint16Array>(out: T, data: Float32Array | Float64Array, options: ZcaOptions & Uint16DType): T;
 export function zca<T extends OutArray>(out: T, data: Float32Array | Float64Array, options: ZcaOptions): T {
   const bag = readOptions(options, KEYS);
   // data is read like out (its true type and length, a view of its own: no getter of the caller's

@@ -24,6 +24,10 @@ export interface ModelFillOptions {
 }
 
 type Common = { seed: bigint; offset: number; dtype: DType; threads?: number };
+// The public overloads tie out's array type to `dtype` when the array type is static; here both come
+// from the spec at run time (resolved together, checked again by checkOut), so the records below
+// take the untied form and the `constant` call casts its arguments (`as never`: a cast of the
+// callee would change the emitted call).
 type AnyOptions = Record<string, unknown>;
 type FanInit = InitName & MethodNamesOf<"fan">;
 type PlainInit = InitName & MethodNamesOf<"elementwise">;
@@ -49,7 +53,7 @@ export function fillRange(t: Tensor, out: OutArray, key: bigint, offset: number,
   const common: Common = threads === undefined ? { seed: key, offset, dtype } : { seed: key, offset, dtype, threads };
   const m = methodOf(t.init);
   if (m.family === "constant") {
-    constant(out, m.value ?? (t.options.value as number), { dtype, offset });
+    constant(out as never, m.value ?? (t.options.value as number), { dtype, offset } as never); // untied: see AnyOptions
   } else if (m.family === "fan") {
     FAN[t.init as FanInit](out, t.shape, { ...t.options, ...common });
   } else {

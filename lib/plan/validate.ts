@@ -8,14 +8,25 @@ import { rangeError, typeError, valueError } from "./errors.js";
 export const DTYPES = ["float32", "float64", "bfloat16", "float16"] as const;
 /** The element type written into `out`. */
 export type DType = (typeof DTYPES)[number];
+/** The names of float32 (a Float32Array's dtype): nninit's, safetensors' and the short ones. */
+export type Float32Name = "float32" | "F32" | "f32" | "fp32";
+/** The names of float64 (a Float64Array's dtype). */
+export type Float64Name = "float64" | "F64" | "f64" | "fp64";
+/** The names of bfloat16 (held in a Uint16Array). */
+export type BFloat16Name = "bfloat16" | "BF16" | "bf16";
+/** The names of float16 (held in a Uint16Array). */
+export type Float16Name = "float16" | "F16" | "f16" | "fp16";
 /** A dtype as any entry point takes it: nninit's names, safetensors' (F32, BF16...) and the short ones (f32, bf16, fp16...). */
-export type DTypeName = DType | "F32" | "F64" | "BF16" | "F16" | "f32" | "f64" | "bf16" | "f16" | "fp32" | "fp64" | "fp16";
+export type DTypeName = Float32Name | Float64Name | BFloat16Name | Float16Name;
+// `satisfies`: the table has exactly the names of the four types above, each resolving to its dtype
+// (a name missing here, one too many or a wrong target does not compile), so the types of the
+// public signatures (lib/api/signatures.ts) accept the names the run time accepts.
 const DTYPE_ALIASES: Readonly<Record<string, DType>> = Object.assign(Object.create(null) as Record<string, DType>, {
   float32: "float32", F32: "float32", f32: "float32", fp32: "float32",
   float64: "float64", F64: "float64", f64: "float64", fp64: "float64",
   bfloat16: "bfloat16", BF16: "bfloat16", bf16: "bfloat16",
   float16: "float16", F16: "float16", f16: "float16", fp16: "float16",
-});
+} satisfies Record<Float32Name, "float32"> & Record<Float64Name, "float64"> & Record<BFloat16Name, "bfloat16"> & Record<Float16Name, "float16">);
 const DTYPE_LIST = "float32, float64, bfloat16, float16 (or F32, BF16, f16, ...)";
 
 /** Resolves a dtype name (see DTypeName) to nninit's DType: a TypeError for a non-string, a RangeError for an unknown name. */
