@@ -12,6 +12,7 @@
  */
 import t from "tap";
 import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
 import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas, ISA_IDS } from "../lib/backend/select.js";
 import { eachIsa, sameBytes } from "./helpers.js";
 import { PACKAGE_ROOT, type NativeBinding } from "../lib/backend/native.js";
@@ -71,7 +72,8 @@ t.test("backend reporting and environment selection", { skip }, async (t) => {
   const wasm = fresh({ NNINIT_BACKEND: "wasm" });
   t.equal(wasm.active.info.name, "wasm", "NNINIT_BACKEND=wasm");
   t.equal(wasm.active.info.isa, "simd128");
-  t.equal(wasm.active.info.threads, 1);
+  t.equal(wasm.active.info.threads, availableParallelism(), "its async fills' workers: the hardware's threads by default");
+  t.equal(fresh({ NNINIT_BACKEND: "wasm", NNINIT_THREADS: "3" }).active.info.threads, 3, "NNINIT_THREADS=3 for wasm too");
   t.equal(wasm.nativeBinding, null, "no native binding is loaded");
   t.match(wasm.active.info.loadError, /NNINIT_BACKEND=wasm/);
   t.equal(wasm.active, wasm.wasmBackend, "forced: no fallback warning wrapper");

@@ -5,7 +5,9 @@
  * never share a resident set, and a child's peak RSS is its scenario's own.
  *   tfjs-model   a tf.sequential of dense layers (≈100M parameters in a full run) built with
  *                nninit/tfjs's glorotUniform vs tfjs's own; the initializers' apply() calls are
- *                timed separately from the whole build (issue #7: init part ≥ 20×)
+ *                timed separately from the whole build. Target (issue #13): the nninit build's
+ *                initializers within 1.1× of the fresh-memory floor (row tfjs-model-floor); the
+ *                ratio to tfjs is context (the floor alone caps it near 6× on a 2-core machine)
  *   checkpoint   a bf16 safetensors checkpoint of TinyLlama-1.1B (gpt2 in --quick) against a
  *                constant-buffer write of the same size to the same disk (issue #6: ≥ 0.8×)
  *   folder-7b    the Llama-2-7B bf16 Hugging Face folder (3 shards, ≈13.5 GB; gpt2 in 5 shards in
@@ -110,12 +112,12 @@ async function tfjsModel(cfg: Config, log: Log): Promise<Scenario[]> {
     id: "tfjs-model", label: `tfjs model build (${(ours.params / 1e6).toFixed(0)}M params): initializers' apply()`,
     nninit: { label: `nninit/tfjs glorotUniform (${backendLabel})`, seconds: ours.init },
     peer: { label: "tfjs glorotUniform", seconds: theirs.init },
-    ratio, ratioLabel: "faster than tfjs", target: "≥ 20×", met: cfg.quick ? null : ratio >= 20, details,
+    ratio, ratioLabel: "faster than tfjs", target: "– (context: the floor caps it)", met: null, details,
   }, {
     id: "tfjs-model-floor", label: `the same build: glorotUniform vs the fresh-memory floor`,
     nninit: { label: `nninit/tfjs glorotUniform (${backendLabel})`, seconds: ours.init },
     peer: { label: "nninit/tfjs ones (new Float32Array + a constant write, no random numbers)", seconds: floor.init },
-    ratio: ours.init / floor.init, ratioLabel: "the floor's time", target: "–", met: null,
+    ratio: ours.init / floor.init, ratioLabel: "the floor's time", target: "≤ 1.1×", met: cfg.quick ? null : ours.init / floor.init <= 1.1,
     details: `${what}; the floor is what allocating and first writing ${(ours.params * 4 / 2 ** 20).toFixed(0)} MiB of new tensors costs ` +
       `(the kernel zero-fills each 4 KiB page on first touch); tfjs pays it too, inside its ${(theirs.init * 1e3).toFixed(0)} ms`,
   }];
