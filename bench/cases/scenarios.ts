@@ -112,7 +112,7 @@ async function tfjsModel(cfg: Config, log: Log): Promise<Scenario[]> {
     id: "tfjs-model", label: `tfjs model build (${(ours.params / 1e6).toFixed(0)}M params): initializers' apply()`,
     nninit: { label: `nninit/tfjs glorotUniform (${backendLabel})`, seconds: ours.init },
     peer: { label: "tfjs glorotUniform", seconds: theirs.init },
-    ratio, ratioLabel: "faster than tfjs", target: "– (context: the floor caps it)", met: null, details,
+    ratio, ratioLabel: "faster than tfjs", target: "–", met: null, details: `${details} (context: the target is the floor row's)`,
   }, {
     id: "tfjs-model-floor", label: `the same build: glorotUniform vs the fresh-memory floor`,
     nninit: { label: `nninit/tfjs glorotUniform (${backendLabel})`, seconds: ours.init },
