@@ -143,9 +143,9 @@ export const INLINE_ELEMENTS = PIECE_ELEMENTS;
  * (lib/backend/wasmPool.ts), `threads` workers at most; constant plans (a memset: no work to
  * move) and shorter fills on the calling thread in a later microtask, as everything where no
  * worker can be started (a Content-Security-Policy without `worker-src blob:`, an engine without
- * workers). The rule of every async fill
- * (lib/promises.ts): the n elements `out` had when it was checked, all or none; an ordinary `out`
- * is written once every piece is back, after checking that it still has them.
+ * workers). The rule of every async fill (lib/promises.ts): the n elements `out` had when it was
+ * checked, all or none; an ordinary `out` is written once every piece is back, after checking
+ * that it still has them.
  */
 function fillWasmAsync(plan: FillPlan, out: OutArray, threads: number, signal?: AbortSignalLike): Promise<void> {
   const n = typedArrayLength(out);
