@@ -173,6 +173,54 @@ t.test("abort after completion is a no-op; listeners never accumulate", async (t
   t.equal(abortListeners(bad.signal), 0, "0 listeners after a validation error");
 });
 
+t.test("one signal shared by 40 concurrent fills: one listener on it, no MaxListenersExceededWarning; its abort reaches every running fill", async (t) => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
+  process.on("warning", onWarning);
+  try {
+    const ac = new AbortController();
+    const outs = Array.from({ length: 40 }, (_, i) => new Float32Array(70_000 + 4097 * i));
+    const running = outs.map((o, i) => promises.normal(o, { seed: i, signal: ac.signal }));
+    t.equal(abortListeners(ac.signal), 1, "one listener on the signal while 40 fills run");
+    await Promise.all(running);
+    t.equal(abortListeners(ac.signal), 0, "none once they resolved");
+    outs.forEach((o, i) => t.ok(sameBytes(o, sync.normal(new Float32Array(o.length), { seed: i })), `fill ${i}`));
+
+    const big = Array.from({ length: 20 }, () => new Float32Array(1 << 22).fill(SENTINEL));
+    const stop = new AbortController();
+    stop.abort();
+    const again = big;
+    const calls = again.map((o, i) => promises.truncNormal(o, { seed: 50 + i, signal: stop.signal }));
+    const results = await Promise.allSettled(calls);
+    t.ok(results.every((r) => r.status === "rejected" && (r.reason as Error).name === "AbortError"), "on the aborted signal, every fill rejects with its reason");
+    t.ok(again.every((o) => o.every((v) => v === SENTINEL)), "and writes nothing");
+    t.equal(abortListeners(stop.signal), 0, "no listener left");
+
+    // aborted while they run: a fill may finish before the abort reaches it, and then holds its result
+    const mid = new AbortController();
+    const outs2 = big.map((o) => o.fill(SENTINEL));
+    const calls2 = outs2.map((o, i) => promises.truncNormal(o, { seed: 50 + i, signal: mid.signal }));
+    t.equal(abortListeners(mid.signal), 1, "one listener for 20 running fills");
+    mid.abort();
+    const results2 = await Promise.allSettled(calls2);
+    let rejected = 0;
+    results2.forEach((r, i) => {
+      if (r.status === "rejected") {
+        rejected++;
+        t.equal((r.reason as Error).name, "AbortError", `fill ${i}: the signal's reason`);
+      } else {
+        t.ok(sameBytes(outs2[i]!, sync.truncNormal(new Float32Array(1 << 22), { seed: 50 + i })), `fill ${i} finished before the abort: its result`);
+      }
+    });
+    t.ok(rejected > 0, `the abort reached the running fills (${rejected} of 20 rejected)`);
+    t.equal(abortListeners(mid.signal), 0, "no listener left");
+    await new Promise((r) => setImmediate(r)); // warnings are emitted on a later tick
+    t.same(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning")), [], "no MaxListenersExceededWarning");
+  } finally {
+    process.off("warning", onWarning);
+  }
+});
+
 // ---- look-alike signals and the async write rule (issue 15) -----------------------------------
 type Fns = Record<string, (...a: unknown[]) => unknown>;
 const S = sync as unknown as Fns;

@@ -105,23 +105,46 @@ export function throwIfAborted(signal: AbortSignalLike | undefined): void {
   if (signal !== undefined && signalAborted(signal)) throw signalReason(signal);
 }
 
+/** A caller's signal in use: the followers of the jobs running on it, and the one listener that aborts them. */
+interface Watched {
+  followers: Set<AbortController>;
+  forward: () => void;
+}
+const watched = new WeakMap<AbortSignalLike, Watched>();
+
 /**
  * Runs `body` (an async job's work) with a signal of nninit's own that follows the caller's
  * `source`: aborted, with source's reason, when source is or becomes aborted. Backends and the
  * matrix jobs call `aborted`, `throwIfAborted` and `addEventListener` on that follower only, so
- * nothing of the caller's runs while the job starts. Exactly one listener is added to `source`
- * (with the built-in addEventListener) and removed however `body` ends.
+ * nothing of the caller's runs while the job starts. One listener is added to `source` (with the
+ * built-in addEventListener) however many jobs run on it at once, and it is removed when the last
+ * of them ends: a signal shared by many concurrent fills (one AbortController to cancel them all)
+ * never collects listeners, nor Node's MaxListenersExceededWarning.
  */
 export async function withSignal<R>(source: AbortSignalLike | undefined, body: (signal: AbortSignalLike | undefined) => Promise<R>): Promise<R> {
   if (source === undefined) return body(undefined);
   const follower = new Controller();
-  const forward = (): void => follower.abort(signalReason(source));
-  addListener(source, "abort", forward, ONCE);
+  let w = watched.get(source);
+  if (w === undefined) {
+    const followers = new Set<AbortController>();
+    const forward = (): void => {
+      const reason = signalReason(source);
+      for (const f of followers) f.abort(reason);
+    };
+    w = { followers, forward };
+    watched.set(source, w);
+    addListener(source, "abort", forward, ONCE);
+  }
+  w.followers.add(follower);
   try {
-    if (signalAborted(source)) forward();
+    if (signalAborted(source)) follower.abort(signalReason(source));
     return await body(follower.signal);
   } finally {
-    removeListener(source, "abort", forward);
+    w.followers.delete(follower);
+    if (w.followers.size === 0) {
+      removeListener(source, "abort", w.forward);
+      watched.delete(source);
+    }
   }
 }
 
