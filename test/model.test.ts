@@ -561,6 +561,44 @@ t.test("ChunkWriter write-behind: every written chunk is handed over, drops trai
   await fh2.close();
 });
 
+t.test("ChunkWriter: flush waits for the previous chunk's write, not for its write-behind step; the steps lag one chunk at most", async (t) => {
+  const fh = await open(join(work, "lag.bin"), "w+");
+  const chunk = 1 << 16;
+  const steps: { start: number; release: () => void }[] = [];
+  const w = new ChunkWriter(fh, chunk, 0, (_fd, start) => new Promise<void>((release) => void steps.push({ start, release })), 4 * chunk);
+  const fillChunk = (v: number): void => {
+    w.bytes(chunk).fill(v);
+    w.commit(chunk);
+  };
+  /** Whether `p` settles within a few event-loop turns (the writes are real file writes: they finish quickly). */
+  const settles = async (p: Promise<void>): Promise<boolean> => {
+    let done = false;
+    void p.then(() => (done = true));
+    for (let i = 0; i < 200 && !done; i++) await new Promise((r) => setTimeout(r, 1));
+    return done;
+  };
+  fillChunk(1);
+  t.ok(await settles(w.flush()), "flush 1 returns (no earlier chunk)");
+  fillChunk(2);
+  t.ok(await settles(w.flush()), "flush 2 returns once chunk 1's write is done, while chunk 1's write-behind step is still pending");
+  t.same(steps.map((s) => s.start), [0], "chunk 1's step was started");
+  fillChunk(3);
+  const third = w.flush();
+  t.notOk(await settles(third), "flush 3 waits: chunk 1's step, two chunks back, has not finished");
+  steps[0]!.release();
+  t.ok(await settles(third), "and returns once it has");
+  for (let i = 1; i < 10 && steps.length > i; i++) steps[i]!.release();
+  const last = w.finish();
+  for (let i = 0; i < 50; i++) {
+    steps.forEach((s) => s.release());
+    if (await settles(last)) break;
+  }
+  t.equal(w.written, 3 * chunk, "every byte written");
+  t.same(steps.map((s) => s.start), [0, chunk, 2 * chunk], "one step per chunk, in file order");
+  await fh.close();
+  t.ok(readFileSync(join(work, "lag.bin")).equals(Buffer.concat([1, 2, 3].map((v) => Buffer.alloc(chunk, v)))), "the file holds the chunks");
+});
+
 // ---- Hostile input (issue 15): the checkpoint reader, the CLI and the writer ----
 
 const INVALID = { name: "RangeError", code: "ERR_INVALID_ARG_VALUE" };

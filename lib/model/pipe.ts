@@ -61,7 +61,12 @@ export class ChunkWriter {
   #cur = 0;
   #used = 0;
   #pos: number;
+  /** The last flushed chunk's write and write-behind step (and, through it, every earlier one's). */
   #pending: Promise<void> | null = null;
+  /** The last flushed chunk's write alone: its buffer is free once it settles. */
+  #lastWrite: Promise<void> | null = null;
+  /** #pending of the chunk before the last. */
+  #olderPending: Promise<void> | null = null;
   /** Where the page cache has been dropped up to (write-behind). */
   #behind: number;
   /** Bytes whose write has completed. */
@@ -120,19 +125,30 @@ export class ChunkWriter {
     const n = this.#used;
     const pos = this.#pos;
     const previous = this.#pending;
+    const previousWrite = this.#lastWrite;
+    const older = this.#olderPending;
     // Two writes may be in flight and finish in either order; the write-behind steps run in file
     // order, each after its own write and the previous chunk's steps.
-    const p = writeAll(this.fh, new Uint8Array(this.#bufs[this.#cur], 0, n), pos).then(async () => {
+    const write = writeAll(this.fh, new Uint8Array(this.#bufs[this.#cur], 0, n), pos);
+    const p = write.then(async () => {
       this.written += n;
       await previous;
       await this.#afterWrite(pos, n);
     });
-    p.catch(noop); // awaited below or by the next flush/finish; never an unhandled rejection
+    write.catch(noop); // awaited below or through p; never an unhandled rejection
+    p.catch(noop); // awaited by a later flush or finish
     this.#pos += n;
     this.#used = 0;
     this.#cur ^= 1;
     this.#pending = p;
-    if (previous !== null) await previous;
+    this.#lastWrite = write;
+    this.#olderPending = previous;
+    // The buffer filled next is the previous chunk's: its write must be done. Its write-behind step
+    // may still run while that buffer fills (the step starts only once this thread, busy filling,
+    // gets back to the event loop; waiting for it here stalled every chunk): the steps lag at most
+    // one chunk, those of the chunk before it are awaited.
+    if (previousWrite !== null) await previousWrite;
+    if (older !== null) await older;
   }
 
   /** Flushes and waits for every write. */
@@ -143,9 +159,10 @@ export class ChunkWriter {
     if (p !== null) await p;
   }
 
-  /** Waits for in-flight writes to settle (after an error), ignoring their outcome. */
+  /** Waits for in-flight writes and write-behind steps to settle (after an error), ignoring their outcome. */
   async settle(): Promise<void> {
     await this.#pending?.catch(noop);
+    await this.#olderPending?.catch(noop); // a step that a failed later write did not wait for
   }
 }
 

@@ -1,0 +1,863 @@
+"use strict";
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", { value: true });
+/**
+ * nninit/model GGUF: the writer (lib/model/gguf.ts) checked by a minimal GGUF reader written
+ * here from the spec (ggml docs/gguf.md), not by nninit's own reader; values against initModel
+ * after the llama q/k row permutation (its inverse implemented here independently); Q8_0/Q4_0
+ * blocks against a quantizer written here and hand-computed blocks; nninit's reader refusing
+ * malformed files; atomicity; and a real client, node-llama-cpp 3.21.1 (installed by
+ * scripts/install-llama.sh into .nninit-tmp/llama), loading nninit's files and generating.
+ */
+const tap_1 = __importDefault(require("tap"));
+const node_fs_1 = require("node:fs");
+const node_os_1 = require("node:os");
+const node_path_1 = require("node:path");
+const node_url_1 = require("node:url");
+const index_js_1 = require("../lib/model/index.js");
+const gguf_js_1 = require("../lib/model/gguf.js");
+const quant_js_1 = require("../lib/model/quant.js");
+const select_js_1 = require("../lib/backend/select.js");
+const main_js_1 = require("../lib/cli/main.js");
+const execute_js_1 = require("../lib/api/execute.js");
+const index_js_2 = require("../lib/index.js");
+const plan_js_1 = require("../lib/plan/plan.js");
+const helpers_js_1 = require("./helpers.js");
+const root = (0, node_path_1.resolve)(__dirname, "..");
+const work = (0, node_fs_1.mkdtempSync)((0, node_path_1.join)((0, node_os_1.tmpdir)(), "nninit-gguf-"));
+tap_1.default.teardown(() => (0, node_fs_1.rmSync)(work, { recursive: true, force: true }));
+const TINY = {
+    architectures: ["LlamaForCausalLM"], model_type: "llama", vocab_size: 512, hidden_size: 64, intermediate_size: 128,
+    num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, max_position_embeddings: 256, rms_norm_eps: 1e-5,
+    rope_theta: 10000, tie_word_embeddings: false, initializer_range: 0.02,
+};
+const QWEN = {
+    architectures: ["Qwen2ForCausalLM"], model_type: "qwen2", vocab_size: 512, hidden_size: 64, intermediate_size: 96,
+    num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, max_position_embeddings: 512, rms_norm_eps: 1e-6,
+    rope_theta: 1000000, tie_word_embeddings: true, initializer_range: 0.02,
+};
+function parseGguf(buf) {
+    let p = 0;
+    const u32 = () => ((p += 4), buf.readUInt32LE(p - 4));
+    const u64 = () => ((p += 8), Number(buf.readBigUInt64LE(p - 8)));
+    const str = () => {
+        const n = u64();
+        p += n;
+        return buf.toString("utf8", p - n, p);
+    };
+    const value = (type) => {
+        switch (type) {
+            case 0: return buf[p++];
+            case 1: return ((p += 1), buf.readInt8(p - 1));
+            case 2: return ((p += 2), buf.readUInt16LE(p - 2));
+            case 3: return ((p += 2), buf.readInt16LE(p - 2));
+            case 4: return u32();
+            case 5: return ((p += 4), buf.readInt32LE(p - 4));
+            case 6: return ((p += 4), buf.readFloatLE(p - 4));
+            case 7: return buf[p++] !== 0;
+            case 8: return str();
+            case 10: return ((p += 8), buf.readBigUInt64LE(p - 8));
+            case 11: return ((p += 8), buf.readBigInt64LE(p - 8));
+            case 12: return ((p += 8), buf.readDoubleLE(p - 8));
+            default: throw new Error(`bad type ${type}`);
+        }
+    };
+    if (buf.toString("latin1", 0, 4) !== "GGUF")
+        throw new Error("bad magic");
+    p = 4;
+    const version = u32();
+    const nt = u64();
+    const nkv = u64();
+    const kv = new Map();
+    for (let i = 0; i < nkv; i++) {
+        const key = str();
+        const type = u32();
+        if (type === 9) {
+            const itemType = u32();
+            const n = u64();
+            const items = [];
+            for (let j = 0; j < n; j++)
+                items.push(value(itemType));
+            kv.set(key, { type, itemType, value: items });
+        }
+        else {
+            kv.set(key, { type, value: value(type) });
+        }
+    }
+    const tensors = [];
+    for (let i = 0; i < nt; i++) {
+        const name = str();
+        const nd = u32();
+        const dims = [];
+        for (let d = 0; d < nd; d++)
+            dims.push(u64());
+        tensors.push({ name, dims, type: u32(), offset: u64() });
+    }
+    const align = kv.get("general.alignment")?.value ?? 32;
+    return { version, kv, tensors, dataStart: Math.ceil(p / align) * align, buf };
+}
+const SIZES = { 0: [1, 4], 1: [1, 2], 30: [1, 2], 8: [32, 34], 2: [32, 18] };
+function tensorBytes(g, name) {
+    const info = g.tensors.find((x) => x.name === name);
+    if (info === undefined)
+        throw new Error(`no tensor ${name}`);
+    const [block, size] = SIZES[info.type];
+    const n = info.dims.reduce((a, b) => a * b, 1);
+    const at = g.dataStart + info.offset;
+    return { info, data: g.buf.subarray(at, at + (n / block) * size) };
+}
+function half(h) {
+    const s = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    if (e === 0)
+        return s * m * 2 ** -24;
+    if (e === 31)
+        return m ? NaN : s * Infinity;
+    return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+/** float16 bits of a number by search over the representable values (slow, independent). */
+function toHalf(x) {
+    const s = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
+    const a = Math.abs(x);
+    let lo = 0, hi = 0x7c00;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (half(mid) <= a)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    const up = lo + 1;
+    const dl = a - half(lo), du = half(up) - a;
+    return s | (du < dl || (du === dl && (lo & 1) === 1) ? up : lo);
+}
+/** The permuted tensor's source row of GGUF row r (inverse of reshape(h, 2, D/2).swapaxes(1, 2)). */
+function sourceRow(r, rows, heads) {
+    const D = rows / heads;
+    const h = Math.floor(r / D);
+    const within = r % D; // = 2 * i + j in the [h, D/2, 2] layout
+    const i = within >> 1, j = within & 1;
+    return h * D + j * (D / 2) + i;
+}
+const HF = {
+    "token_embd.weight": "model.embed_tokens.weight", "output_norm.weight": "model.norm.weight", "output.weight": "lm_head.weight",
+    attn_q: "self_attn.q_proj", attn_k: "self_attn.k_proj", attn_v: "self_attn.v_proj", attn_output: "self_attn.o_proj",
+    ffn_gate: "mlp.gate_proj", ffn_up: "mlp.up_proj", ffn_down: "mlp.down_proj", attn_norm: "input_layernorm", ffn_norm: "post_attention_layernorm",
+};
+function hfName(g) {
+    if (HF[g] !== undefined)
+        return HF[g];
+    const m = /^blk\.(\d+)\.(\w+)\.(weight|bias)$/.exec(g);
+    if (m === null)
+        throw new Error(`unexpected GGUF name ${g}`);
+    return `model.layers.${m[1]}.${HF[m[2]]}.${m[3]}`;
+}
+async function write(name, config, options) {
+    const path = (0, node_path_1.join)(work, name);
+    await (0, gguf_js_1.writeGguf)(path, config, options);
+    return parseGguf((0, node_fs_1.readFileSync)(path));
+}
+/** GGUF tensor `name` as source-ordered rows: element [r, c] of the HF tensor for each GGUF element. */
+function compareRows(t, g, name, permuteHeads, get, want) {
+    const info = g.tensors.find((x) => x.name === name);
+    const row = info.dims[0];
+    const rows = info.dims.length > 1 ? info.dims[1] : info.dims[0];
+    const inner = info.dims.length > 1 ? row : 1;
+    let bad = -1;
+    for (let r = 0; r < rows && bad < 0; r++) {
+        const src = permuteHeads > 0 ? sourceRow(r, rows, permuteHeads) : r;
+        for (let c = 0; c < inner; c++) {
+            if (!Object.is(get(r * inner + c), want(src * inner + c))) {
+                bad = r * inner + c;
+                break;
+            }
+        }
+    }
+    t.equal(bad, -1, `${name}: every element is its source element${bad >= 0 ? ` (first mismatch at ${bad})` : ""}`);
+}
+const permuteHeadsOf = (name, cfg, llama) => !llama ? 0 : /attn_q\./.test(name) ? cfg.num_attention_heads : /attn_k\./.test(name) ? cfg.num_key_value_heads : 0;
+// --- tests -----------------------------------------------------------------------------------
+tap_1.default.test("header, metadata and tensor table (independent reader)", async (t) => {
+    const g = await write("tiny-f32.gguf", TINY, { seed: 7, dtype: "f32" });
+    t.equal(g.version, 3);
+    const v = (k) => g.kv.get(k)?.value;
+    t.equal(v("general.architecture"), "llama");
+    t.equal(v("general.alignment"), 32);
+    t.equal(v("general.file_type"), 0);
+    t.equal(v("llama.context_length"), 256);
+    t.equal(v("llama.embedding_length"), 64);
+    t.equal(v("llama.block_count"), 2);
+    t.equal(v("llama.feed_forward_length"), 128);
+    t.equal(v("llama.attention.head_count"), 4);
+    t.equal(v("llama.attention.head_count_kv"), 2);
+    t.equal(v("llama.rope.dimension_count"), 16);
+    t.equal(v("llama.vocab_size"), 512);
+    t.equal(v("llama.rope.freq_base"), 10000);
+    t.equal(v("llama.attention.layer_norm_rms_epsilon"), Math.fround(1e-5));
+    t.equal(g.kv.get("llama.attention.layer_norm_rms_epsilon")?.type, 6, "float32");
+    t.equal(g.kv.get("llama.context_length")?.type, 4, "uint32");
+    t.equal(v("nninit.seed"), "7");
+    t.equal(v("tokenizer.ggml.model"), "llama");
+    const tokens = v("tokenizer.ggml.tokens");
+    t.equal(tokens.length, 512);
+    t.same(tokens.slice(0, 4), ["<unk>", "<s>", "</s>", "<0x00>"]);
+    t.equal(tokens[258], "<0xFF>");
+    t.equal(new Set(tokens).size, 512, "tokens are unique");
+    const types = v("tokenizer.ggml.token_type");
+    t.same([types[0], types[1], types[2], types[3], types[258], types[259]], [2, 3, 3, 6, 6, 1]);
+    t.equal(g.kv.get("tokenizer.ggml.token_type")?.itemType, 5, "int32 token types");
+    t.equal(v("tokenizer.ggml.scores").length, 512);
+    t.same([v("tokenizer.ggml.bos_token_id"), v("tokenizer.ggml.eos_token_id"), v("tokenizer.ggml.unknown_token_id")], [1, 2, 0]);
+    const names = g.tensors.map((x) => x.name);
+    const layer = (l) => ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down", "attn_norm", "ffn_norm"].map((n) => `blk.${l}.${n}.weight`);
+    t.same(names, ["token_embd.weight", ...layer(0), ...layer(1), "output_norm.weight", "output.weight"]);
+    const byName = new Map(g.tensors.map((x) => [x.name, x]));
+    t.same(byName.get("token_embd.weight").dims, [64, 512], "dims innermost first");
+    t.same(byName.get("blk.0.attn_k.weight").dims, [64, 32]);
+    t.same(byName.get("blk.0.ffn_down.weight").dims, [128, 64]);
+    t.same(byName.get("blk.1.attn_norm.weight").dims, [64]);
+    t.ok(g.tensors.every((x) => x.type === 0), "all F32");
+    t.ok(g.tensors.every((x) => x.offset % 32 === 0), "offsets aligned to 32");
+    t.equal(g.dataStart % 32, 0);
+    const last = g.tensors[g.tensors.length - 1];
+    t.equal(g.buf.length, g.dataStart + last.offset + Math.ceil((last.dims.reduce((a, b) => a * b, 1) * 4) / 32) * 32, "file ends after the last tensor, padded");
+    // The plan describes the same file.
+    const plan = (0, gguf_js_1.planGguf)(TINY, { seed: 7, dtype: "f32" });
+    t.equal(plan.totalBytes, g.buf.length);
+    t.same(plan.tensors.map((x) => x.name), names);
+    t.same(plan.tensors.map((x) => x.offset), g.tensors.map((x) => x.offset));
+    // nninit's own reader agrees.
+    const h = (0, gguf_js_1.readGgufHeader)((0, node_path_1.join)(work, "tiny-f32.gguf"));
+    t.equal(h.dataStart, g.dataStart);
+    t.same(h.tensors.map((x) => [x.name, x.dims, x.type, x.offset]), g.tensors.map((x) => [x.name, x.dims, x.type, x.offset]));
+    t.equal(h.metadata["llama.block_count"].value, 2);
+});
+tap_1.default.test("F32 tensors are initModel's, q/k rows permuted as convert_hf_to_gguf.py does", async (t) => {
+    const ref = (0, index_js_1.initModel)((0, index_js_1.presetFromConfig)(TINY), { seed: 7 });
+    for (const chunkBytes of [undefined, 1 << 16]) {
+        const g = await write("tiny-f32b.gguf", TINY, { seed: 7, dtype: "f32", chunkBytes });
+        for (const info of g.tensors) {
+            const { data } = tensorBytes(g, info.name);
+            const got = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+            const want = ref.get(hfName(info.name));
+            t.equal(got.length, want.length);
+            compareRows(t, g, info.name, permuteHeadsOf(info.name, TINY, true), (i) => got[i], (i) => want[i]);
+        }
+    }
+    // The permutation really moves rows (the check above would not notice an identity).
+    const g = await write("tiny-f32c.gguf", TINY, { seed: 7, dtype: "f32" });
+    const { data } = tensorBytes(g, "blk.0.attn_q.weight");
+    const q = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+    const hq = ref.get("model.layers.0.self_attn.q_proj.weight");
+    t.not(q[64], hq[64], "GGUF row 1 is not source row 1");
+    t.equal(q[64], hq[8 * 64], "GGUF row 1 is source row D/2 = 8");
+});
+tap_1.default.test("rows longer than a chunk, GQA, F16 and BF16, qwen2 (no permutation, biases, tied)", async (t) => {
+    // hidden 8192 with head_dim 2: a q/k row pair (64 KiB in F32) does not fit a 64 KiB buffer.
+    const wide = { ...TINY, vocab_size: 300, hidden_size: 8192, intermediate_size: 32, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 2, num_hidden_layers: 1, tie_word_embeddings: true };
+    const ref = (0, index_js_1.initModel)((0, index_js_1.presetFromConfig)(wide), { seed: 3 });
+    for (const dtype of ["f32", "q8_0"]) {
+        const g = await write(`wide-${dtype}.gguf`, wide, { seed: 3, dtype, chunkBytes: 1 << 16 });
+        t.equal(g.kv.get("llama.attention.key_length")?.value, 2);
+        t.notOk(g.tensors.some((x) => x.name === "output.weight"), "tied: no output.weight");
+        for (const name of ["blk.0.attn_q.weight", "blk.0.attn_k.weight"]) {
+            const { info, data } = tensorBytes(g, name);
+            const want = ref.get(hfName(name));
+            if (dtype === "f32") {
+                const got = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+                compareRows(t, g, name, permuteHeadsOf(name, wide, true), (i) => got[i], (i) => want[i]);
+            }
+            else {
+                t.equal(info.type, 8);
+                const deq = dequant(8, data);
+                const perm = permuted(want, info.dims[0], info.dims[1], permuteHeadsOf(name, wide, true));
+                t.ok(Buffer.from(quantRef(8, perm)).equals(data), `${name}: Q8_0 bytes equal the test's quantizer`);
+                t.ok(maxErrRatio(deq, perm, 127) <= 0.5 + 127 * 2 ** -11 + 1e-6, "within half a step (+ the float16 scale's rounding)");
+            }
+        }
+    }
+    const f16 = (0, index_js_1.initModel)((0, index_js_1.presetFromConfig)(TINY), { seed: 7, dtype: "float16" });
+    const bf16 = (0, index_js_1.initModel)((0, index_js_1.presetFromConfig)(TINY), { seed: 7, dtype: "bfloat16" });
+    for (const [dtype, ref16, type] of [["f16", f16, 1], ["bf16", bf16, 30]]) {
+        const g = await write(`tiny-${dtype}.gguf`, TINY, { seed: 7, dtype, chunkBytes: 1 << 16 });
+        for (const info of g.tensors) {
+            const { data } = tensorBytes(g, info.name);
+            if (info.dims.length === 1) {
+                t.equal(info.type, 0, `${info.name}: 1-D tensors are F32`);
+                continue;
+            }
+            t.equal(info.type, type);
+            const got = new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+            const want = ref16.get(hfName(info.name));
+            compareRows(t, g, info.name, permuteHeadsOf(info.name, TINY, true), (i) => got[i], (i) => want[i]);
+        }
+    }
+    const q = await write("qwen.gguf", QWEN, { seed: 11, dtype: "f32" });
+    t.equal(q.kv.get("general.architecture")?.value, "qwen2");
+    t.equal(q.kv.get("qwen2.rope.freq_base")?.value, 1000000);
+    t.notOk(q.kv.has("qwen2.vocab_size"), "Qwen2Model writes no vocab_size");
+    t.notOk(q.tensors.some((x) => x.name === "output.weight"), "tied: no output.weight");
+    t.ok(q.tensors.some((x) => x.name === "blk.0.attn_q.bias"), "q/k/v biases");
+    const qref = (0, index_js_1.initModel)((0, index_js_1.presetFromConfig)(QWEN), { seed: 11 });
+    for (const info of q.tensors) {
+        const { data } = tensorBytes(q, info.name);
+        const got = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+        const want = qref.get(hfName(info.name));
+        compareRows(t, q, info.name, 0, (i) => got[i], (i) => want[i]);
+    }
+});
+// --- quantization ----------------------------------------------------------------------------
+const fr = Math.fround;
+/** The test's own Q8_0 / Q4_0 quantizer (from ggml-quants.c's reference, in float32 via Math.fround). */
+function quantRef(type, x) {
+    const bs = type === 8 ? 34 : 18;
+    const out = new Uint8Array((x.length / 32) * bs);
+    for (let b = 0; b < x.length / 32; b++) {
+        const blk = x.subarray(b * 32, b * 32 + 32);
+        const o = b * bs;
+        if (type === 8) {
+            const amax = Math.max(...Array.from(blk, Math.abs));
+            const d = fr(amax / 127);
+            const id = d ? fr(1 / d) : 0;
+            const h = toHalf(d);
+            out[o] = h & 255;
+            out[o + 1] = h >> 8;
+            blk.forEach((v, j) => {
+                const y = fr(v * id);
+                out[o + 2 + j] = (Math.sign(y) * Math.round(Math.abs(y))) & 255;
+            });
+        }
+        else {
+            let amax = 0, max = 0;
+            for (const v of blk)
+                if (amax < Math.abs(v))
+                    (amax = Math.abs(v)), (max = v);
+            const d = fr(max / -8);
+            const id = d ? fr(1 / d) : 0;
+            const h = toHalf(d);
+            out[o] = h & 255;
+            out[o + 1] = h >> 8;
+            for (let j = 0; j < 16; j++) {
+                const a = Math.min(15, Math.trunc(fr(fr(blk[j] * id) + 8.5)));
+                const c = Math.min(15, Math.trunc(fr(fr(blk[j + 16] * id) + 8.5)));
+                out[o + 2 + j] = a | (c << 4);
+            }
+        }
+    }
+    return out;
+}
+function dequant(type, data) {
+    const bs = type === 8 ? 34 : 18;
+    const n = (data.length / bs) * 32;
+    const out = new Float64Array(n);
+    for (let b = 0; b < n / 32; b++) {
+        const d = half(data.readUInt16LE(b * bs));
+        for (let j = 0; j < 32; j++) {
+            if (type === 8)
+                out[b * 32 + j] = d * data.readInt8(b * bs + 2 + j);
+            else {
+                const byte = data[b * bs + 2 + (j % 16)];
+                out[b * 32 + j] = d * ((j < 16 ? byte & 15 : byte >> 4) - 8);
+            }
+        }
+    }
+    return out;
+}
+/** max over blocks of (max |deq - x|) / (amax / steps): the error in units of the block's step. */
+function maxErrRatio(deq, x, steps) {
+    let worst = 0;
+    for (let b = 0; b < x.length / 32; b++) {
+        let amax = 0, err = 0;
+        for (let j = b * 32; j < b * 32 + 32; j++) {
+            amax = Math.max(amax, Math.abs(x[j]));
+            err = Math.max(err, Math.abs(deq[j] - x[j]));
+        }
+        if (amax > 0)
+            worst = Math.max(worst, err / (amax / steps));
+    }
+    return worst;
+}
+function permuted(x, row, rows, heads) {
+    if (heads === 0)
+        return x;
+    const out = new Float32Array(x.length);
+    for (let r = 0; r < rows; r++)
+        out.set(x.subarray(sourceRow(r, rows, heads) * row, sourceRow(r, rows, heads) * row + row), r * row);
+    return out;
+}
+tap_1.default.test("Q8_0 and Q4_0: hand-computed blocks", async (t) => {
+    // Q4_0 of x_j = j - 16: max = -16 (the first of largest |x|), d = -16 / -8 = 2, id = 0.5;
+    // low nibble j: trunc((j - 16) / 2 + 8.5) = trunc(j / 2 + 0.5); high nibble: min(15, trunc(j / 2 + 8.5)).
+    const x = Float32Array.from({ length: 32 }, (_, j) => j - 16);
+    const q4 = new Uint8Array(18);
+    t.equal((0, quant_js_1.quantizeQ4_0)(x, 0, 32, q4, 0), 18);
+    t.same([q4[0], q4[1]], [0x00, 0x40], "d = 2.0 = fp16 0x4000");
+    t.equal(q4[2], 0x80, "j=0: lo trunc(0.5) = 0, hi trunc(8.5) = 8");
+    t.equal(q4[3], 0x91, "j=1: lo trunc(1.0) = 1, hi trunc(9.0) = 9");
+    t.equal(q4[4], 0x91, "j=2: lo trunc(1.5) = 1, hi trunc(9.5) = 9");
+    t.equal(q4[17], 0xf8, "j=15: lo trunc(8.0) = 8, hi min(15, trunc(16.0)) = 15");
+    // Q8_0 of x_j = (j - 16) / 4: amax = 4, d = f32(4 / 127), id = f32(1 / d) = 31.75 (rounded);
+    // q_0 = round(-4 * 31.75) = -127, q_16 = 0, q_17 = round(7.9375) = 8, q_18 = round(15.875) = 16.
+    const y = Float32Array.from({ length: 32 }, (_, j) => (j - 16) / 4);
+    const q8 = new Uint8Array(34);
+    t.equal((0, quant_js_1.quantizeQ8_0)(y, 0, 32, q8, 0), 34);
+    t.equal(q8[0] | (q8[1] << 8), toHalf(fr(4 / 127)), "d: fp16 of f32(4/127), round to nearest even");
+    t.equal(q8[0] | (q8[1] << 8), 0x2808, "fp16 0x2808 = 0.031494...");
+    t.same([q8[2] << 24 >> 24, q8[18], q8[19], q8[20], q8[33]], [-127, 0, 8, 16, 119]);
+    // An all-zero block: Q4_0's d is -0 (0x8000) as ggml's max / -8 gives; Q8_0's is +0.
+    const z = new Float32Array(32);
+    (0, quant_js_1.quantizeQ4_0)(z, 0, 32, q4, 0);
+    (0, quant_js_1.quantizeQ8_0)(z, 0, 32, q8, 0);
+    t.same([q4[0], q4[1], q4[2]], [0x00, 0x80, 0x88], "zeros: d = -0, nibbles 8");
+    t.same([q8[0], q8[1], q8[2]], [0, 0, 0]);
+    // Ties: roundf rounds halves away from zero.
+    const tie = new Float32Array(32);
+    tie[0] = 127;
+    tie[1] = 2.5;
+    tie[2] = -2.5;
+    (0, quant_js_1.quantizeQ8_0)(tie, 0, 32, q8, 0);
+    t.same([q8[2], q8[3], q8[4] << 24 >> 24], [127, 3, -3]);
+});
+tap_1.default.test("Q8_0 and Q4_0 files: blocks equal the test's quantizer and dequantize within the format's error", async (t) => {
+    const ref = (0, index_js_1.initModel)((0, index_js_1.presetFromConfig)(TINY), { seed: 5 });
+    for (const [dtype, type] of [["q8_0", 8], ["q4_0", 2]]) {
+        const g = await write(`tiny-${dtype}.gguf`, TINY, { seed: 5, dtype, chunkBytes: 1 << 16 });
+        t.equal(g.kv.get("general.file_type")?.value, type === 8 ? 7 : 2);
+        for (const info of g.tensors) {
+            const { data } = tensorBytes(g, info.name);
+            const src = ref.get(hfName(info.name));
+            if (info.dims.length === 1) {
+                t.equal(info.type, 0, `${info.name} F32`);
+                continue;
+            }
+            const want = type === 2 && info.name === "output.weight" ? 8 : type;
+            t.equal(info.type, want, `${info.name} ${want === 8 ? "Q8_0" : "Q4_0"}`);
+            const x = permuted(src, info.dims[0], info.dims[1], permuteHeadsOf(info.name, TINY, true));
+            t.ok(Buffer.from(quantRef(want, x)).equals(data), `${info.name}: bytes equal the test's quantizer`);
+            const ratio = maxErrRatio(dequant(want, data), x, want === 8 ? 127 : 8);
+            // Q8_0: |err| <= d/2, plus |q| <= 127 times the float16 rounding of d (2^-11 relative);
+            // Q4_0: <= |d| (the +8 side clamps at 15), plus 8 times that rounding.
+            t.ok(ratio <= (want === 8 ? 0.5 + 127 * 2 ** -11 : 1 + 8 * 2 ** -11) + 1e-6, `${info.name}: max error ${ratio.toFixed(3)} steps`);
+        }
+    }
+    // A row length that is not a multiple of 32 is stored as F16.
+    const odd = { ...TINY, intermediate_size: 80 };
+    const g = await write("odd-q4.gguf", odd, { seed: 1, dtype: "q4_0" });
+    const types = new Map(g.tensors.map((x) => [x.name, x.type]));
+    t.equal(types.get("blk.0.ffn_up.weight"), 2, "ne0 = 64: Q4_0");
+    t.equal(types.get("blk.0.ffn_down.weight"), 1, "ne0 = 80: F16");
+});
+// --- the native quantizers (native/core/quant.cc) against the TypeScript reference -----------
+const nativeQuant = typeof select_js_1.nativeBinding?.quantizeQ8_0 === "function" && typeof select_js_1.nativeBinding?.quantizeQ4_0 === "function";
+const noNativeQuant = nativeQuant ? false : "the native binding (with its quantizers) is not loaded";
+/** Blocks meant to break a quantizer: every special value, scale boundary and rounding tie. */
+function adversarialBlocks(seed, blocks) {
+    let s = seed >>> 0 || 1;
+    const rnd = () => {
+        s ^= s << 13;
+        s >>>= 0;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        s >>>= 0;
+        return s;
+    };
+    const x = new Float32Array(blocks * 32);
+    const bits = new Uint32Array(x.buffer);
+    const u = () => rnd() / 2 ** 32;
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+    const specials = [0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 1.1754942e-38, 2.9e-39, 3.4028235e38, -3.4028235e38, 65504, 65520, 8.3e6, 6e-8, 0.5, -0.5, 2.5, -2.5, 127, -127, 8, -8];
+    for (let b = 0; b < blocks; b++) {
+        const o = b * 32;
+        const kind = b % 12;
+        // a magnitude from subnormal float32 to near overflow, and float16's range edges
+        const scale = [1e-42, 1e-39, 3e-38, 1e-30, 6e-8 * 127, 1e-3, 0.02, 1, 65504, 65504 * 127, 1e20, 1e37][rnd() % 12];
+        for (let j = 0; j < 32; j++) {
+            switch (kind) {
+                case 0:
+                    bits[o + j] = rnd();
+                    break; // any bit pattern: NaN, Inf, subnormals, every exponent
+                case 1:
+                    x[o + j] = gauss() * scale;
+                    break;
+                case 2:
+                    x[o + j] = j === 0 ? scale : Math.round(gauss() * 16) / 2 * (scale / 8);
+                    break; // halves: ties
+                case 3:
+                    x[o + j] = scale * (rnd() & 1 ? 1 : -1);
+                    break; // all equal magnitude, both signs
+                case 4:
+                    x[o + j] = j === 7 ? 127 : (rnd() % 255 - 127) + 0.5;
+                    break; // d = 1: every x * id a tie
+                case 5:
+                    x[o + j] = j === 3 ? -8 : (rnd() % 17 - 8) / 2;
+                    break; // Q4_0 d = 1, x + 8.5 on .5 and integers
+                case 6:
+                    x[o + j] = specials[rnd() % specials.length];
+                    break;
+                case 7:
+                    x[o + j] = rnd() % 3 === 0 ? specials[rnd() % 6] : gauss() * scale;
+                    break; // NaN/Inf/±0 among normal values
+                case 8:
+                    x[o + j] = rnd() % 2 ? 0 : -0;
+                    break; // all ±0
+                case 9:
+                    bits[o + j] = (rnd() & 0x807fffff) >>> 0;
+                    break; // float32 subnormals and ±0 only
+                case 10:
+                    x[o + j] = (j === 5 || j === 20 ? (j === 5 ? -1 : 1) : gauss() * 0.3) * scale;
+                    break; // largest |x| twice, - first
+                default:
+                    x[o + j] = scale;
+                    break; // all equal
+            }
+        }
+    }
+    return x;
+}
+tap_1.default.test("native quantizers: the TypeScript reference's bytes on every ISA, any thread count", { skip: noNativeQuant }, async (t) => {
+    const b = select_js_1.nativeBinding;
+    t.equal(quant_js_1.quantizerBackend, "native", "quant.ts uses the binding's quantizers");
+    const cases = [
+        ["Q8_0", quant_js_1.quantizeQ8_0Js, "quantizeQ8_0", 34], ["Q4_0", quant_js_1.quantizeQ4_0Js, "quantizeQ4_0", 18],
+    ];
+    // 9000 blocks: more than the binding's inline limit (8192), so threads > 1 really split it
+    for (const seed of [1, 2, 3]) {
+        const blocks = seed === 1 ? 9000 : 1500;
+        const x = adversarialBlocks(seed, blocks);
+        for (const [name, js, fn, bs] of cases) {
+            const want = new Uint8Array(blocks * bs);
+            t.equal(js(x, 0, x.length, want, 0), blocks * bs);
+            for (const isa of select_js_1.nativeIsas) {
+                for (const threads of [1, 2, 3]) {
+                    const got = new Uint8Array(blocks * bs).fill(0xa5);
+                    const n = b[fn](x, 0, x.length, got, 0, threads, isa);
+                    let bad = -1;
+                    for (let i = 0; i < got.length && bad < 0; i++)
+                        if (got[i] !== want[i])
+                            bad = i;
+                    const blk = Math.floor(Math.max(bad, 0) / bs);
+                    t.ok(n === blocks * bs && bad < 0, `${name} ${isa} ${threads} thread(s), seed ${seed}: ${bad < 0 ? "same bytes" : `block ${blk} differs: ` +
+                        `x = [${Array.from(x.subarray(blk * 32, blk * 32 + 32)).join(", ")}], byte ${bad % bs}: ${got[bad]} vs ${want[bad]}`}`);
+                }
+            }
+        }
+    }
+    // the exported quantizers (native here) at offsets, and quant.ts's TS fallback for overlapping memory
+    const x = adversarialBlocks(9, 40);
+    for (const [name, js, , bs] of cases) {
+        const exported = name === "Q8_0" ? quant_js_1.quantizeQ8_0 : quant_js_1.quantizeQ4_0;
+        const want = new Uint8Array(7 + 39 * bs);
+        js(x, 32, 39 * 32, want, 7);
+        const got = new Uint8Array(want.length);
+        t.equal(exported(x, 32, 39 * 32, got, 7), 39 * bs);
+        t.ok(Buffer.from(got).equals(want), `${name}: offsets`);
+        const shared = new ArrayBuffer(40 * 32 * 4);
+        const src = new Float32Array(shared);
+        src.set(x);
+        const ref = new Uint8Array(40 * bs);
+        js(src.slice(), 0, src.length, ref, 0);
+        t.equal(exported(src, 0, src.length, new Uint8Array(shared), 0), 40 * bs, `${name}: in place (the TypeScript loop)`);
+        t.ok(Buffer.from(shared, 0, 40 * bs).equals(ref), `${name}: in place, the reference's bytes`);
+    }
+});
+tap_1.default.test("native quantizers check every argument; nothing is written on a failed check", { skip: noNativeQuant }, async (t) => {
+    const b = select_js_1.nativeBinding;
+    const src = Float32Array.from({ length: 128 }, (_, i) => i - 60);
+    for (const fn of ["quantizeQ8_0", "quantizeQ4_0"]) {
+        const q = b[fn];
+        const bs = fn === "quantizeQ8_0" ? 34 : 18;
+        const dst = new Uint8Array(4 * bs + 3);
+        const bad = [
+            ["no arguments", [], /expects 5 to 7 arguments/, "ERR_INVALID_ARG_VALUE"],
+            ["4 arguments", [src, 0, 32, dst], /expects 5 to 7 arguments/, "ERR_INVALID_ARG_VALUE"],
+            ["src Float64Array", [new Float64Array(128), 0, 32, dst, 0], /"src" argument must be a Float32Array/, "ERR_INVALID_ARG_TYPE"],
+            ["src array", [Array.from(src), 0, 32, dst, 0], /"src" argument must be a Float32Array/, "ERR_INVALID_ARG_TYPE"],
+            ["src Buffer", [Buffer.alloc(512), 0, 32, dst, 0], /"src" argument must be a Float32Array/, "ERR_INVALID_ARG_TYPE"],
+            ["srcOffset string", [src, "0", 32, dst, 0], /"srcOffset" argument must be of type number/, "ERR_INVALID_ARG_TYPE"],
+            ["srcOffset -1", [src, -1, 32, dst, 0], /"srcOffset" argument must be an integer/, "ERR_OUT_OF_RANGE"],
+            ["srcOffset 1.5", [src, 1.5, 32, dst, 0], /"srcOffset"/, "ERR_OUT_OF_RANGE"],
+            ["srcOffset > length", [src, 129, 0, dst, 0], /"srcOffset" argument must be an integer in \[0, src.length\]/, "ERR_OUT_OF_RANGE"],
+            ["n NaN", [src, 0, NaN, dst, 0], /"n"/, "ERR_OUT_OF_RANGE"],
+            ["n 2^53", [src, 0, 2 ** 53, dst, 0], /"n"/, "ERR_OUT_OF_RANGE"],
+            ["n not a multiple of 32", [src, 0, 48, dst, 0], /"n" argument must be a multiple of 32/, "ERR_OUT_OF_RANGE"],
+            ["n past src", [src, 64, 96, dst, 0], /"n" argument must be an integer in \[0, src.length - srcOffset\]/, "ERR_OUT_OF_RANGE"],
+            ["dst Uint16Array", [src, 0, 32, new Uint16Array(64), 0], /"dst" argument must be a Uint8Array/, "ERR_INVALID_ARG_TYPE"],
+            ["dst Uint8ClampedArray", [src, 0, 32, new Uint8ClampedArray(64), 0], /"dst" argument must be a Uint8Array/, "ERR_INVALID_ARG_TYPE"],
+            ["dst ArrayBuffer", [src, 0, 32, new ArrayBuffer(64), 0], /"dst" argument must be a Uint8Array/, "ERR_INVALID_ARG_TYPE"],
+            ["dstOffset > length", [src, 0, 0, dst, dst.length + 1], /"dstOffset" argument must be an integer in \[0, dst.length\]/, "ERR_OUT_OF_RANGE"],
+            ["dst one byte short", [src, 0, 128, dst, 4], /"dst" argument must be long enough/, "ERR_OUT_OF_RANGE"],
+            ["dst short at the end", [src, 0, 32, dst, dst.length - bs + 1], /"dst" argument must be long enough/, "ERR_OUT_OF_RANGE"],
+            ["threads -1", [src, 0, 32, dst, 0, -1], /"threads"/, "ERR_OUT_OF_RANGE"],
+            ["threads 1025", [src, 0, 32, dst, 0, 1025], /"threads"/, "ERR_OUT_OF_RANGE"],
+            ["isa bogus", [src, 0, 32, dst, 0, 1, "mmx"], /"isa" argument must be an instruction set/, "ERR_INVALID_ARG_VALUE"],
+            ["isa number", [src, 0, 32, dst, 0, 1, 1], /"isa" argument must be a string/, "ERR_INVALID_ARG_TYPE"],
+        ];
+        for (const [what, args, re, code] of bad) {
+            dst.fill(0x5a);
+            let err;
+            try {
+                q.apply(b, args);
+            }
+            catch (e) {
+                err = e;
+            }
+            t.ok(err instanceof (code === "ERR_INVALID_ARG_TYPE" ? TypeError : RangeError), `${fn} ${what}: ${err?.name}`);
+            t.match(err?.message ?? "", re, `${fn} ${what}: message`);
+            t.equal(err?.code, code, `${fn} ${what}: code`);
+            t.ok(dst.every((v) => v === 0x5a), `${fn} ${what}: nothing written`);
+        }
+        // src and dst sharing memory: refused (the pool's threads would race)
+        const shared = new ArrayBuffer(4096);
+        t.throws(() => q.call(b, new Float32Array(shared, 0, 64), 0, 64, new Uint8Array(shared, 200, 100), 0), { name: "RangeError", code: "ERR_INVALID_ARG_VALUE", message: /must not share memory/ });
+        t.equal(q.call(b, new Float32Array(shared, 0, 64), 0, 64, new Uint8Array(shared, 256, 100), 0), 2 * bs, "adjacent, not overlapping: fine");
+        // exact bounds: the last block ends on dst's last byte; the bytes around the range stay
+        dst.fill(0x5a);
+        t.equal(q.call(b, src, 32, 96, dst, 3), 3 * bs);
+        t.ok(dst.subarray(0, 3).every((v) => v === 0x5a) && dst.subarray(3 + 3 * bs).every((v) => v === 0x5a), `${fn}: only dst[3, 3 + ${3 * bs}) written`);
+        t.equal(q.call(b, src, 128, 0, dst, dst.length), 0, "n = 0 at the very end");
+        t.equal(q.call(b, new Float32Array(0), 0, 0, new Uint8Array(0), 0, undefined, undefined), 0, "empty arrays");
+    }
+});
+// --- the fused fill-and-quantize (native/core/fill.cc fill_quantize_sync) --------------------
+const noFused = typeof select_js_1.nativeBinding?.fillQuantize === "function" ? false : "the native binding (with fillQuantize) is not loaded";
+/** The element-wise plan of a public fill call with `seed` (captured, not run). */
+function planOf(call) {
+    const cap = (0, execute_js_1.capturePlan)(() => call(new Float32Array(0)));
+    if (cap === null || cap.plan.kind !== "random")
+        throw new Error("no random plan captured");
+    return cap.plan;
+}
+tap_1.default.test("fillQuantize: the bytes of fill-then-quantize on every ISA, kernel, offset and thread count", { skip: noFused }, async (t) => {
+    const b = select_js_1.nativeBinding;
+    const fq = b.fillQuantize;
+    const key = 0x0123456789abcdefn;
+    const kernels = [
+        ["uniform", (out, offset) => (0, index_js_2.uniform)(out, { low: -0.3, high: 0.7, seed: key, offset })],
+        ["normal", (out, offset) => (0, index_js_2.normal)(out, { mean: 0.1, std: 0.02, seed: key, offset })],
+        ["truncNormal", (out, offset) => (0, index_js_2.truncNormal)(out, { std: 1.5, a: -2, b: 3, seed: key, offset })],
+    ];
+    // offsets on and off stream blocks (multiples of 32), lengths from one quantization block to
+    // more than the binding's inline limit (65536 for normal), so threads > 1 really split them
+    const ranges = [[0, 32], [0, 4096], [32, 4064], [4064, 64], [4096 * 3 + 96, 9000 * 32 - 96 * 4], [2 ** 40 + 4096 - 32, 8256], [0, 0]];
+    for (const [name, fill] of kernels) {
+        const plan = planOf((out) => fill(out, 0));
+        const kid = plan_js_1.KERNELS.indexOf(plan.kernel);
+        for (const [offset, n] of ranges) {
+            const x = fill(new Float32Array(n), offset);
+            for (const [type, js, bs] of [[0, quant_js_1.quantizeQ8_0Js, 34], [1, quant_js_1.quantizeQ4_0Js, 18]]) {
+                const want = new Uint8Array(3 + (n / 32) * bs + 5).fill(0x77);
+                js(x, 0, n, want, 3);
+                const isas = await (0, helpers_js_1.eachIsa)(t, (isa) => {
+                    for (const threads of [1, 2, 3]) {
+                        const got = new Uint8Array(want.length).fill(0x77);
+                        const r = fq.call(b, got, 3, type, n, kid, plan.params, Number(key >> 32n), Number(key & 0xffffffffn), offset, threads, isa);
+                        t.ok(r === (n / 32) * bs && (0, helpers_js_1.sameBytes)(got, want), `${name} ${type ? "Q4_0" : "Q8_0"} [${offset}, +${n}) ${isa} ${threads} thread(s)`);
+                    }
+                });
+                t.ok(isas.length > 0);
+            }
+        }
+    }
+});
+tap_1.default.test("fillQuantize checks every argument; nothing is written on a failed check", { skip: noFused }, async (t) => {
+    const b = select_js_1.nativeBinding;
+    const fq = b.fillQuantize;
+    const p = new Float32Array([0, 1]);
+    const dst = new Uint8Array(4 * 18 + 3);
+    const ok = (over, cut) => {
+        const a = [dst, 0, 1, 64, 1, p, 0, 7, 0, 1];
+        for (const [i, v] of Object.entries(over))
+            a[Number(i)] = v;
+        return cut === undefined ? a : a.slice(0, cut);
+    };
+    const bad = [
+        ["9 arguments", ok({}, 9), /expects 10 to 11 arguments/, "ERR_INVALID_ARG_VALUE"],
+        ["dst Float32Array", ok({ 0: new Float32Array(64) }), /"dst" argument must be a Uint8Array/, "ERR_INVALID_ARG_TYPE"],
+        ["dstOffset > length", ok({ 1: dst.length + 1, 3: 0 }), /"dstOffset" argument must be an integer in \[0, dst.length\]/, "ERR_OUT_OF_RANGE"],
+        ["type 2", ok({ 2: 2 }), /"type" argument must be an integer in \[0, 1\]/, "ERR_OUT_OF_RANGE"],
+        ["type string", ok({ 2: "q4_0" }), /"type" argument must be of type number/, "ERR_INVALID_ARG_TYPE"],
+        ["n 48", ok({ 3: 48 }), /"n" argument must be a multiple of 32/, "ERR_OUT_OF_RANGE"],
+        ["n -32", ok({ 3: -32 }), /"n"/, "ERR_OUT_OF_RANGE"],
+        ["kernel 3", ok({ 4: 3 }), /"kernel"/, "ERR_OUT_OF_RANGE"],
+        ["params Float64Array", ok({ 5: new Float64Array(2) }), /"params" argument must be a Float32Array/, "ERR_INVALID_ARG_TYPE"],
+        ["params too short", ok({ 5: new Float32Array(1) }), /"params" argument must be of length 2/, "ERR_OUT_OF_RANGE"],
+        ["keyHi 2^32", ok({ 6: 2 ** 32 }), /"keyHi"/, "ERR_OUT_OF_RANGE"],
+        ["offset 16", ok({ 8: 16 }), /"offset" argument must be a multiple of 32/, "ERR_OUT_OF_RANGE"],
+        ["offset + n > 2^53 - 1", ok({ 8: 2 ** 53 - 32 }), /"offset" argument must be such that offset \+ n <= 2\^53 - 1/, "ERR_OUT_OF_RANGE"],
+        ["threads 1025", ok({ 9: 1025 }), /"threads"/, "ERR_OUT_OF_RANGE"],
+        ["isa bogus", [...ok({}), "mmx"], /"isa" argument must be an instruction set/, "ERR_INVALID_ARG_VALUE"],
+        ["dst one block short", ok({ 1: 3 + 18 + 1, 3: 128 }), /"dst" argument must be long enough/, "ERR_OUT_OF_RANGE"],
+    ];
+    for (const [what, args, re, code] of bad) {
+        dst.fill(0x5a);
+        let err;
+        try {
+            fq.apply(b, args);
+        }
+        catch (e) {
+            err = e;
+        }
+        t.ok(err instanceof (code === "ERR_INVALID_ARG_TYPE" ? TypeError : RangeError), `${what}: ${err?.name}`);
+        t.match(err?.message ?? "", re, `${what}: message`);
+        t.equal(err?.code, code, `${what}: code`);
+        t.ok(dst.every((v) => v === 0x5a), `${what}: nothing written`);
+    }
+    dst.fill(0x5a);
+    t.equal(fq.apply(b, ok({ 1: 3, 3: 128 })), 4 * 18, "the last block ends on dst's last byte");
+    t.ok(dst.subarray(0, 3).every((v) => v === 0x5a) && dst.subarray(3).some((v) => v !== 0x5a), "only dst[3 ..] written");
+});
+// --- nninit's reader on malformed files -----------------------------------------------------
+tap_1.default.test("readGgufHeader refuses malformed files with clear errors", async (t) => {
+    const good = (0, node_fs_1.readFileSync)((0, node_path_1.join)(work, "tiny-f32.gguf"));
+    const g = parseGguf(good);
+    const bad = (name, bytes, pattern) => {
+        const p = (0, node_path_1.join)(work, `bad-${name}.gguf`);
+        (0, node_fs_1.writeFileSync)(p, bytes);
+        t.throws(() => (0, gguf_js_1.readGgufHeader)(p), pattern, name);
+    };
+    const patch = (at, fn) => {
+        const b = Buffer.from(good);
+        fn(b.subarray(at));
+        return b;
+    };
+    bad("magic", patch(0, (b) => b.write("GGML", "latin1")), /does not start with the magic "GGUF"/);
+    bad("version", patch(4, (b) => b.writeUInt32LE(4)), /has version 4/);
+    bad("big-endian", patch(4, (b) => b.writeUInt32BE(3)), /big-endian/);
+    bad("tensors", patch(8, (b) => b.writeBigUInt64LE(1n << 40n)), /tensor count/);
+    bad("kv", patch(16, (b) => b.writeBigUInt64LE(0xffffffffffffffffn)), /metadata count/);
+    bad("kv-fit", patch(16, (b) => b.writeBigUInt64LE(100000n)), /more than its .* bytes can hold/);
+    bad("keylen", patch(24, (b) => b.writeBigUInt64LE(1n << 50n)), /length of key 0/);
+    const firstKeyLen = Number(good.readBigUInt64LE(24));
+    bad("valtype", patch(32 + firstKeyLen, (b) => b.writeUInt32LE(13)), /unknown value type 13/);
+    bad("utf8", patch(32, (b) => (b[0] = 0xff)), /not UTF-8/);
+    for (const cut of [3, 20, 200, g.dataStart - 8, g.dataStart + 100, good.length - 1])
+        bad(`truncated-${cut}`, good.subarray(0, cut), /ends|truncated|past the end/);
+    // Tensor infos: find the first one's fields by the test reader's layout (name, n_dims, dims, type, offset).
+    const nameBytes = Buffer.from("token_embd.weight");
+    const at = good.indexOf(Buffer.concat([Buffer.from([nameBytes.length, 0, 0, 0, 0, 0, 0, 0]), nameBytes]));
+    t.ok(at > 0);
+    const nd = at + 8 + nameBytes.length;
+    bad("ndims", patch(nd, (b) => b.writeUInt32LE(5)), /n_dims 5/);
+    bad("ggmltype", patch(nd + 4 + 16, (b) => b.writeUInt32LE(99)), /unknown ggml type 99/);
+    bad("blocksize", patch(nd + 4 + 16, (b) => b.writeUInt32LE(10)), /ne\[0\] = 64, not a multiple of Q2_K's block size 256/);
+    bad("misaligned", patch(nd + 4 + 16 + 4, (b) => b.writeBigUInt64LE(4n)), /not a multiple of the alignment 32/);
+    bad("overlap", patch(good.indexOf(Buffer.from("blk.0.attn_q.weight")) + 19 + 4 + 16 + 4, (b) => b.writeBigUInt64LE(0n)), /overlapping/);
+    bad("hugedim", patch(nd + 4, (b) => b.writeBigUInt64LE(1n << 60n)), /dimension/);
+    bad("dup", patch(good.indexOf(Buffer.from("blk.0.attn_k.weight")), (b) => b.write("blk.0.attn_q.weight")), /duplicate tensor/);
+    // A huge array length.
+    const tokensKey = Buffer.from("tokenizer.ggml.tokens");
+    const tk = good.indexOf(tokensKey) + tokensKey.length;
+    bad("array", patch(tk + 8, (b) => b.writeBigUInt64LE(1n << 40n)), /length of array "tokenizer.ggml.tokens"/);
+    bad("nested", patch(tk + 4, (b) => b.writeUInt32LE(9)), /nested array/);
+    // Not a regular file.
+    t.throws(() => (0, gguf_js_1.readGgufHeader)(work), /regular file/);
+    t.throws(() => (0, gguf_js_1.readGgufHeader)("/dev/zero"), /regular file/);
+});
+// --- atomicity, options, tokenizer copy, CLI -------------------------------------------------
+tap_1.default.test("a failed write leaves no file; options are checked", async (t) => {
+    const path = (0, node_path_1.join)(work, "fail.gguf");
+    await t.rejects((0, gguf_js_1.writeGguf)(path, TINY, { seed: 1, chunkBytes: 1 << 16, onProgress: (p) => { if (p.phase === "write")
+            throw new Error("stop here"); } }), /stop here/);
+    const ac = new AbortController();
+    await t.rejects((0, gguf_js_1.writeGguf)(path, TINY, { seed: 1, chunkBytes: 1 << 16, signal: ac.signal, onProgress: () => ac.abort(new Error("aborted")) }), /aborted/);
+    t.notOk((0, node_fs_1.existsSync)(path), "no file");
+    t.same((0, node_fs_1.readdirSync)(work).filter((f) => f.includes("fail.gguf")), [], "no temp file");
+    await t.rejects((0, gguf_js_1.writeGguf)((0, node_path_1.join)(work, "no-such-dir", "x.gguf"), TINY, { seed: 1 }), /cannot write/);
+    t.throws(() => (0, gguf_js_1.planGguf)(TINY, { dtype: "q5_k" }), /must be one of f32, f16, bf16, q8_0, q4_0/);
+    t.throws(() => (0, gguf_js_1.planGguf)({ ...TINY, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] }), /llama, mistral, qwen2, qwen3 for GGUF/);
+    t.throws(() => (0, gguf_js_1.planGguf)({ ...TINY, vocab_size: 100 }), /at least 259/);
+    t.throws(() => (0, gguf_js_1.planGguf)({ ...TINY, rope_scaling: { rope_type: "llama3", factor: 8 } }), /rope_scaling/);
+    t.throws(() => (0, gguf_js_1.planGguf)(TINY, { bogus: 1 }), /unknown option "bogus"/);
+    t.equal((0, gguf_js_1.planGguf)({ ...TINY, torch_dtype: "bfloat16" }).dtype, "bf16", "default: the config's torch_dtype");
+    t.equal((0, gguf_js_1.planGguf)(TINY).dtype, "f16", "default without torch_dtype: f16");
+    t.equal((0, gguf_js_1.planGguf)({ ...TINY, model_type: "mistral", architectures: ["MistralForCausalLM"] }).architecture, "llama", "mistral is written as llama");
+    t.equal((0, gguf_js_1.syntheticVocabulary)(259).tokens.length, 259);
+});
+tap_1.default.test("tokenizer copied from another GGUF", async (t) => {
+    const src = (0, node_path_1.join)(work, "tiny-f32.gguf");
+    const g = await write("copied.gguf", QWEN, { seed: 2, dtype: "f16", tokenizer: src });
+    const a = parseGguf((0, node_fs_1.readFileSync)(src));
+    for (const [k, v] of a.kv)
+        if (k.startsWith("tokenizer."))
+            t.same(g.kv.get(k), v, k);
+    t.throws(() => (0, gguf_js_1.planGguf)({ ...QWEN, vocab_size: 600 }, { tokenizer: src }), /vocab_size = 600 tokens/);
+});
+tap_1.default.test("CLI: nninit init -o x.gguf, --format gguf, nninit info x.gguf", async (t) => {
+    let out = "", err = "";
+    const io = { stdout: { write: (s) => ((out += s), true) }, stderr: { write: (s) => ((err += s), true) } };
+    const cfg = (0, node_path_1.join)(work, "config.json");
+    (0, node_fs_1.writeFileSync)(cfg, JSON.stringify(TINY));
+    const path = (0, node_path_1.join)(work, "cli.gguf");
+    t.equal(await (0, main_js_1.main)(["init", "-c", cfg, "-o", path, "-d", "q8_0", "-s", "9", "--progress", "none"], io), 0, err);
+    t.match(out, /wrote .*cli\.gguf: llama, 21 tensors/);
+    out = "";
+    t.equal(await (0, main_js_1.main)(["info", path], io), 0);
+    t.match(out, /GGUF v3, 21 tensors/);
+    t.match(out, /blk\.0\.attn_q\.weight\s+Q8_0\s+ne \[64, 64\]/);
+    t.match(out, /nninit seed 9/);
+    const other = (0, node_path_1.join)(work, "cli-format.bin");
+    t.equal(await (0, main_js_1.main)(["init", "-c", cfg, "-o", other, "--format", "gguf", "-d", "q8_0", "-s", "9", "-q"], io), 0, err);
+    t.ok((0, node_fs_1.readFileSync)(other).equals((0, node_fs_1.readFileSync)(path)), "--format gguf with another name: the same bytes");
+    const cases = [
+        [["init", "-c", cfg, "-o", path, "-d", "q3_k"], /--dtype must be one of/],
+        [["init", "-c", cfg, "-o", path, "--format", "onnx"], /--format must be safetensors or gguf/],
+        [["init", "-c", cfg, "-o", (0, node_path_1.join)(work, "x.safetensors"), "--tokenizer", path], /--tokenizer is for GGUF output/],
+        [["init", "-c", cfg, "-o", path, "--part", "0/2", "-s", "1"], /--max-shard-size and --part write safetensors folders/],
+    ];
+    for (const [args, re] of cases) {
+        err = "";
+        t.equal(await (0, main_js_1.main)(args, io), 2, args.join(" "));
+        t.match(err, re);
+    }
+});
+// --- a real client -----------------------------------------------------------------------------
+const LLAMA_DIR = process.env.NNINIT_LLAMA_DIR ?? (0, node_path_1.join)(root, ".nninit-tmp", "llama");
+const LLAMA_ENTRY = (0, node_path_1.join)(LLAMA_DIR, "node_modules", "node-llama-cpp", "dist", "index.js");
+const required = process.env.NNINIT_REQUIRE_SHIP === "1";
+const absent = !(0, node_fs_1.existsSync)(LLAMA_ENTRY);
+// Under the sanitizers (.ci/sanitizers asan: libasan preloaded) llama.cpp's own uninstrumented
+// native code would run in the instrumented process and test nothing of nninit's: skipped there.
+const sanitizer = process.env.NNINIT_SANITIZER;
+const llamaSkip = sanitizer !== undefined && sanitizer !== "" ? `NNINIT_SANITIZER=${sanitizer}: llama.cpp's native code is not nninit's`
+    : absent && !required ? `node-llama-cpp is not installed in ${LLAMA_DIR} (run scripts/install-llama.sh)` : false;
+tap_1.default.test("node-llama-cpp 3.21.1 loads nninit's GGUF files and generates", { skip: llamaSkip }, async (t) => {
+    if (absent)
+        return void t.fail(`NNINIT_REQUIRE_SHIP=1 but node-llama-cpp is not installed in ${LLAMA_DIR} (run scripts/install-llama.sh)`);
+    // ESM: a real dynamic import (not turned into require by the TypeScript loader).
+    const dynamicImport = new Function("u", "return import(u)");
+    const lib = await dynamicImport((0, node_url_1.pathToFileURL)(LLAMA_ENTRY).href);
+    t.equal(JSON.parse((0, node_fs_1.readFileSync)((0, node_path_1.join)(LLAMA_DIR, "node_modules", "node-llama-cpp", "package.json"), "utf8")).version, "3.21.1");
+    const llama = await lib.getLlama({ gpu: false, build: "never", usePrebuiltBinaries: true, progressLogs: false, logLevel: lib.LlamaLogLevel.error });
+    t.teardown(() => llama.dispose());
+    const cases = [
+        ["llama-f16", TINY, { seed: 1, dtype: "f16" }],
+        ["llama-q4_0", TINY, { seed: 1, dtype: "q4_0" }],
+        ["llama-q8_0", TINY, { seed: 1, dtype: "q8_0" }],
+        ["qwen2-f16", QWEN, { seed: 1, dtype: "f16" }],
+    ];
+    for (const [name, config, options] of cases) {
+        const path = (0, node_path_1.join)(work, `${name}.gguf`);
+        await (0, gguf_js_1.writeGguf)(path, config, options);
+        const model = await llama.loadModel({ modelPath: path });
+        t.equal(model.tokens.bos, 1, `${name}: bos token`);
+        const ctx = await model.createContext({ contextSize: 64, threads: 2 });
+        const completion = new lib.LlamaCompletion({ contextSequence: ctx.getSequence() });
+        const tokens = [];
+        const text = await completion.generateCompletion("Hello", { maxTokens: 6, temperature: 0, onToken: (ts) => tokens.push(...ts) });
+        // maxTokens bounds the tokens generated; onToken may also see the one that ended generation.
+        t.ok(tokens.length >= 6 && tokens.length <= 7, `${name}: generated ${tokens.length} tokens`);
+        t.ok(tokens.every((x) => Number.isInteger(x) && x >= 0 && x < 512), `${name}: token ids in the vocabulary (${tokens.join(" ")})`);
+        t.comment(`${name}: "Hello" -> ${JSON.stringify(text)} [${tokens.join(" ")}]`);
+        // Greedy decoding of the same file is deterministic.
+        await ctx.dispose();
+        const ctx2 = await model.createContext({ contextSize: 64, threads: 2 });
+        const again = [];
+        await new lib.LlamaCompletion({ contextSequence: ctx2.getSequence() }).generateCompletion("Hello", { maxTokens: 6, temperature: 0, onToken: (ts) => again.push(...ts) });
+        t.same(again, tokens, `${name}: greedy generation repeats`);
+        await ctx2.dispose();
+        await model.dispose();
+    }
+});
