@@ -574,7 +574,7 @@ t.test("ChunkWriter: flush waits for the previous chunk's write, not for its wri
   const settles = async (p: Promise<void>): Promise<boolean> => {
     let done = false;
     void p.then(() => (done = true));
-    for (let i = 0; i < 200 && !done; i++) await new Promise((r) => setTimeout(r, 1));
+    for (let i = 0; i < 1000 && !done; i++) await new Promise((r) => setTimeout(r, 1));
     return done;
   };
   fillChunk(1);

@@ -75,10 +75,8 @@ export class WasmPool {
    */
   constructor(private readonly module: object, private readonly start: typeof startWorker = startWorker) {}
 
-  /** The most workers the pool holds. */
-  get limit(): number {
-    return Math.max(1, hardwareThreads());
-  }
+  /** The most workers the pool holds: the hardware's threads, read once. */
+  readonly limit = Math.max(1, hardwareThreads());
 
   /** Workers alive now. */
   get workers(): number {
