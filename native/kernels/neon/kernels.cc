@@ -15,9 +15,11 @@
 namespace nninit {
 namespace neon {
 
+#include "../generic/vec_base.h"
 #include "vec.h"
 #include "../generic/stream.h"
 #include "../generic/math.h"
+#include "../generic/ziggurat_tables.h"
 #include "../generic/half.h"
 #include "../generic/kernels.h"
 
