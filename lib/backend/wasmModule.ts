@@ -6,7 +6,7 @@
 // Compiler: Debian clang version 14.0.6
 // clang++ --target=wasm32 -std=c++17 -O3 -msimd128 -ffp-contract=off -fno-math-errno -fno-exceptions -fno-rtti -fno-threadsafe-statics -nostdlibinc -isystem native/wasm/include -Wall -Wextra -Werror
 // wasm-ld --no-entry --strip-all -z stack-size=131072
-// Sources (SHA-256 over their paths and contents: ce9608b53eedc19a9730c2e337af788ab2483fa0f020b14722d32798bfa8e573):
+// Sources (SHA-256 over their paths and contents: 6a8daa0287dc2b905452086815d2ba721dbace22a3e6ef03431a26a2bf0818f5):
 //   native/kernels/wasm/kernels.cc
 //   native/wasm/entry.cc
 //   native/wasm/libc.cc

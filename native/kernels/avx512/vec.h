@@ -78,12 +78,6 @@ struct V {
   static NNINIT_INLINE size_t pack_lanes(uint32_t* dst, uint32_t base, uint32_t bits) {
     return compress(dst, add(lane_ids(), u(base)), static_cast<M>(bits));
   }
-  // A 32-entry float table in 2 registers: one vpermt2ps. NormalK's fast test uses one (the
-  // ziggurat's K, coarsened to groups of 4 layers) instead of a second 128-entry lookup.
-  static constexpr bool kCoarseFastTest = true;
-  struct Lut32 { __m512 lo, hi; };
-  static NNINIT_INLINE Lut32 lut32_load(const float* t) { return {_mm512_loadu_ps(t), _mm512_loadu_ps(t + 16)}; }
-  static NNINIT_INLINE F lut32(const Lut32& t, U idx) { return _mm512_permutex2var_ps(t.lo, idx, t.hi); }
   static NNINIT_INLINE M mand(M a, M b) { return static_cast<M>(a & b); }
   static NNINIT_INLINE M mor(M a, M b) { return static_cast<M>(a | b); }
   // contiguous kLanes floats (internal buffers; the st_*/nt_* output stores are per block)

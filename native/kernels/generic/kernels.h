@@ -177,46 +177,19 @@ NNINIT_INLINE float zig_finish(uint32_t k0, uint32_t k1, uint32_t e, uint32_t d,
   return zig_signed<Lane1>(d, static_cast<float>(d & 0xffffffu) * kZigW[d >> 25]);
 }
 
-// K[i] lowered to the smallest K of its group of 4 layers: a test m < KG[i >> 2] passes only
-// draws that are fast (m < K[i]); NormalK uses it where a 128-entry lookup is dear (AVX-512:
-// 7 instructions against 1) and then settles the 2.1% it wrongly calls slow by the exact test.
-struct ZigGroupK { float v[32]; };
-constexpr ZigGroupK zig_group_k() {
-  ZigGroupK r{};
-  for (int g = 0; g < 32; ++g) {
-    float m = kZigK[4 * g];
-    for (int k = 1; k < 4; ++k) m = kZigK[4 * g + k] < m ? kZigK[4 * g + k] : m;
-    r.v[g] = m;
-  }
-  return r;
-}
-alignas(64) constexpr ZigGroupK kZigKG = zig_group_k();
-
-// The table NormalK's fast test reads: K (V::Lut), or with V::kCoarseFastTest the group minima.
-template <class V, bool kCoarse>
-struct ZigKTable { using type = typename V::Lut; };
-template <class V>
-struct ZigKTable<V, true> { using type = typename V::Lut32; };
-
 template <class V>
 struct NormalK {
   static constexpr int kSteps = 512, kPerStep = 8, kInterleave = 1;
   static constexpr bool kBlockwise = true;
-  static constexpr bool kCoarse = V::kCoarseFastTest;
-  using KTable = typename ZigKTable<V, kCoarse>::type;
   typename V::F mean, sd;
-  typename V::Lut lw;
-  KTable lk;
-  explicit NormalK(const float* p) : mean(V::f(p[0])), sd(V::f(p[1])), lw(V::lut_load(kZigW)), lk(load_k()) {}
-  static KTable load_k() {
-    if constexpr (kCoarse) return V::lut32_load(kZigKG.v); else return V::lut_load(kZigK);
-  }
+  typename V::Lut lw, lk;
+  explicit NormalK(const float* p) : mean(V::f(p[0])), sd(V::f(p[1])), lw(V::lut_load(kZigW)), lk(V::lut_load(kZigK)) {}
 
   // One block in passes of kPass steps, as TruncNormalK: 1. every step's draws: the fast value,
-  // or for a lane that may be slow the draw's word itself (as float bits), and a bit mask of
-  // those lanes; 2. their indices packed into `idx` (with the coarse test: the fast ones among
-  // them settled and dropped, branch-free); 3. zig_slow for the slow lanes, two vectors at a
-  // time; 4. mean + std * z, stored.
+  // or for a slow lane the draw's word itself (as float bits), and a bit mask of those lanes;
+  // 2. their indices packed into `idx`; 3. the slow path for them (zig_attempts: attempt 0 two
+  // vectors at a time, then zig_finish for the few lanes left, one at a time); 4. mean + std * z,
+  // stored.
   // Software-pipelined: pass p's step 4 runs inside pass p+1's step 1 (two buffers), so the
   // stores spread over the generator's work (as a loop of its own, they came in 4-8 KiB bursts
   // at the memory's rate while the ALUs idled: a quarter of the time on AVX-512).
@@ -251,8 +224,7 @@ struct NormalK {
         const U w = g.next();
         const U i = V::shr(w, 25);
         const F mag = V::cvt_i32(V::and_(w, V::u(0xffffff)));
-        typename V::M fast;
-        if constexpr (kCoarse) fast = V::flt(mag, V::lut32(lk, V::shr(w, 27))); else fast = V::flt(mag, V::lut(lk, i));
+        const typename V::M fast = V::flt(mag, V::lut(lk, i));
         const F x = zig_signed<V>(w, V::fmul(mag, V::lut(lw, i)));
         V::store(zbuf + L * s, V::fsel(fast, x, V::from_bits(w)));
         maybe[s] = V::mask_bits(V::mnot(fast));
@@ -260,25 +232,6 @@ struct NormalK {
       }
       size_t m = 0;
       for (int s = 0; s < kPass; ++s) m += V::pack_lanes(idx + m, static_cast<uint32_t>(L * s), maybe[s]);
-      if constexpr (kCoarse) {  // the exact test for the candidates (docs/stream.md §6.2), in place
-        size_t n = 0;
-        for (size_t c = 0; c < m; ++c) {
-          const uint32_t id = idx[c];
-          uint32_t w, xb;
-          __builtin_memcpy(&w, zbuf + id, 4);
-          const uint32_t i = w >> 25;
-          const float mag = static_cast<float>(w & 0xffffffu);
-          const float x = mag * kZigW[i];
-          __builtin_memcpy(&xb, &x, 4);
-          xb ^= (w & 0x1000000u) << 7;                                     // the draw's sign
-          const uint32_t fast = 0u - static_cast<uint32_t>(mag < kZigK[i]);  // all ones: fast
-          const uint32_t r = (xb & fast) | (w & ~fast);                    // (no branches: ~half
-          __builtin_memcpy(zbuf + id, &r, 4);                              // of them go each way)
-          idx[n] = id;
-          n += fast == 0;
-        }
-        m = n;
-      }
       for (int i = 0; i < WL; ++i) idx[m + i] = 0;  // padding lanes compute a harmless value
       for (size_t c = 0; c < m; c += WL) {
         const WU id = W::load(idx + c);

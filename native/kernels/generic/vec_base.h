@@ -7,8 +7,6 @@
 
 template <class D>
 struct VecBase {
-  // NormalK's fast test reads the exact K table (the coarse one pays only where a lookup is dear)
-  static constexpr bool kCoarseFastTest = false;
   using Lut = const float*;
   static NNINIT_INLINE Lut lut_load(const float* t) { return t; }
   template <class U>
