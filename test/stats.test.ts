@@ -10,13 +10,20 @@
  * Negative controls feed deliberately wrong samples (std × 1.02, mean + 0.01·σ, the truncated
  * normal without Keras's 0.8796 factor, 16-bit data decoded with the wrong format) to the same
  * checker and assert that it rejects them. Seeds are fixed and printed in every message.
+ *
+ * The ziggurat normal (docs/stream.md §6) gets checks sized to fail a wrong table entry: KS at 10^7
+ * for several seeds and offsets, and at 10^8 (streamed in chunks) tail frequencies beyond 3, 4, 5
+ * and r, the tail's shape, a chi-square over the layers' x-ranges with its worst bin, moments,
+ * correlations at lags 1, 8 and 4096 (linear and of the magnitudes) and sign symmetry; each kind
+ * has a negative control (NormalAccumulator in test/fixtures/stats.ts; α = 1e-6 per check).
  */
 import t, { type Test } from "tap";
 import * as nn from "../lib/index.js";
 import {
-  ALPHA, KS_LAMBDA_CRIT, Z_CRIT, checkHalfSample, checkSample, decodeBf16, decodeF16, decodeHalf, erfc, erfcFast,
-  halfCells, kolmogorovQ, normalDist, phi, truncNormalDist, uniformDist, type CheckName, type CheckResult,
-  type Dist, type HalfFormat,
+  ALPHA, GRID_SLACK, KS_LAMBDA_CRIT, NORMAL_CHECKS, NormalAccumulator, R_GRID, ZIG, ZIG_BINS, Z_CRIT, checkHalfSample,
+  checkSample, chiSquare, decodeBf16, decodeF16, decodeHalf, erfc, erfcFast, halfCells, kolmogorovQ, ksStatistic,
+  logFactorial, normalDist, onGrid, phi, poissonTwoSided, truncNormalDist, uniformDist, type CheckName,
+  type CheckResult, type Dist, type HalfFormat, type NormalCheck, type NormalReport,
 } from "./fixtures/stats.js";
 import { bytes } from "./helpers.js";
 
@@ -343,4 +350,216 @@ t.test("sharding: a fill of [offset, offset+n) equals that slice of the whole fi
     m.fill(p64, { seed: 5, offset: B - 4 });
     t.ok(bytes(Float64Array.from(f32.subarray(B - 4, 2 * B + 5))).equals(bytes(p64)), `${m.name} seed 5: a Float64Array shard is the Float32Array slice widened`);
   }
+});
+
+// --- the ziggurat normal (docs/stream.md §6) ----------------------------------------------------
+
+function zigPasses(t: Test, r: NormalReport, what: string): void {
+  for (const c of NORMAL_CHECKS) t.notOk(r.failed.includes(c), `${what}: ${r.detail[c]}`);
+}
+function zigRejects(t: Test, r: NormalReport, expected: NormalCheck[], what: string): void {
+  const missing = expected.filter((c) => !r.failed.includes(c));
+  t.same(missing, [], `negative control ${what} must be rejected by ${expected.join(", ")}: ${expected.map((c) => r.detail[c]).join("; ")}`);
+}
+/** f(x) = e^(−x²/2), the ziggurat's unnormalized density. */
+const fz = (x: number) => Math.exp(-0.5 * x * x);
+
+t.test("the ziggurat checks' machinery: §6.1's boundaries, exact counts, the grid KS", async (t) => {
+  // r, v (docs/stream.md §6.1) and x_i from mpmath at 40 digits (scripts/ziggurat-tables.py's construction)
+  t.ok(Math.abs(ZIG.r - 3.4426198558966523) < 1e-14, `r = ${ZIG.r} (docs: 3.442619855896652121)`);
+  t.ok(Math.abs(ZIG.v / 0.00991256303533646 - 1) < 1e-13, `v = ${ZIG.v} (docs: 0.009912563035336461)`);
+  const ref: [number, number][] = [[0, 3.7130862467403634], [2, 3.2230849845786187], [30, 2.0627822745039635], [60, 1.5878768648844006],
+    [120, 0.6243585973090883], [121, 0.592962942441978], [127, 0.2723208647046638]];
+  // (the recursion loses a few digits towards x_127: ~1e-13 relative there)
+  for (const [i, want] of ref) t.ok(Math.abs(ZIG.x[i] / want - 1) < 1e-12, `x_${i} = ${ZIG.x[i]}, mpmath ${want}`);
+  t.equal(ZIG.x[128], 0, "x_128 = 0");
+  let total = 0, gridded = true;
+  for (let k = 0; k < ZIG_BINS.p.length; k++) {
+    total += ZIG_BINS.p[k];
+    if (ZIG_BINS.edges[k] !== onGrid(ZIG_BINS.edges[k])) gridded = false;
+  }
+  t.ok(Math.abs(total - 1) < 1e-13 && ZIG_BINS.p.length === 132 && gridded, `132 layer/tail bins on the 2^-14 grid, probabilities sum to ${total}`);
+  // counts: scipy.stats.poisson, scipy.special.gammaln, scipy.stats.chi2
+  const pois: [number, number, number][] = [[10, 3, 0.002204976260230963], [0, 5, 0.013475893998170936], [10400, 1e4, 7.172527638195962e-5],
+    [9600, 1e4, 5.810560314352312e-5], [104, 57.7, 5.39994666171533e-8]];
+  for (const [k, mu, want] of pois) t.ok(Math.abs(poissonTwoSided(k, mu) / want - 1) < 1e-9, `Poisson two-sided p(${k}; ${mu}) = ${poissonTwoSided(k, mu)}, scipy ${want}`);
+  for (const [k, want] of [[255, 1161.7121011184006], [256, 1167.2572785628804], [1e6, 12815518.384658169]]) {
+    t.ok(Math.abs(logFactorial(k) / want - 1) < 1e-14, `ln ${k}! = ${logFactorial(k)}, scipy ${want}`);
+  }
+  // Wilson–Hilferty at the chi-square's own bound: scipy chi2.isf(1e-6, 131) = 222.788
+  // (132 equal bins of 10^6 expected, deviations ±δ with 132·δ²/10^6 = 222.788)
+  const delta = Math.sqrt((222.78787297582332 * 1e6) / 132);
+  const cs = chiSquare(Float64Array.from({ length: 132 }, (_, k) => 1e6 + (k % 2 ? delta : -delta)), new Float64Array(132).fill(1 / 132));
+  t.ok(Math.abs(cs.x2 - 222.78787297582332) < 1e-6 && cs.df === 131 && cs.pValue > 0.8e-6 && cs.pValue < 1.25e-6,
+    `Wilson–Hilferty p at scipy's 1e-6 point of χ²(131) (X² = ${cs.x2}): ${cs.pValue}`);
+
+  // the accumulator against direct computation on a real sample of 2^20
+  const x = nn.normal(new Float32Array(N), { seed: 11 });
+  const acc = new NormalAccumulator();
+  acc.add(x);
+  const rep = acc.report();
+  const dExact = ksStatistic(x, (v) => phi(v));
+  t.ok(rep.stat.ksD <= dExact + 1e-12 && dExact <= rep.stat.ksD + GRID_SLACK,
+    `grid KS D = ${rep.stat.ksD} ≤ exact D = ${dExact} ≤ grid D + ${GRID_SLACK.toExponential(2)}`);
+  // absCount: z ≥ 0 with |z| in [a, b), z < 0 with |z| in (a, b]
+  const direct = (lo: number, hi: number) => {
+    let c = 0;
+    for (const v of x) if ((v >= 0 && v >= lo && v < hi) || (v < 0 && -v > lo && -v <= hi)) c++;
+    return c;
+  };
+  for (const [lo, hi] of [[0, Infinity], [3, Infinity], [R_GRID, Infinity], [ZIG_BINS.edges[7], ZIG_BINS.edges[8]], [0, ZIG_BINS.edges[1]]]) {
+    t.equal(acc.absCount(lo, hi), direct(lo, hi), `count of |z| in [${lo}, ${hi}) from the histogram`);
+  }
+  let m1 = 0, l1 = 0, l4096 = 0;
+  for (let i = 0; i < N; i++) m1 += x[i];
+  for (let i = 0; i + 4096 < N; i++) {
+    l1 += x[i] * x[i + 1];
+    l4096 += (x[i] ** 2 - 1) * (x[i + 4096] ** 2 - 1);
+  }
+  t.ok(Math.abs(rep.stat.mean - m1 / Math.sqrt(N)) < 1e-9 && Math.abs(rep.stat.lag1 - l1 / Math.sqrt(N - 4096)) < 1e-9 &&
+    Math.abs(rep.stat["lag4096 sq"] - l4096 / Math.sqrt(N - 4096) / 2) < 1e-9, "mean and lag z-scores match a direct computation");
+  zigPasses(t, rep, "normal() seed 11, n = 2^20");
+});
+
+/** The KS samples: n = 10^7 each, seeds and offsets (123457 and 2^40 + 2049 are not multiples of 4096), two parameter sets. */
+const KS_N = 10_000_000;
+const KS_CASES: { seed: nn.Seed; offset: number; mean: number; std: number }[] = [
+  { seed: 1, offset: 0, mean: 0, std: 1 },
+  { seed: 987654321, offset: 123457, mean: 0, std: 1 },
+  { seed: 0xfedcba9876543210n, offset: 2 ** 40 + 2049, mean: 0, std: 1 },
+  { seed: 2024, offset: 4095, mean: 3, std: 0.25 },
+];
+
+t.test("ziggurat normal: KS against Φ (and every other check) at n = 10^7, for several seeds, offsets and a mean/std", async (t) => {
+  const x = new Float32Array(KS_N);
+  for (const c of KS_CASES) {
+    nn.normal(x, { seed: c.seed, offset: c.offset, mean: c.mean, std: c.std });
+    const acc = new NormalAccumulator(c.mean, c.std);
+    acc.add(x);
+    zigPasses(t, acc.report(), `normal(${c.mean}, ${c.std}) seed ${show(c.seed)} offset ${c.offset}, n = 10^7`);
+  }
+});
+
+/**
+ * The 10^8 sample: 6 chunks of 2^24 consecutive elements of one stream (100,663,296 values), with
+ * the values the negative controls change collected on the way: those beyond r (~58,000) and those
+ * in layer 120's x-range (~2.07·10^6).
+ */
+const BIG_SEED = 0x5eed;
+const BIG_CHUNK = 1 << 24;
+const BIG_CHUNKS = 6;
+const L120 = [ZIG_BINS.edges[7], ZIG_BINS.edges[8]]; // bin 7 = layer 120: [x_121, x_120) on the grid
+let big: { acc: NormalAccumulator; tail: Float32Array; layer120: Float32Array } | undefined;
+function bigSample() {
+  if (big) return big;
+  const acc = new NormalAccumulator();
+  const buf = new Float32Array(BIG_CHUNK);
+  const tail = new Float32Array(80_000), layer = new Float32Array(2_200_000);
+  let nt = 0, nl = 0;
+  const [lo, hi] = L120, r = ZIG.r;
+  for (let c = 0; c < BIG_CHUNKS; c++) {
+    nn.normal(buf, { seed: BIG_SEED, offset: c * BIG_CHUNK });
+    acc.add(buf);
+    for (let i = 0; i < BIG_CHUNK; i++) {
+      const v = buf[i], a = Math.abs(v);
+      if (a > r) tail[nt++] = v;
+      else if (a >= lo && a < hi) layer[nl++] = v;
+    }
+  }
+  big = { acc, tail: tail.slice(0, nt), layer120: layer.slice(0, nl) };
+  return big;
+}
+
+// Seen failing (once, by hand, NNINIT_BACKEND=js) with broken tables in lib/math/zigguratTables.ts:
+//   K[120] = 2^24 (layer 120 accepts its whole wedge): layers chi2 z = 9.75, worst bin layer 120 z = 15.8;
+//   W[30] × 1.01: worst bin layer 30 z = 8.53 (chi2 z = 3.41 alone would pass);
+//   R = RN32(3.45): tail shape D = 0.027 (p = 2e-37), worst bin [r, 3.5) z = −12.3, chi2 z = 7.89.
+// W[120] × 1.01 passes every check: see ZIG_BINS in test/fixtures/stats.ts for why no sample size
+// in reach could see it.
+t.test("ziggurat normal at 10^8: tails beyond 3, 4, 5, r, the tail's shape, layer chi-square, moments, lags 1/8/4096, symmetry", async (t) => {
+  const { acc, tail, layer120 } = bigSample();
+  t.ok(tail.length < 80_000 && layer120.length < 2_200_000, `collected ${tail.length} tail and ${layer120.length} layer-120 values`);
+  zigPasses(t, acc.report(), `normal() seed ${BIG_SEED}, n = ${BIG_CHUNKS}·2^24`);
+});
+
+/** `n` values from nn.uniform (seeded): the negative controls' own randomness. */
+const uniforms = (n: number, seed: number) => nn.uniform(new Float32Array(n), { seed });
+/** A copy of x through fn(value, index, x). */
+const mapped = (x: Float32Array, fn: (v: number, i: number, x: Float32Array) => number) => {
+  const y = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = fn(x[i], i, x);
+  return y;
+};
+const report = (x: Float32Array) => {
+  const a = new NormalAccumulator();
+  a.add(x);
+  return a.report();
+};
+
+t.test("ziggurat negative controls: each kind of check rejects a deliberately wrong sample", async (t) => {
+  const { acc, tail, layer120 } = bigSample();
+  const n = acc.n, r = ZIG.r;
+  const replaced = (old: Float32Array, fresh: Float32Array) => {
+    const c = acc.clone();
+    c.mix(old, -1);
+    c.mix(fresh, 1);
+    return c.report();
+  };
+
+  // --- the 10^8 sample with a few of its values changed ---
+  // the tail cut at r: no value beyond r (a ziggurat without its tail step)
+  const cut = acc.clone();
+  cut.mix(tail, -1);
+  zigRejects(t, cut.report(), ["tail>3", "tail>4", "tail>5", "tail>r", "kurtosis", "layers chi2"], "the 10^8 sample without its values beyond r");
+  // the tail stretched by 10% beyond r (s = −ln(a)/R with R 10% too small)
+  zigRejects(t, replaced(tail, mapped(tail, (v) => Math.sign(v) * (r + 1.1 * (Math.abs(v) - r)))), ["tail>4", "tail>5", "tail shape"],
+    "the 10^8 sample with r + 1.1·(|z| − r) beyond r");
+  // the tail shifted by +0.01 (starting at r + 0.01: R too large by 0.3%)
+  zigRejects(t, replaced(tail, mapped(tail, (v) => Math.sign(v) * (Math.abs(v) + 0.01))), ["tail shape"], "the 10^8 sample with |z| + 0.01 beyond r");
+  // layer 120 accepting its whole wedge (K[120] = 2^24): the points of [x_121, x_120] × [f(x_120), f(x_121)]
+  // above the curve are accepted too, n·A/√(π/2) more of them, with A = that region's area
+  {
+    const x0 = ZIG.x[121], x1 = ZIG.x[120];
+    const area = fz(x0) * (x1 - x0) - Math.sqrt(Math.PI / 2) * (erfc(x0 / Math.SQRT2) - erfc(x1 / Math.SQRT2));
+    const want = Math.round((n * area) / Math.sqrt(Math.PI / 2));
+    const extra = new Float32Array(want);
+    const u = uniforms(12 * want, 120); // 3 per point, accepted with probability 0.497
+    let m = 0;
+    for (let j = 0; m < want; j += 3) {
+      if (j + 3 > u.length) throw new Error("wedge control: out of uniforms");
+      const x = x0 + u[j] * (x1 - x0), y = fz(x1) + u[j + 1] * (fz(x0) - fz(x1));
+      if (y > fz(x)) extra[m++] = u[j + 2] < 0.5 ? -x : x;
+    }
+    const wedge = acc.clone();
+    wedge.mix(extra, 1);
+    zigRejects(t, wedge.report(), ["layers chi2", "layers worst bin"], `the 10^8 sample plus layer 120's ${want} wedge points above the curve (area ${area.toExponential(3)})`);
+  }
+  // layer 120 stretched by 1%: its x-range's values v → x_121 + 1.01·(|v| − x_121), so the top 1% spill into layer 119's
+  zigRejects(t, replaced(layer120, mapped(layer120, (v) => Math.sign(v) * (L120[0] + 1.01 * (Math.abs(v) - L120[0])))), ["layers chi2", "layers worst bin"],
+    "the 10^8 sample with layer 120's x-range stretched by 1%");
+
+  // --- small samples (2^21) with one defect each ---
+  const M = 1 << 21;
+  const z = nn.normal(new Float32Array(M), { seed: 77 });
+  zigPasses(t, report(z), "the controls' base sample, normal() seed 77, n = 2^21");
+  zigRejects(t, report(mapped(z, (v) => v * 1.015)), ["ks", "variance"], "std × 1.015, n = 2^21");
+  zigRejects(t, report(mapped(z, (v) => v + 0.009)), ["ks", "mean"], "mean + 0.009, n = 2^21");
+  zigRejects(t, report(mapped(z, (v) => v * 1.005)), ["variance"], "std × 1.005, n = 2^21");
+  zigRejects(t, report(mapped(z, (v) => v + 0.006)), ["mean"], "mean + 0.006, n = 2^21");
+  zigRejects(t, report(mapped(z, (v) => v + 0.003 * (v * v - 1))), ["skewness"], "z + 0.003·(z² − 1) (skewness ≈ 0.018), n = 2^21");
+  zigRejects(t, report(mapped(z, (v) => v + 0.0015 * (v ** 3 - 3 * v))), ["kurtosis"], "z + 0.0015·(z³ − 3z) (excess kurtosis ≈ 0.036), n = 2^21");
+  // correlations: z_i + ρ·(z_(i−1) + z_(i−8) + z_(i−4096)), ρ = 0.007, renormalized
+  const rho = 0.007, norm = 1 / Math.sqrt(1 + 3 * rho * rho);
+  zigRejects(t, report(mapped(z, (v, i, x) => norm * (v + rho * ((x[i - 1] ?? 0) + (x[i - 8] ?? 0) + (x[i - 4096] ?? 0))))), ["lag1", "lag8", "lag4096"],
+    "z_i + 0.007·(z_(i−1) + z_(i−8) + z_(i−4096)), n = 2^21");
+  // magnitudes: every 140th element's |z| copied to the elements 1, 8 and 4096 after it, their signs kept
+  const lags = [1, 8, 4096];
+  zigRejects(t, report(mapped(z, (v, i, x) => {
+    for (const k of lags) if (i >= k && (i - k) % 140 === 0) return Math.sign(v) * Math.abs(x[i - k]);
+    return v;
+  })), ["lag1 sq", "lag8 sq", "lag4096 sq"], "|z_(i+k)| = |z_i| for every 140th i and k = 1, 8, 4096 (signs kept), n = 2^21");
+  // symmetry: every 140th value made positive; the sign of every 64th value set by |z| > 0.6745 (the median of |Z|)
+  zigRejects(t, report(mapped(z, (v, i) => (i % 140 === 0 ? Math.abs(v) : v))), ["sign"], "every 140th value made positive, n = 2^21");
+  zigRejects(t, report(mapped(z, (v, i) => (i % 64 === 0 ? (Math.abs(v) > 0.6745 ? 1 : -1) * Math.abs(v) : v))), ["sign vs |z|"],
+    "the sign of every 64th value = [|z| > 0.6745], n = 2^21");
 });
