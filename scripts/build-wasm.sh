@@ -48,7 +48,7 @@ trap 'rm -rf "$tmp"' EXIT
 units=(native/kernels/wasm/kernels.cc native/wasm/entry.cc native/wasm/libc.cc)
 headers=(native/kernels/wasm/vec.h native/kernels/generic/prelude.h native/kernels/generic/stream.h
   native/kernels/generic/math.h native/kernels/generic/half.h native/kernels/generic/kernels.h
-  native/kernels/generic/constant.h native/kernels/generic/ziggurat_tables.h native/kernels/generic/vec_base.h
+  native/kernels/generic/constant.h
   native/kernels/kernel_table.h native/core/types.h native/wasm/include/cstddef native/wasm/include/cstdint)
 
 flags=(--target=wasm32 -std=c++17 -O3 -msimd128 -ffp-contract=off -fno-math-errno -fno-exceptions -fno-rtti

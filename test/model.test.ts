@@ -183,7 +183,7 @@ t.test("safetensors: write, validate the header, read back, compare with initMod
   t.equal(r.seed, 11n);
   const { header, data } = parseIndependently(t, file);
   const meta = header.__metadata__;
-  t.match(meta, { format: "pt", "nninit.seed": "11", "nninit.stream_version": "2", note: "hi", "nninit.tied": '{"head":"proj"}' });
+  t.match(meta, { format: "pt", "nninit.seed": "11", "nninit.stream_version": "1", note: "hi", "nninit.tied": '{"head":"proj"}' });
   t.same(JSON.parse(meta["nninit.init.half"]), { init: "truncNormal", options: { std: 0.5, a: -1, b: 1 }, dtype: "float16" });
   t.notOk("head" in header, "a tied alias is not stored (as save_pretrained)");
   t.same(Object.keys(header).slice(1), SPEC.map((s) => s.name), "header lists tensors in spec order");
@@ -373,7 +373,7 @@ t.test("CLI: help, list, init, info", async (t) => {
   t.equal(tty.code, 0, tty.err);
   t.match(tty.err, /\r\x1b\[2K\[#+\] 100\.0% .* done\n$/, "TTY bar redrawn in place");
   const info = run(["info", "g.safetensors"]);
-  t.match(info.out, /28 tensors.*nninit seed 1, stream v2[\s\S]*transformer\.h\.1\.mlp\.c_fc\.weight  F16  \[16, 64\][\s\S]*tied: \{"lm_head\.weight":"transformer\.wte\.weight"\}/);
+  t.match(info.out, /28 tensors.*nninit seed 1, stream v1[\s\S]*transformer\.h\.1\.mlp\.c_fc\.weight  F16  \[16, 64\][\s\S]*tied: \{"lm_head\.weight":"transformer\.wte\.weight"\}/);
   rmSync(out);
   rmSync(join(work, "g.safetensors"));
 });
@@ -434,7 +434,7 @@ t.test("in process: main() paths, progress rendering, remaining errors", async (
   };
   t.match(await call(["-h"]), { code: 0, out: /Usage:/ });
   const pkg = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };
-  t.match(await call(["--version"]), { code: 0, out: new RegExp(`^nninit ${pkg.version.replace(/\./g, "\\.")} \\(stream v2, (native|wasm|js) backend`) });
+  t.match(await call(["--version"]), { code: 0, out: new RegExp(`^nninit ${pkg.version.replace(/\./g, "\\.")} \\(stream v1, (native|wasm|js) backend`) });
   t.match(await call(["list"]), { code: 0, out: /gpt2-xl/ });
   t.match(await call(["frobnicate"]), { code: 2, err: /unknown command "frobnicate"/ });
   t.match(await call(["info"]), { code: 2, err: /info needs a file/ });

@@ -153,7 +153,7 @@ function main(): void {
     t.match(musl.loadError, /libc=musl/, "and loadError says which libc was looked for");
     const version = run(join(p.dir, "node_modules", ".bin", "nninit"), ["--version"], p.dir).trim();
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
-    t.equal(version, `nninit ${pkg.version} (stream v2, native backend ${native.backend.isa})`, "nninit --version");
+    t.equal(version, `nninit ${pkg.version} (stream v1, native backend ${native.backend.isa})`, "nninit --version");
   });
 
   const ldso = join(oldGlibc, "lib", "x86_64-linux-gnu", "ld-linux-x86-64.so.2");
@@ -237,7 +237,7 @@ function main(): void {
     const reference = JSON.parse(run(process.execPath, ["parity-cases.cjs"], p.dir, { NNINIT_BACKEND: "js" }));
     t.equal(cases.backend.name, "wasm");
     t.same(cases.hashes, reference.hashes, "the fallback (wasm) gives the pure-TS bits");
-    t.match(run(join(p.dir, "node_modules", ".bin", "nninit"), ["--version"], p.dir, { NNINIT_NO_FALLBACK_WARNING: "1" }), /^nninit \S+ \(stream v2, wasm backend simd128\)/, "nninit --version names the backend");
+    t.match(run(join(p.dir, "node_modules", ".bin", "nninit"), ["--version"], p.dir, { NNINIT_NO_FALLBACK_WARNING: "1" }), /^nninit \S+ \(stream v1, wasm backend simd128\)/, "nninit --version names the backend");
   });
 
   const consumer = (): string => (projects.with.ok ? projects.with.dir : projects.without.dir);

@@ -14,17 +14,14 @@ import {
 } from "../lib/index.js";
 import { sparseBounded, sparseRows } from "../lib/stream/sparseRows.js";
 import { mix64, splitmixNext, splitmixNextBig, type U64 } from "../lib/stream/splitmix64.js";
-import { BLOCK_STATE_WORDS, seedBlock } from "../lib/stream/blocks.js";
-import { threefry2x32, tfOut } from "../lib/stream/threefry2x32.js";
-import { ZIG_DY_BITS, ZIG_FY_BITS, ZIG_K_BITS, ZIG_R_BITS, ZIG_W_BITS } from "../lib/math/zigguratTables.js";
-import { createHash } from "node:crypto";
+import { seedBlock } from "../lib/stream/blocks.js";
 import { xoshiro128plusNext } from "../lib/stream/xoshiro128plus.js";
-import { log32, ndtri32 } from "../lib/math/f32.js";
+import { log32, ndtri32, sinCos2Pi, bmRadius } from "../lib/math/f32.js";
 import { bf16FromBits, f16FromBits } from "../lib/math/halfFloat.js";
 import { uniformParams } from "../lib/api/uniform.js";
 import { normalParams } from "../lib/api/normal.js";
 import { truncNormalParams } from "../lib/api/truncNormal.js";
-import { uniformBlock, normalBlock, truncNormalBlock, zigSlow } from "../lib/backend/jsKernels.js";
+import { uniformBlock, normalBlock, truncNormalBlock } from "../lib/backend/jsKernels.js";
 
 // ------------------------------------------------------------------------------------------
 // Fixture
@@ -42,14 +39,13 @@ interface FillVec {
 interface Vectors {
   streamVersion: number;
   splitmix64: { state: string; mix64: string; next: string[]; finalState: string }[];
-  blocks: { key: string; block: number; lanes: string[]; rk: string }[];
+  blocks: { key: string; block: number; lanes: string[] }[];
   xoshiro128plus: { key: string; block: number; lane: number; state: string[]; outputs: string[] }[];
   fills: { method: Method; options: Record<string, number>; params: string[]; fills: FillVec[] }[];
   log32: [string, string][];
   ndtri32: [string, string][];
-  threefry: { key: string; ctr: [string, string]; out: [string, string] }[];
-  zigguratTables: { R: string; sha256: string; W: string; K: string; FY: string; DY: string };
-  normalSlow: { key: string; index: number; block: number; position: number; rk: string; word: string; path: string[]; z: string }[];
+  sincos: [number, string, string][];
+  bmRadius: [string, string][];
   halfFloat: { f32: string; f16: string; bf16: string };
   sparseBounded: { key: string; col: number; bounds: number[]; values: number[] }[];
   sparse: { key: string; rows: number; cols: number; sparsity: number; std: number; zeroRows: number[][]; float32: string }[];
@@ -153,47 +149,13 @@ t.test("SplitMix64 (§2)", async (t) => {
   }
 });
 
-t.test("block lane seeding and the retry key (§3)", async (t) => {
-  const lanes = new Int32Array(BLOCK_STATE_WORDS);
+t.test("block lane seeding (§3)", async (t) => {
+  const lanes = new Int32Array(32);
   for (const v of V.blocks) {
     const k = u64(v.key);
     lanes.fill(0);
     seedBlock(k.hi, k.lo, v.block, lanes);
-    t.same(Array.from(lanes.subarray(0, 32), hex8), v.lanes, `seedBlock(key ${v.key}, block ${v.block})`);
-    t.equal(hex8(lanes[33]!) + hex8(lanes[32]!), v.rk, `RK of key ${v.key}, block ${v.block}`);
-  }
-});
-
-t.test("Threefry-2x32-20 (§6.3): Random123's known answers and more", async (t) => {
-  t.ok(V.threefry.length >= 3, "vectors hold the known answers");
-  for (const v of V.threefry) {
-    const k = u64(v.key);
-    threefry2x32(k.lo, k.hi, parseInt(v.ctr[0], 16), parseInt(v.ctr[1], 16));
-    t.same([hex8(tfOut[0]!), hex8(tfOut[1]!)], v.out, `TF(${v.key}, ${v.ctr.join(", ")})`);
-  }
-});
-
-t.test("ziggurat tables (§6.1): lib/math/zigguratTables.ts = the spec's SHA-256 = generate.py's", async (t) => {
-  const Z = V.zigguratTables;
-  const tables = [ZIG_W_BITS, ZIG_K_BITS, ZIG_FY_BITS, ZIG_DY_BITS];
-  const hexes = tables.map((a) => a.map(hex8).join(""));
-  t.same(hexes, [Z.W, Z.K, Z.FY, Z.DY], "W, K, FY, DY as generate.py rebuilt them from §6.1");
-  t.equal(hex8(ZIG_R_BITS), Z.R, "R");
-  const raw = Buffer.from(new Uint32Array(tables.flat()).buffer);
-  const sha = createHash("sha256").update(raw).digest("hex");
-  t.equal(sha, Z.sha256, "SHA-256 of the tables");
-  t.match(readFileSync(join(here, "..", "docs", "stream.md"), "utf8"), sha, "docs/stream.md §6.1 prints this SHA-256");
-});
-
-t.test("ziggurat slow path (§6.4) element by element", async (t) => {
-  // every element of the vectors' normal fills that is not fast, with the path generate.py took
-  const paths = new Set(V.normalSlow.flatMap((v) => v.path.map((p) => p.replace(/[+-]$/, ""))));
-  t.ok(paths.has("tail") && paths.has("wedge") && paths.has("wedge-fast"), `vectors reach the tail, the wedge and a fresh fast draw (${[...paths].join(", ")})`);
-  t.ok(V.normalSlow.some((v) => v.path.length >= 3), "and elements that need 3 or more attempts");
-  for (const v of V.normalSlow) {
-    const rk = u64(v.rk);
-    const z = zigSlow(rk.lo, rk.hi, v.position, parseInt(v.word, 16) >>> 0);
-    t.equal(h32(z), v.z, `key ${v.key} element ${v.index} (${v.path.join(" ")})`);
+    t.same(Array.from(lanes, hex8), v.lanes, `seedBlock(key ${v.key}, block ${v.block})`);
   }
 });
 
@@ -308,13 +270,19 @@ t.test("orthogonal draws G from the normal stream (§12)", async (t) => {
 // Vectors: float32 math
 // ------------------------------------------------------------------------------------------
 
-t.test("log32, ndtri32 (§5, §7)", async (t) => {
+t.test("log32, ndtri32, sinCos2Pi, bmRadius (§5-§7)", async (t) => {
   const bad = (name: string, list: [string, string, string][]): void => {
     const diffs = list.filter(([, got, want]) => got !== want);
     t.same(diffs, [], `${name}: ${list.length - diffs.length}/${list.length} exact`);
   };
   bad("log32", V.log32.map(([x, y]) => [x, h32(log32(fromBits32(parseInt(x, 16)))), y]));
   bad("ndtri32", V.ndtri32.map(([p, z]) => [p, h32(ndtri32(fromBits32(parseInt(p, 16)))), z]));
+  bad("bmRadius", V.bmRadius.map(([w, r]) => [w, h32(bmRadius(parseInt(w, 16) >>> 0)), r]));
+  const cs = [0, 0];
+  bad("sinCos2Pi", V.sincos.map(([k, c, s]) => {
+    sinCos2Pi(k, cs);
+    return [String(k), h32(cs[0]!) + h32(cs[1]!), c + s];
+  }));
 });
 
 t.test("bf16FromBits / f16FromBits vs reference RNE (numpy-checked)", async (t) => {
@@ -390,9 +358,7 @@ function driveBlocks(
   kernel: typeof uniformBlock, params: number[], words: (i: number) => number, count: number,
   check: (i: number, word: number, value: number) => void,
 ): void {
-  const lanes = new Int32Array(BLOCK_STATE_WORDS);
-  lanes[32] = 0x586931db; // some retry key (normal's slow path)
-  lanes[33] = 0xfb7a1eed | 0;
+  const lanes = new Int32Array(32);
   const dst = new Float32Array(BLOCK_SIZE);
   const prm = new Float32Array(params);
   for (let base = 0; base < count; base += 16) {
@@ -472,42 +438,6 @@ function truncFormula(prm: readonly number[], x: number): number {
   if (v > hi) v = hi;
   return v;
 }
-
-t.test("normal: the fast path is ±RN32(m · W[i]) and K[i] is its exact boundary (§6.2)", async (t) => {
-  // Chosen words: every layer and sign, magnitudes 0, 1, K[i] - 1 (the last fast one), K[i] (the
-  // first slow one), 2^24 - 1, and a stride. Fast words must give ±RN32(m * W[i]) (the sign bit
-  // flipped also for m = 0: -0), slow ones zigSlow's value for the element's position.
-  const W = new Float32Array(new Uint32Array(ZIG_W_BITS).buffer);
-  const words: number[] = [];
-  for (let i = 0; i < 128; i++) {
-    for (const n of [0, 1]) {
-      const k = ZIG_K_BITS[i]!;
-      for (const m of [0, 1, k - 1, k, 0xffffff, (i * 0x2f1f3) & 0xffffff]) if (m >= 0) words.push(((i << 25) | (n << 24) | m) >>> 0);
-    }
-  }
-  let fast = 0, slow = 0, bad = 0, detail = "";
-  driveBlocks(normalBlock, [-0, 1], (i) => words[i]!, words.length, (at, w, v) => {
-    const i = w >>> 25, m = w & 0xffffff, neg = (w & 0x1000000) !== 0;
-    const e = at % 16; // driveBlocks puts word `at` at block position e = at mod 16
-    let want: number;
-    if (m < ZIG_K_BITS[i]!) {
-      const x = Math.fround(m * W[i]!);
-      want = -0 + (neg ? -x : x);
-      fast++;
-    } else {
-      want = -0 + zigSlow(0x586931db, 0xfb7a1eed | 0, e, w);
-      slow++;
-    }
-    if (!Object.is(v, want)) {
-      bad++;
-      if (!detail) detail = ` (first: word ${hex8(w)}: ${v}, want ${want})`;
-    }
-  });
-  t.equal(bad, 0, `${fast} fast and ${slow} slow chosen words${detail}`);
-  t.ok(fast > 1000 && slow > 500, "both kinds were driven");
-  // a wrong boundary would show: K[i] itself is slow, so its value is not ±RN32(K[i] * W[i])
-  // in general (it is only when the slow path happens to accept the same x)
-});
 
 t.test("truncNormal: kernel = formula at the code ends; monotone in the code (§7)", async (t) => {
   const sets = [[0, 1, -2, 2], [0, 1, -1, 3], [0, 1, 2.5, 4], [0.25, 0.1, 0, 1], [0, 1, -4, -2.5]] as const;
@@ -608,6 +538,106 @@ t.test("log32 of powers of two is e * ln 2 within an ulp (§5)", async (t) => {
   }
   t.equal(bad, 0, `log32(2^e) for e in [-126, 127]${detail}`);
   t.equal(log32(1), 0, "log32(1) = 0");
+});
+
+t.test("sinCos2Pi: exact quadrant structure and accuracy over all 2^24 angles (§6)", async (t) => {
+  const a = [0, 0];
+  const b = [0, 0];
+  let quad = 0;
+  let acc = 0;
+  let worst = 0;
+  for (let k = 0; k < 1 << 24; k++) {
+    sinCos2Pi(k, a);
+    const c = a[0]!;
+    const s = a[1]!;
+    // rotation by a quarter turn: (c, s) -> (-s, c), exactly, since i is unchanged and q + 1
+    sinCos2Pi((k + (1 << 22)) & 0xffffff, b);
+    if (!Object.is(b[0], -s) || !Object.is(b[1], c)) quad++;
+    if ((k & 15) === 0) {
+      const th = (2 * Math.PI * k) / 2 ** 24;
+      const err = Math.max(Math.abs(c - Math.cos(th)), Math.abs(s - Math.sin(th)));
+      if (err > worst) worst = err;
+      if (err > 2e-7 || Math.fround(c) !== c || Math.fround(s) !== s) acc++;
+    }
+  }
+  t.equal(quad, 0, "sinCos2Pi(k + 2^22) = (-sin, cos)(k) bit for bit");
+  t.equal(acc, 0, `|error| <= 2e-7 (worst ${worst.toExponential(2)})`);
+});
+
+t.test("sinCos2Pi: lib/backend/jsKernels.ts's inlined copy in normalBlock gives the same (cos, sin) (§6)", async (t) => {
+  // normalBlock writes the quadrant reduction out in its loop, so the exhaustive check above does
+  // not reach it: drive the kernel. Lane l's first pair gets words (W, k << 8) (setLane), with W
+  // chosen so that bmRadius(W) = 1: with params [mean, std] = [-0, 1] the elements are then
+  // -0 + RN32(1 * RN32(1 * c)) = c and s exactly, signed zeros included, so each chosen angle k
+  // checks the kernel's (cos, sin) bit for bit against sinCos2Pi(k). Every other pair of every
+  // 32nd block (random words) is checked against -0 + RN32(bmRadius(x1) * sinCos2Pi(x2 >>> 8)).
+  const W = 0x9b4597e3;
+  t.equal(bmRadius(W), 1, "bmRadius(W) = 1");
+  const angles: number[] = [];
+  for (let c = 0; c < 1 << 24; c += 1 << 21) for (let d = -64; d <= 64; d++) angles.push((c + d) & 0xffffff); // octant and quadrant edges
+  for (let k = 0; k < 1 << 24; k += 2399) angles.push(k); // a stride over all residues
+  angles.push(0xffffff, 0x3fffff, 0x400000, 0x7fffff, 0x800000, 0xbfffff, 0xc00000);
+  const lanes = new Int32Array(32);
+  const dst = new Float32Array(BLOCK_SIZE);
+  const prm = Float32Array.of(-0, 1);
+  const cs = [0, 0];
+  let chosen = 0, other = 0, bad = 0, detail = "";
+  const expect = (what: string, got: number, want: number) => {
+    if (Object.is(got, want)) return;
+    bad++;
+    if (!detail) detail = ` (first: ${what}: kernel ${got}, sinCos2Pi ${want})`;
+  };
+  for (let base = 0; base < angles.length; base += 8) {
+    for (let l = 0; l < 8; l++) {
+      const k = angles[Math.min(base + l, angles.length - 1)]!;
+      setLane(lanes, l, W, ((k << 8) | ((k * 131) & 0xff)) >>> 0);
+    }
+    const state = lanes.slice();
+    normalBlock(lanes, prm, dst, 0);
+    const pairs = base % 256 === 0 ? BLOCK_SIZE / 16 : 1; // the stream pairs of every 32nd block
+    for (let l = 0; l < 8; l++) {
+      for (let g = 0; g < pairs; g++) {
+        const x1 = xoshiro128plusNext(state, 4 * l);
+        const x2 = xoshiro128plusNext(state, 4 * l);
+        sinCos2Pi(x2 >>> 8, cs);
+        const at = 16 * g + l;
+        if (g === 0) {
+          expect(`k = ${x2 >>> 8} cos`, dst[at]!, cs[0]!);
+          expect(`k = ${x2 >>> 8} sin`, dst[at + 8]!, cs[1]!);
+          chosen++;
+        } else {
+          const r = bmRadius(x1);
+          expect(`words ${hex8(x1)} ${hex8(x2)} r*cos`, dst[at]!, -0 + Math.fround(r * cs[0]!));
+          expect(`words ${hex8(x1)} ${hex8(x2)} r*sin`, dst[at + 8]!, -0 + Math.fround(r * cs[1]!));
+          other++;
+        }
+      }
+    }
+  }
+  t.equal(bad, 0, `normalBlock's (cos, sin) = sinCos2Pi at ${chosen} chosen angles, exactly; and r·(cos, sin) at ${other} stream pairs${detail}`);
+  // the check can fail: the kernel's sin at one angle is not the next angle's
+  setLane(lanes, 0, W, 1 << 8);
+  normalBlock(lanes, prm, dst, 0);
+  sinCos2Pi(2, cs);
+  t.not(dst[8], cs[1], "negative control: sin at k = 1 differs from sin at k = 2");
+});
+
+t.test("bmRadius (§6)", async (t) => {
+  // RN32(w) = 2^32 gives u1 = 1, log32(1) = +0 and r = RN32(sqrt(-2 * +0)) = sqrt(-0) = -0:
+  // the formulas give -0 (the text of §6 says "r = 0"); generate.py agrees (vectors: 80000000).
+  t.ok(Object.is(log32(1), 0), "log32(1) = +0");
+  t.ok(Object.is(bmRadius(0xffffffff), -0), "bmRadius(0xffffffff) = -0");
+  t.ok(Object.is(bmRadius(0xffffff80), -0), "bmRadius(0xffffff80) = -0 (RN32 rounds it up to 2^32)");
+  t.ok(bmRadius(0xffffff7f) > 0, "bmRadius(0xffffff7f) > 0");
+  let prev = Infinity;
+  let bad = 0;
+  for (let w = 0; w < 2 ** 32; w += 65521) {
+    const r = bmRadius(w);
+    if (r > prev || Math.fround(r) !== r) bad++;
+    prev = r;
+  }
+  t.equal(bad, 0, "non-increasing in w");
+  t.ok(bmRadius(0) > 6.66 && bmRadius(0) < 6.67, "max radius ~ 6.66");
 });
 
 // ------------------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ export function normalParams(mean: number, std: number): number[] {
 const KEYS = ["mean", "std", ...COMMON_KEYS];
 
 /**
- * Fills `out` with N(mean, std^2) (PyTorch `normal_`, Keras `RandomNormal`), a 128-layer
- * ziggurat in float32 (docs/stream.md §6). Returns `out`.
+ * Fills `out` with N(mean, std^2) (PyTorch `normal_`, Keras `RandomNormal`), Box–Muller in
+ * float32 (docs/stream.md §6). Returns `out`.
  * @example normal(new Float32Array(1024), { std: 0.02, seed: 1 })
  */
 export function normal<T extends Float32Array>(out: T, options?: NormalOptions & Float32DType): T;

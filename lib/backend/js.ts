@@ -11,14 +11,14 @@ import type { ConstantPlan, FillPlan, RandomPlan } from "../plan/plan.js";
 import type { AbortSignalLike } from "./types.js";
 import { stateError } from "../plan/errors.js";
 import type { DType, OutArray } from "../plan/validate.js";
-import { BLOCK_STATE_WORDS, seedBlock } from "../stream/blocks.js";
+import { seedBlock } from "../stream/blocks.js";
 import { sparseRows } from "../stream/sparseRows.js";
 import { BLOCK_SIZE } from "../stream/version.js";
 import { BLOCK_KERNELS } from "./jsKernels.js";
 import { orthonormalize } from "../linalg/householder.js";
 
 const MASK32 = 0xffffffffn;
-const lanes = new Int32Array(BLOCK_STATE_WORDS);
+const lanes = new Int32Array(32);
 const scratch = new Float32Array(BLOCK_SIZE);
 const scratchBits = new Int32Array(scratch.buffer);
 

@@ -3,8 +3,9 @@
  * method into dst[o .. o + BLOCK_SIZE). This file is the executable form of docs/stream.md §4–§7
  * and the reference the native kernels are tested against bit for bit.
  *
- * Element mapping inside a block (lane l in 0..7, step s of that lane's xoshiro128+): element
- * 8*s + l <- output s of lane l, for every method (normal's rare retries come from Threefry).
+ * Element mapping inside a block (lane l in 0..7, step s of that lane's xoshiro128+):
+ *   uniform, truncNormal:  element 8*s + l  <- output s of lane l
+ *   normal (Box–Muller):   elements 16*t + l and 16*t + 8 + l <- outputs 2t and 2t+1 of lane l
  * Every float operation is rounded to float32 (f = Math.fround) in the order written.
  * xoshiro128+ is inlined on local int32 variables (see lib/stream/xoshiro128plus.ts).
  *
@@ -14,13 +15,11 @@
  * exported at the end of the file and the imported ones are copied into locals. The per-element
  * float32 functions of lib/math/f32.ts that V8 does not inline here (too big for its inlining
  * budget; a call also boxes its float result on the heap) are written out in the loop where it
- * pays: truncNormal's ndtri32 with log32 (see the kernel); normal's rare slow path calls them.
+ * pays: normal's bmRadius (its logParts) and truncNormal's ndtri32 with log32 (see the kernels).
  * Each copy is the same float32 operations in the same order as its original (and as
  * docs/stream.md), so the outputs are the same bits.
  */
-import { log32, ndtri32, LOG_SPLIT } from "../math/f32.js";
-import { ZIG_DY_BITS, ZIG_FY_BITS, ZIG_K_BITS, ZIG_R_BITS, ZIG_W_BITS } from "../math/zigguratTables.js";
-import { threefry2x32, tfOut } from "../stream/threefry2x32.js";
+import { cosPoly, ndtri32, sinPoly, ANGLE_STEP, LOG_SPLIT } from "../math/f32.js";
 
 const f = Math.fround;
 import { P_MIN as PLAN_P_MIN, type KernelId } from "../plan/plan.js";
@@ -49,7 +48,7 @@ function uniformBlock(lanes: Int32Array, params: Float32Array, dst: Float32Array
 }
 
 // logParts's and ndtri32's constants (lib/math/f32.ts, docs/stream.md §5 and §7), for the copies
-// written out in truncNormalBlock.
+// written out in normalBlock and truncNormalBlock.
 const A0 = f(3.3871327179), A1 = f(50.434271938), A2 = f(159.29113202), A3 = f(59.10937472);
 const B1 = f(17.895169469), B2 = f(78.757757664), B3 = f(67.1875636);
 const C0 = f(1.4234372777), C1 = f(2.75681539), C2 = f(1.3067284816), C3 = f(0.17023821103);
@@ -61,80 +60,73 @@ const LOG_P0 = f(7.0376836292e-2), LOG_P1 = f(-1.151461031e-1), LOG_P2 = f(1.167
 const LOG_P3 = f(-1.2420140846e-1), LOG_P4 = f(1.4249322787e-1), LOG_P5 = f(-1.6668057665e-1);
 const LOG_P6 = f(2.0000714765e-1), LOG_P7 = f(-2.4999993993e-1), LOG_P8 = f(3.3333331174e-1);
 const LOG_Q1 = f(-2.12194440e-4), LOG_Q2 = f(0.693359375);
+/** 2^-i for i in 0..32, exact (bmRadius's scaling). */
+const POW2NEG = new Float64Array(33).map((_, i) => 2 ** -i);
 /** log32's bit access: a float32 and its bits. */
 const bitsF = new Float32Array(1);
 const bitsI = new Int32Array(bitsF.buffer);
 
-// The ziggurat's tables (docs/stream.md §6.1) as float32 / integer arrays.
-const ZW = new Float32Array(new Uint32Array(ZIG_W_BITS).buffer);
-const ZK = new Int32Array(ZIG_K_BITS);
-const ZFY = new Float32Array(new Uint32Array(ZIG_FY_BITS).buffer);
-const ZDY = new Float32Array(new Uint32Array(ZIG_DY_BITS).buffer);
-/** W with the draw's sign folded in, indexed by the top 8 bits (layer, sign): ZWS[2i + n] = ±W[i]. */
-const ZWS = new Float32Array(256).map((_, k) => (k & 1 ? -ZW[k >>> 1] : ZW[k >>> 1]));
-const ZR = new Float32Array(new Uint32Array([ZIG_R_BITS]).buffer)[0];
-const ZNEG_R = -ZR;
-/** 2^-32 (a full word onto (0, 1]) and the sign bit of a draw (docs/stream.md §6.2). */
-const U32 = 2 ** -32;
-const SIGN = 0x1000000;
-/** Attempts of the slow path before its fallback (docs/stream.md §6.4). */
-const ZIG_ATTEMPTS = 8;
-
 /**
- * The slow path of one normal element (docs/stream.md §6.4): position e of a block with retry key
- * rkHi:rkLo, whose draw d (a u32) was not fast. Returns z (before mean and std).
- */
-function zigSlow(rkLo: number, rkHi: number, e: number, d: number): number {
-  for (let t = 0; t < ZIG_ATTEMPTS; t++) {
-    threefry2x32(rkLo, rkHi, e, t);
-    const a = tfOut[0], b = tfOut[1];
-    const i = d >>> 25;
-    if (i === 0) {
-      const p = log32(f((a | 1) >>> 0) * U32);
-      const q = log32(f((b | 1) >>> 0) * U32);
-      const s = f(p / ZNEG_R);
-      if (f(s * s) <= -2 * q) {
-        const v = f(ZR + s);
-        return d & SIGN ? -v : v;
-      }
-    } else {
-      const x = f((d & 0xffffff) * ZW[i]);
-      const y = f(ZFY[i] + f((a >>> 8) * U24 * ZDY[i]));
-      if (log32(y) < -0.5 * f(x * x)) return d & SIGN ? -x : x;
-      d = b >>> 0;
-      const i2 = d >>> 25, m2 = d & 0xffffff;
-      if (m2 < ZK[i2]) {
-        const v = f(m2 * ZW[i2]);
-        return d & SIGN ? -v : v;
-      }
-    }
-  }
-  const v = f((d & 0xffffff) * ZW[d >>> 25]);
-  return d & SIGN ? -v : v;
-}
-
-/**
- * normal (a 128-layer ziggurat, docs/stream.md §6): element 8*s + l takes lane l's word x of step
- * s as a draw: layer i = x >>> 25, sign bit 24, magnitude m = x & 0xffffff; when m < K[i] (97.2%)
- * z = ±RN32(m * W[i]) (one load of ZWS by the top 8 bits: no branch on the sign), else zigSlow. Element = RN32(mean + RN32(std * z)). params = [mean, std].
- * m * W[i] is exact in float64 (24-bit by 24-bit), so f() rounds it once; (a >>> 8) * U24 * DY
- * likewise is one exact product before its rounding.
+ * normal (Box–Muller): r = bmRadius(x1); (c, s) = cos/sin(2*pi*(x2 >>> 8)/2^24) by exact quadrant
+ * reduction; elements mean + std*RN32(r*c) and mean + std*RN32(r*s). params = [mean, std].
+ * bmRadius and its logParts are written out here (V8 does not inline logParts into this loop:
+ * 10–15% faster); sinPoly and cosPoly are small enough for V8 to inline.
  */
 function normalBlock(lanes: Int32Array, params: Float32Array, dst: Float32Array, o: number): void {
   const mean = params[0];
   const std = params[1];
-  const rkLo = lanes[32], rkHi = lanes[33];
-  const nl = LANES, steps = STEPS_PER_BLOCK, zws = ZWS, zk = ZK;
+  const nl = LANES, pairs = STEPS_PER_BLOCK / 2, angleStep = ANGLE_STEP, logSplit = LOG_SPLIT;
   for (let l = 0; l < nl; l++) {
     let s0 = lanes[4 * l], s1 = lanes[4 * l + 1], s2 = lanes[4 * l + 2], s3 = lanes[4 * l + 3];
-    for (let s = 0, e = l; s < steps; s++, e += nl) {
-      const x = (s0 + s3) >>> 0;
-      const t = s1 << 9;
+    for (let g = 0, i = o + l; g < pairs; g++, i += 2 * nl) {
+      const x1 = s0 + s3;
+      let t = s1 << 9;
       s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-      const m = x & 0xffffff;
-      // ±RN32(m * W[i]) as RN32(m * ±W[i]): rounding is symmetric, and m = 0 gives -0 for n = 1
-      const z = m < zk[x >>> 25] ? f(m * zws[x >>> 24]) : zigSlow(rkLo, rkHi, e, x);
-      dst[o + e] = mean + f(std * z);
+      const x2 = (s0 + s3) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+
+      // r = bmRadius(x1) = RN32(sqrt(RN32(-2 * logParts(m, e2 - 32))))
+      const vr = (x1 | 1) >>> 0;
+      let e2 = 31 - Math.clz32(vr);
+      let m = f(vr) * POW2NEG[e2]; // RN32(vr) / 2^e2, exact scaling, in [1, 2]
+      if (m === 2) {
+        m = 1;
+        e2++;
+      }
+      let lx: number, e: number;
+      if (m < logSplit) {
+        lx = f(m - 1);
+        e = e2 - 32;
+      } else {
+        lx = f(f(m * 0.5) - 1);
+        e = e2 - 31;
+      }
+      const lz = f(lx * lx);
+      const lz2 = f(lz * lz);
+      const la = f(LOG_P8 + f(LOG_P7 * lx));
+      const lb = f(LOG_P6 + f(LOG_P5 * lx));
+      const lc = f(LOG_P4 + f(LOG_P3 * lx));
+      const ld = f(LOG_P2 + f(LOG_P1 * lx));
+      const lab = f(la + f(lb * lz));
+      const lcd = f(lc + f(ld * lz));
+      const labcd = f(lab + f(lcd * lz2));
+      const lp = f(labcd + f(LOG_P0 * f(lz2 * lz2)));
+      let ly = f(f(lx * lz) * lp);
+      ly = f(ly + f(e * LOG_Q1));
+      ly = f(ly + f(-0.5 * lz));
+      const lr = f(lx + ly);
+      const ln = f(lr + f(e * LOG_Q2));
+      const r = f(Math.sqrt(f(-2 * ln)));
+      const kk = ((x2 >>> 8) + 0x200000) & 0xffffff;
+      const phi = f(((kk & 0x3fffff) - 0x200000) * angleStep);
+      const sn = sinPoly(phi);
+      const cs = cosPoly(phi);
+      const q = kk >>> 22;
+      const c = q === 0 ? cs : q === 1 ? -sn : q === 2 ? -cs : sn;
+      const sv = q === 0 ? sn : q === 1 ? cs : q === 2 ? -sn : -cs;
+      dst[i] = mean + f(std * f(r * c));
+      dst[i + nl] = mean + f(std * f(r * sv));
     }
   }
 }
@@ -234,4 +226,4 @@ const BLOCK_KERNELS: Record<KernelId, BlockKernel> = {
 
 // Exported at the end so that, in the CommonJS output, the loops above read these as locals and
 // not as `exports.x` properties (see the header).
-export { P_MIN, P_MAX, BLOCK_KERNELS, uniformBlock, normalBlock, truncNormalBlock, zigSlow };
+export { P_MIN, P_MAX, BLOCK_KERNELS, uniformBlock, normalBlock, truncNormalBlock };

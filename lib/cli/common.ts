@@ -92,7 +92,7 @@ export function ensureParent(out: string): void {
   }
 }
 
-/** "476 MiB bfloat16, seed 1, in 0:02 (190 MiB/s, native backend, stream v2, peak RSS 150 MiB)". */
+/** "476 MiB bfloat16, seed 1, in 0:02 (190 MiB/s, native backend, stream v1, peak RSS 150 MiB)". */
 export function summaryTail(bytes: number, what: string, seed: bigint, seconds: number): string {
   const rss = formatBytes(process.resourceUsage().maxRSS * 1024);
   return `${formatBytes(bytes)} ${what}, seed ${seed}, in ${formatDuration(seconds)} (${formatBytes(seconds > 0 ? bytes / seconds : 0)}/s, ` +

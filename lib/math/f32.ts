@@ -1,6 +1,6 @@
 /**
- * Float32 elementary functions of the stream: the logarithm and the inverse normal CDF.
- * Implements docs/stream.md §5 and §7 (ndtri32).
+ * Float32 elementary functions of the stream: logarithm, sine/cosine on [-pi/4, pi/4] and the
+ * inverse normal CDF. Implements docs/stream.md §5–§6.
  *
  * Rounding rule: every + - * / sqrt is rounded to float32 (Math.fround) in exactly the order
  * written here; C++ reproduces it with -ffp-contract=off and no FMA. Changing the order of any
@@ -9,6 +9,7 @@
  * Sources of the constants:
  *  - log: Cephes logf.c (S. L. Moshier), minimax polynomial on [sqrt(1/2)-1, sqrt(2)-1],
  *    evaluated here in Estrin's order (shorter dependency chains than Horner's).
+ *  - sin/cos: Cephes sinf.c / cosf.c polynomials for |x| <= pi/4.
  *  - ndtri: Wichura, Algorithm AS 241 (Appl. Statist. 1988, 37(3)), PPND7, accurate to about 1e-7
  *    (checked against scipy.special.ndtri: max relative error 1.2e-7 in float64 arithmetic).
  */
@@ -72,6 +73,68 @@ function log32(x: number): number {
   return logParts(scratchF[0], E);
 }
 
+/** 2^-i for i in 0..32, exact. */
+const POW2NEG = Array.from({ length: 33 }, (_, i) => 2 ** -i);
+
+/**
+ * Box–Muller radius from a raw 32-bit word w: u1 = RN32(w | 1) * 2^-32 in (0, 1],
+ * r = sqrt(-2 ln u1). The 32-bit argument reaches |z| <= 6.66 (24 bits would stop at 5.77).
+ */
+function bmRadius(w: number): number {
+  const v = (w | 1) >>> 0;
+  let e2 = 31 - Math.clz32(v);
+  let m = f(v) * POW2NEG[e2]; // RN32(v) / 2^e2, exact scaling, in [1, 2]
+  if (m === 2) {
+    m = 1;
+    e2++;
+  }
+  const l = logParts(m, e2 - 32);
+  return f(Math.sqrt(f(-2 * l)));
+}
+
+// --- sin / cos --------------------------------------------------------------------------------
+const SIN_S1 = f(-1.6666654611e-1);
+const SIN_S2 = f(8.3321608736e-3);
+const SIN_S3 = f(-1.9515295891e-4);
+const COS_C1 = f(4.166664568298827e-2);
+const COS_C2 = f(-1.388731625493765e-3);
+const COS_C3 = f(2.443315711809948e-5);
+/** RN32(pi/2) * 2^-22: maps the 22-bit in-quadrant index to radians (exact scaling). */
+const ANGLE_STEP = f(Math.PI / 2) * 2 ** -22;
+
+/** sin(x) for |x| <= pi/4 (Cephes sinf polynomial, Horner). */
+function sinPoly(x: number): number {
+  const z = f(x * x);
+  const p = f(f(f(f(SIN_S3 * z) + SIN_S2) * z) + SIN_S1);
+  return f(f(f(p * z) * x) + x);
+}
+
+/** cos(x) for |x| <= pi/4 (Cephes cosf polynomial, Horner). */
+function cosPoly(x: number): number {
+  const z = f(x * x);
+  const p = f(f(f(f(COS_C3 * z) + COS_C2) * z) + COS_C1);
+  return f(f(f(f(p * z) * z) - f(0.5 * z)) + 1);
+}
+
+/**
+ * cos and sin of theta = 2*pi*k/2^24 for a 24-bit integer k, written to out[0], out[1].
+ * Quadrant reduction is exact integer arithmetic: k + 2^21 = q*2^22 + (i + 2^21), i in [-2^21, 2^21),
+ * theta = q*pi/2 + phi with phi = RN32(i * ANGLE_STEP), |phi| <= pi/4.
+ */
+function sinCos2Pi(k: number, out: Float64Array | number[]): void {
+  const kk = (k + 0x200000) & 0xffffff;
+  const q = kk >>> 22;
+  const phi = f(((kk & 0x3fffff) - 0x200000) * ANGLE_STEP); // exact product, rounded once
+  const s = sinPoly(phi);
+  const c = cosPoly(phi);
+  switch (q) {
+    case 0: out[0] = c; out[1] = s; break;
+    case 1: out[0] = -s; out[1] = c; break;
+    case 2: out[0] = -c; out[1] = -s; break;
+    default: out[0] = s; out[1] = -c; break;
+  }
+}
+
 // --- inverse normal CDF (AS 241, PPND7) ------------------------------------------------------
 const A0 = f(3.3871327179), A1 = f(50.434271938), A2 = f(159.29113202), A3 = f(59.10937472);
 const B1 = f(17.895169469), B2 = f(78.757757664), B3 = f(67.1875636);
@@ -111,4 +174,4 @@ function ndtri32(p: number): number {
 
 // Exported at the end so that CommonJS output calls these as locals, not `exports.x` lookups
 // (which kept V8 from inlining the hot float32 helpers: 5x slower normal fills).
-export { f, LOG_SPLIT, logParts, log32, ndtri32 };
+export { f, LOG_SPLIT, logParts, log32, bmRadius, ANGLE_STEP, sinPoly, cosPoly, sinCos2Pi, ndtri32 };

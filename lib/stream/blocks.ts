@@ -7,7 +7,6 @@
  *     a = splitmixNext(state); b = splitmixNext(state)
  *     lane l words = [lo32(a), hi32(a), lo32(b), hi32(b)]
  *   a lane whose four words are all zero gets word 0 = 1 (xoshiro's forbidden state; never seen)
- *   RK = splitmixNext(state)                 the block's retry key (the ziggurat's sub-stream, §6.3)
  *
  * Blocks are independent, so any block can be generated without the ones before it: this is what
  * makes thread counts and shard offsets irrelevant to the output.
@@ -24,12 +23,9 @@ export function splitIndex(j: number, r: U64): void {
   r.lo = j >>> 0;
 }
 
-/** Words of a block's state: 8 lanes of 4 words, then the retry key RK as [lo32, hi32]. */
-export const BLOCK_STATE_WORDS = 34;
-
 /**
- * Writes the state of block `block` (a safe integer) of the stream with key keyHi:keyLo into
- * `lanes` (BLOCK_STATE_WORDS words: lane l at [4l, 4l+4), then lo32(RK), hi32(RK) at 32, 33).
+ * Writes the lane states of block `block` (a safe integer) of the stream with key keyHi:keyLo
+ * into `lanes` (32 words: lane l at [4l, 4l+4)).
  */
 export function seedBlock(keyHi: number, keyLo: number, block: number, lanes: Int32Array): void {
   splitIndex(block, state);
@@ -46,7 +42,4 @@ export function seedBlock(keyHi: number, keyLo: number, block: number, lanes: In
     lanes[4 * l + 3] = word.hi;
     if ((lanes[4 * l] | lanes[4 * l + 1] | lanes[4 * l + 2] | lanes[4 * l + 3]) === 0) lanes[4 * l] = 1;
   }
-  splitmixNext(state, word);
-  lanes[32] = word.lo;
-  lanes[33] = word.hi;
 }

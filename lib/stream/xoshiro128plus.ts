@@ -8,8 +8,7 @@
  *   s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11)
  *
  * Its lowest bits are weak (low linear complexity): the stream uses the top 24 bits for floats
- * in [0, 1); the normal's ziggurat takes its layer and sign from the top 8 bits and its magnitude
- * from the low 24, where the weak bits are the least significant (docs/stream.md §6.2).
+ * in [0, 1), and all 32 bits only for the logarithm's argument in Box–Muller (docs/stream.md §5).
  */
 
 /** Advances the lane state s[o..o+4) by one step and returns its output as a uint32. */

@@ -14,12 +14,12 @@ Object {
     "e89e8dc5",
   ],
   "normal": Array [
-    "be6dfd00",
-    "bf8e286b",
-    "3fd6cfe1",
-    "3e6ddaeb",
+    "bf5aab4b",
+    "bf534513",
+    "bf3eaf65",
+    "3d09c1c2",
   ],
-  "STREAM_VERSION": 2,
+  "STREAM_VERSION": 1,
   "truncNormal": Array [
     "3ef45c93",
     "3e909f32",

@@ -17,11 +17,9 @@
 namespace nninit {
 namespace avx2 {
 
-#include "../generic/vec_base.h"
 #include "vec.h"
 #include "../generic/stream.h"
 #include "../generic/math.h"
-#include "../generic/ziggurat_tables.h"
 #include "../generic/half.h"
 #include "../generic/kernels.h"
 

@@ -18,7 +18,7 @@ struct CompressLut {
 };
 inline constexpr CompressLut kCompressLut{};
 
-struct V : VecBase<V> {
+struct V {
   static constexpr int kBlocks = 1, kLanes = 8;
   using U = __m256i;
   using F = __m256;
@@ -71,8 +71,6 @@ struct V : VecBase<V> {
     return static_cast<size_t>(__builtin_popcount(bits));
   }
   static NNINIT_INLINE F gather(const float* base, U idx) { return _mm256_i32gather_ps(base, idx, 4); }
-  // bit c set when lane c of the mask is (the ziggurat's tables, lane packing: VecBase)
-  static NNINIT_INLINE uint32_t mask_bits(M m) { return static_cast<uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(m))); }
   // contiguous kLanes floats (internal buffers; the st_*/nt_* output stores are per block)
   static NNINIT_INLINE void store(float* p, F v) { _mm256_storeu_ps(p, v); }
   static NNINIT_INLINE F ld_f32(const float* p) { return _mm256_loadu_ps(p); }

@@ -25,7 +25,6 @@ namespace avx512 {
 #include "vec.h"
 #include "../generic/stream.h"
 #include "../generic/math.h"
-#include "../generic/ziggurat_tables.h"
 #include "../generic/half.h"
 #include "../generic/kernels.h"
 

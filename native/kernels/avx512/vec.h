@@ -53,33 +53,6 @@ struct V {
     return static_cast<size_t>(__builtin_popcount(m));
   }
   static NNINIT_INLINE F gather(const float* base, U idx) { return _mm512_i32gather_ps(idx, base, 4); }
-  // A 128-entry float table held in 8 registers: four vpermt2ps pick from each 32-entry quarter
-  // (index bits 0-4), two blends by bit 5 and one by bit 6 pick the quarter (7 instructions, no
-  // memory access; a gather of 16 lanes was 2.6x slower in the ziggurat's fast path).
-  struct Lut { __m512 q[8]; };
-  static NNINIT_INLINE Lut lut_load(const float* t) {
-    Lut r;
-    for (int i = 0; i < 8; ++i) r.q[i] = _mm512_loadu_ps(t + 16 * i);
-    return r;
-  }
-  static NNINIT_INLINE F lut(const Lut& t, U idx) {
-    const __m512 a = _mm512_permutex2var_ps(t.q[0], idx, t.q[1]);
-    const __m512 b = _mm512_permutex2var_ps(t.q[2], idx, t.q[3]);
-    const __m512 c = _mm512_permutex2var_ps(t.q[4], idx, t.q[5]);
-    const __m512 d = _mm512_permutex2var_ps(t.q[6], idx, t.q[7]);
-    const M b5 = _mm512_test_epi32_mask(idx, u(32));
-    const M b6 = _mm512_test_epi32_mask(idx, u(64));
-    return _mm512_mask_blend_ps(b6, _mm512_mask_blend_ps(b5, a, b), _mm512_mask_blend_ps(b5, c, d));
-  }
-  // bit c set when lane c of the mask is
-  static NNINIT_INLINE uint32_t mask_bits(M m) { return m; }
-  // Writes base + c for every lane c whose bit is set in `bits`, packed, at dst (writes 16);
-  // returns their count. Branch-free: a register compress and a plain store.
-  static NNINIT_INLINE size_t pack_lanes(uint32_t* dst, uint32_t base, uint32_t bits) {
-    return compress(dst, add(lane_ids(), u(base)), static_cast<M>(bits));
-  }
-  static NNINIT_INLINE M mand(M a, M b) { return static_cast<M>(a & b); }
-  static NNINIT_INLINE M mor(M a, M b) { return static_cast<M>(a | b); }
   // contiguous kLanes floats (internal buffers; the st_*/nt_* output stores are per block)
   static NNINIT_INLINE void store(float* p, F v) { _mm512_storeu_ps(p, v); }
   static NNINIT_INLINE F ld_f32(const float* p) { return _mm512_loadu_ps(p); }

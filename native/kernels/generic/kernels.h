@@ -2,10 +2,10 @@
 // ISA, written once over a vector type V of 8 u32/f32 lanes (one block's lanes).
 // Implements docs/stream.md §4 (element mapping), §6 (normal), §7 (truncNormal), §8 (uniform,
 // dtypes); mirrors lib/backend/jsKernels.ts. Included inside an ISA namespace after stream.h,
-// math.h, ziggurat_tables.h and half.h; no #include on purpose.
+// math.h and half.h; no #include on purpose.
 //
-// Mapping (§4): every method writes step k of the 8 lanes to block elements 8k..8k+7 (one vector
-// store per block).
+// Mapping (§4): uniform/truncNormal write step k of the 8 lanes to block elements 8k..8k+7 (one
+// vector store); normal writes the pair (2g, 2g+1) to elements 16g+l and 16g+8+l (two stores).
 
 // ---- kernels: one generator step -> one (or two) vectors of float32 results -----------------
 template <class V>
@@ -22,255 +22,22 @@ struct UniformK {
   }
 };
 
-// N vectors of V as one vector type: each operation applies to the N parts, so code written
-// for V (zig_slow, threefry2x32, log32) runs N independent dependency chains side by side that
-// the CPU overlaps. The ziggurat's slow path is latency-bound otherwise (Threefry's 20 dependent
-// rounds, log32, gathers), and uses Wide<V, 2>.
-template <class V, int N>
-struct Wide {
-  static constexpr int kBlocks = V::kBlocks * N, kLanes = V::kLanes * N;
-  struct U { typename V::U v[N]; };
-  struct F { typename V::F v[N]; };
-  struct M { typename V::M v[N]; };
-#define NNINIT_W(T, expr) T r; for (int j = 0; j < N; ++j) r.v[j] = expr; return r
-  static NNINIT_INLINE U u(uint32_t x) { NNINIT_W(U, V::u(x)); }
-  static NNINIT_INLINE F f(float x) { NNINIT_W(F, V::f(x)); }
-  static NNINIT_INLINE U load(const uint32_t* p) { NNINIT_W(U, V::load(p + j * V::kLanes)); }
-  static NNINIT_INLINE void store(float* p, F a) { for (int j = 0; j < N; ++j) V::store(p + j * V::kLanes, a.v[j]); }
-  static NNINIT_INLINE U add(U a, U b) { NNINIT_W(U, V::add(a.v[j], b.v[j])); }
-  static NNINIT_INLINE U sub(U a, U b) { NNINIT_W(U, V::sub(a.v[j], b.v[j])); }
-  static NNINIT_INLINE U xor_(U a, U b) { NNINIT_W(U, V::xor_(a.v[j], b.v[j])); }
-  static NNINIT_INLINE U or_(U a, U b) { NNINIT_W(U, V::or_(a.v[j], b.v[j])); }
-  static NNINIT_INLINE U and_(U a, U b) { NNINIT_W(U, V::and_(a.v[j], b.v[j])); }
-  static NNINIT_INLINE U shl(U a, int n) { NNINIT_W(U, V::shl(a.v[j], n)); }
-  static NNINIT_INLINE U shr(U a, int n) { NNINIT_W(U, V::shr(a.v[j], n)); }
-  static NNINIT_INLINE U rotl(U a, int n) { NNINIT_W(U, V::rotl(a.v[j], n)); }
-  static NNINIT_INLINE M eq(U a, U b) { NNINIT_W(M, V::eq(a.v[j], b.v[j])); }
-  static NNINIT_INLINE M gt(U a, U b) { NNINIT_W(M, V::gt(a.v[j], b.v[j])); }
-  static NNINIT_INLINE U sel(M m, U a, U b) { NNINIT_W(U, V::sel(m.v[j], a.v[j], b.v[j])); }
-  static NNINIT_INLINE M mnot(M m) { NNINIT_W(M, V::mnot(m.v[j])); }
-  static NNINIT_INLINE M mand(M a, M b) { NNINIT_W(M, V::mand(a.v[j], b.v[j])); }
-  static NNINIT_INLINE M mor(M a, M b) { NNINIT_W(M, V::mor(a.v[j], b.v[j])); }
-  static NNINIT_INLINE uint32_t mask_bits(M m) {
-    uint32_t r = 0;
-    for (int j = 0; j < N; ++j) r |= V::mask_bits(m.v[j]) << (j * V::kLanes);
-    return r;
-  }
-  static NNINIT_INLINE bool all(M m) {
-    bool r = true;
-    for (int j = 0; j < N; ++j) r = r && V::all(m.v[j]);
-    return r;
-  }
-  static NNINIT_INLINE F fadd(F a, F b) { NNINIT_W(F, V::fadd(a.v[j], b.v[j])); }
-  static NNINIT_INLINE F fsub(F a, F b) { NNINIT_W(F, V::fsub(a.v[j], b.v[j])); }
-  static NNINIT_INLINE F fmul(F a, F b) { NNINIT_W(F, V::fmul(a.v[j], b.v[j])); }
-  static NNINIT_INLINE F fdiv(F a, F b) { NNINIT_W(F, V::fdiv(a.v[j], b.v[j])); }
-  static NNINIT_INLINE F cvt_i32(U a) { NNINIT_W(F, V::cvt_i32(a.v[j])); }
-  static NNINIT_INLINE F cvt_u32(U a) { NNINIT_W(F, V::cvt_u32(a.v[j])); }
-  static NNINIT_INLINE U bits(F a) { NNINIT_W(U, V::bits(a.v[j])); }
-  static NNINIT_INLINE F from_bits(U a) { NNINIT_W(F, V::from_bits(a.v[j])); }
-  static NNINIT_INLINE M flt(F a, F b) { NNINIT_W(M, V::flt(a.v[j], b.v[j])); }
-  static NNINIT_INLINE M fle(F a, F b) { NNINIT_W(M, V::fle(a.v[j], b.v[j])); }
-  static NNINIT_INLINE F fsel(M m, F a, F b) { NNINIT_W(F, V::fsel(m.v[j], a.v[j], b.v[j])); }
-  static NNINIT_INLINE F gather(const float* base, U idx) { NNINIT_W(F, V::gather(base, idx.v[j])); }
-#undef NNINIT_W
-};
-
-// The normal's ziggurat (docs/stream.md §6). A draw w: layer i = w >> 25, sign bit 24, magnitude
-// m = w & 0xffffff; value x = RN32(m * W[i]) (m < 2^24 converts exactly), fast when m < K[i].
-template <class V>
-NNINIT_INLINE typename V::F zig_signed(typename V::U w, typename V::F x) {  // the draw's sign on x
-  return V::from_bits(V::xor_(V::bits(x), V::shl(V::and_(w, V::u(0x1000000u)), 7)));
-}
-
-// The slow path (§6.4) for V::kLanes elements at block positions e with retry keys k1:k0:
-// attempts t0 .. t1 - 1 (each one Threefry pair (a, b) = TF(k, e, t)) for the lanes not yet
-// `done`, updating their draws d and, for each lane that finishes, res. Lanes finish
-// independently (masks); the loop stops when all have. With kTail false the tail's two logs
-// are never computed and tail lanes stay undone (NormalK leaves those to the one-lane pass).
-template <class V, bool kTail>
-NNINIT_INLINE void zig_attempts(typename V::U k0, typename V::U k1, typename V::U e, typename V::U& d,
-                                typename V::M& done, typename V::F& res, int t0, int t1) {
-  using U = typename V::U;
-  using F = typename V::F;
-  using M = typename V::M;
-  for (int t = t0; t < t1 && !V::all(done); ++t) {
-    U a, b;
-    threefry2x32<V>(k0, k1, e, V::u(static_cast<uint32_t>(t)), a, b);
-    const U i = V::shr(d, 25);
-    const M tail = V::eq(i, V::u(0));
-    const M live = V::mnot(done);
-    if (kTail && V::mask_bits(V::mand(live, tail)) != 0) {
-      // the tail beyond r (Marsaglia 1964): s = RN32(log32(u1) / -R), accepted when
-      // s*s <= -2*log32(u2); a rejected tail keeps its draw for the next attempt
-      const F p = log32<V>(V::fmul(V::cvt_u32(V::or_(a, V::u(1))), V::f(0x1p-32f)));
-      const F q = log32<V>(V::fmul(V::cvt_u32(V::or_(b, V::u(1))), V::f(0x1p-32f)));
-      const F s = V::fdiv(p, V::f(-kZigR));
-      const M acc = V::mand(V::mand(live, tail), V::fle(V::fmul(s, s), V::fmul(V::f(-2.0f), q)));
-      res = V::fsel(acc, zig_signed<V>(d, V::fadd(V::f(kZigR), s)), res);
-      done = V::mor(done, acc);
-    }
-    // the wedge of layer i: y = FY[i] + u * DY[i], accepted when log32(y) < -x*x/2
-    const F x = V::fmul(V::cvt_i32(V::and_(d, V::u(0xffffff))), V::gather(kZigW, i));
-    const F uy = V::fmul(V::cvt_i32(V::shr(a, 8)), V::f(0x1p-24f));
-    const F y = V::fadd(V::gather(kZigFY, i), V::fmul(uy, V::gather(kZigDY, i)));
-    const M wedge = V::mand(live, V::mnot(tail));
-    const M wacc = V::mand(wedge, V::flt(log32<V>(V::fsel(tail, V::f(1.0f), y)), V::fmul(V::f(-0.5f), V::fmul(x, x))));
-    res = V::fsel(wacc, zig_signed<V>(d, x), res);
-    done = V::mor(done, wacc);
-    // a rejected wedge takes a fresh draw b, accepted at once when fast
-    const M fresh = V::mand(wedge, V::mnot(wacc));
-    d = V::sel(fresh, b, d);
-    const U i2 = V::shr(d, 25);
-    const F m2 = V::cvt_i32(V::and_(d, V::u(0xffffff)));
-    const M fast = V::mand(fresh, V::flt(m2, V::gather(kZigK, i2)));
-    res = V::fsel(fast, zig_signed<V>(d, V::fmul(m2, V::gather(kZigW, i2))), res);
-    done = V::mor(done, fast);
-  }
-}
-
-// One lane as a vector type (generic/kernels.h's one-lane pass of the ziggurat's slow path):
-// the same operations on one uint32 / float, masks are bools.
-struct Lane1 {
-  static constexpr int kBlocks = 1, kLanes = 1;
-  using U = uint32_t;
-  using F = float;
-  using M = bool;
-  static NNINIT_INLINE U u(uint32_t x) { return x; }
-  static NNINIT_INLINE F f(float x) { return x; }
-  static NNINIT_INLINE U add(U a, U b) { return a + b; }
-  static NNINIT_INLINE U sub(U a, U b) { return a - b; }
-  static NNINIT_INLINE U xor_(U a, U b) { return a ^ b; }
-  static NNINIT_INLINE U or_(U a, U b) { return a | b; }
-  static NNINIT_INLINE U and_(U a, U b) { return a & b; }
-  static NNINIT_INLINE U shl(U a, int n) { return a << n; }
-  static NNINIT_INLINE U shr(U a, int n) { return a >> n; }
-  static NNINIT_INLINE U rotl(U a, int n) { return (a << n) | (a >> (32 - n)); }
-  static NNINIT_INLINE M eq(U a, U b) { return a == b; }
-  static NNINIT_INLINE U sel(M m, U a, U b) { return m ? a : b; }
-  static NNINIT_INLINE M mnot(M m) { return !m; }
-  static NNINIT_INLINE M mand(M a, M b) { return a && b; }
-  static NNINIT_INLINE M mor(M a, M b) { return a || b; }
-  static NNINIT_INLINE uint32_t mask_bits(M m) { return m ? 1u : 0u; }
-  static NNINIT_INLINE bool all(M m) { return m; }
-  static NNINIT_INLINE F fadd(F a, F b) { return a + b; }
-  static NNINIT_INLINE F fsub(F a, F b) { return a - b; }
-  static NNINIT_INLINE F fmul(F a, F b) { return a * b; }
-  static NNINIT_INLINE F fdiv(F a, F b) { return a / b; }
-  static NNINIT_INLINE F cvt_i32(U a) { return static_cast<float>(static_cast<int32_t>(a)); }
-  static NNINIT_INLINE F cvt_u32(U a) { return static_cast<float>(a); }
-  static NNINIT_INLINE U bits(F a) { U r; __builtin_memcpy(&r, &a, 4); return r; }
-  static NNINIT_INLINE F from_bits(U a) { F r; __builtin_memcpy(&r, &a, 4); return r; }
-  static NNINIT_INLINE M flt(F a, F b) { return a < b; }
-  static NNINIT_INLINE M fle(F a, F b) { return a <= b; }
-  static NNINIT_INLINE F fsel(M m, F a, F b) { return m ? a : b; }
-  static NNINIT_INLINE F gather(const float* base, U idx) { return base[idx]; }
-};
-
-// The slow path of one element from attempt t0 on (docs/stream.md §6.4), then the fallback past
-// attempt 8: the current draw's value as is (probability < 1e-14 per element).
-NNINIT_INLINE float zig_finish(uint32_t k0, uint32_t k1, uint32_t e, uint32_t d, int t0) {
-  bool done = false;
-  float res = 0.0f;
-  zig_attempts<Lane1, true>(k0, k1, e, d, done, res, t0, 8);
-  if (done) return res;
-  return zig_signed<Lane1>(d, static_cast<float>(d & 0xffffffu) * kZigW[d >> 25]);
-}
-
 template <class V>
 struct NormalK {
-  static constexpr int kSteps = 512, kPerStep = 8, kInterleave = 1;
-  static constexpr bool kBlockwise = true;
+  static constexpr int kSteps = 256, kPerStep = 16, kInterleave = 1;
+  static constexpr bool kBlockwise = false;
   typename V::F mean, sd;
-  typename V::Lut lw, lk;
-  explicit NormalK(const float* p) : mean(V::f(p[0])), sd(V::f(p[1])), lw(V::lut_load(kZigW)), lk(V::lut_load(kZigK)) {}
-
-  // One block in passes of kPass steps, as TruncNormalK: 1. every step's draws: the fast value,
-  // or for a slow lane the draw's word itself (as float bits), and a bit mask of those lanes;
-  // 2. their indices packed into `idx`; 3. the slow path for them (zig_attempts: attempt 0 two
-  // vectors at a time, then zig_finish for the few lanes left, one at a time); 4. mean + std * z,
-  // stored.
-  // Software-pipelined: pass p's step 4 runs inside pass p+1's step 1 (two buffers), so the
-  // stores spread over the generator's work (as a loop of its own, they came in 4-8 KiB bursts
-  // at the memory's rate while the ALUs idled: a quarter of the time on AVX-512).
-  static constexpr int kPass = 64;
-  static constexpr int kPasses = kSteps / kPass;
-  static_assert(kSteps % kPass == 0, "passes cover the block");
+  explicit NormalK(const float* p) : mean(V::f(p[0])), sd(V::f(p[1])) {}
+  // Box–Muller: r from x1, (c, s) from x2; mean + RN32(std * RN32(r * c)) and the same with s.
   template <class S>
-  NNINIT_INLINE void block(Gen<V>& g, typename S::T* dst) const {
-    using U = typename V::U;
-    using F = typename V::F;
-    constexpr int L = V::kLanes;  // L = 8 * V::kBlocks lanes: lane c is lane c % 8 of block c / 8
-    constexpr int kLog2L = L == 16 ? 4 : 3;
-    static_assert(L == 8 || L == 16, "one or two blocks per vector");
-    using W = Wide<V, 2>;  // the slow lanes go two vectors at a time
-    using WU = typename W::U;
-    constexpr int WL = W::kLanes;
-    alignas(64) float zb[2][kPass * L];
-    alignas(64) uint32_t idx[kPass * L + WL];
-    const WU rk0 = W::u(static_cast<uint32_t>(g.rk[0])), rk1 = W::u(static_cast<uint32_t>(g.rk[0] >> 32));
-    // step 4 of pass p - 1 runs inside step 1 of pass p (see above)
-    const auto out = [&](const float* z, typename S::T* d, int s) { S::put(d + 8 * s, V::fadd(mean, V::fmul(sd, V::ld_f32(z + L * s)))); };
-    for (int p = 0, s0 = 0; p <= kPasses; ++p, s0 += kPass) {
-      float* const zbuf = zb[p & 1];
-      const float* const prev = zb[(p + 1) & 1];
-      typename S::T* const prev_dst = dst + 8 * (s0 - kPass);
-      if (p == kPasses) {
-        for (int s = 0; s < kPass; ++s) out(prev, prev_dst, s);
-        break;
-      }
-      uint32_t maybe[kPass];
-      for (int s = 0; s < kPass; ++s) {
-        const U w = g.next();
-        const U i = V::shr(w, 25);
-        const F mag = V::cvt_i32(V::and_(w, V::u(0xffffff)));
-        const typename V::M fast = V::flt(mag, V::lut(lk, i));
-        const F x = zig_signed<V>(w, V::fmul(mag, V::lut(lw, i)));
-        V::store(zbuf + L * s, V::fsel(fast, x, V::from_bits(w)));
-        maybe[s] = V::mask_bits(V::mnot(fast));
-        if (p > 0) out(prev, prev_dst, s);
-      }
-      size_t m = 0;
-      for (int s = 0; s < kPass; ++s) m += V::pack_lanes(idx + m, static_cast<uint32_t>(L * s), maybe[s]);
-      for (int i = 0; i < WL; ++i) idx[m + i] = 0;  // padding lanes compute a harmless value
-      for (size_t c = 0; c < m; c += WL) {
-        const WU id = W::load(idx + c);
-        const WU lane = W::and_(id, W::u(L - 1));
-        // position in the block: 8 * step + lane % 8
-        const WU e = W::add(W::shl(W::add(W::shr(id, kLog2L), W::u(static_cast<uint32_t>(s0))), 3), W::and_(lane, W::u(7)));
-        WU k0 = rk0, k1 = rk1;
-        if constexpr (V::kBlocks == 2) {  // lanes 8-15 of a vector belong to the second block
-          const typename W::M second = W::gt(lane, W::u(7));
-          k0 = W::sel(second, W::u(static_cast<uint32_t>(g.rk[1])), k0);
-          k1 = W::sel(second, W::u(static_cast<uint32_t>(g.rk[1] >> 32)), k1);
-        }
-        // attempt 0 for the wedge lanes, vectorized; the tail lanes and the few wedge lanes not
-        // done after it (together ~3.5% of the slow lanes) go on alone, one lane at a time
-        WU d = W::bits(W::gather(zbuf, id));
-        const uint32_t tail0 = W::mask_bits(W::eq(W::shr(d, 25), W::u(0)));
-        typename W::M done = W::eq(W::u(0), W::u(1));
-        typename W::F res = W::f(0.0f);
-        zig_attempts<W, false>(k0, k1, e, d, done, res, 0, 1);
-        alignas(64) float z[WL];
-        W::store(z, res);
-        const size_t k = m - c < WL ? m - c : WL;
-        uint32_t left = ~W::mask_bits(done) & static_cast<uint32_t>((uint64_t{1} << k) - 1);
-        if (left != 0) {
-          alignas(64) float st[4][WL];  // the lanes' d, e, k0, k1 (as float bits)
-          W::store(st[0], W::from_bits(d));
-          W::store(st[1], W::from_bits(e));
-          W::store(st[2], W::from_bits(k0));
-          W::store(st[3], W::from_bits(k1));
-          for (; left != 0; left &= left - 1) {
-            const int ln = __builtin_ctz(left);
-            uint32_t v[4];
-            for (int q = 0; q < 4; ++q) __builtin_memcpy(v + q, &st[q][ln], 4);
-            z[ln] = zig_finish(v[2], v[3], v[1], v[0], (tail0 >> ln) & 1 ? 0 : 1);
-          }
-        }
-        for (size_t i = 0; i < k; ++i) zbuf[idx[c + i]] = z[i];
-      }
-    }
+  NNINIT_INLINE void step(Gen<V>& g, typename S::T* d) const {
+    const typename V::U x1 = g.next();
+    const typename V::U x2 = g.next();
+    const typename V::F r = bm_radius<V>(x1);
+    typename V::F c, s;
+    sincos_2pi<V>(x2, c, s);
+    S::put(d, V::fadd(mean, V::fmul(sd, V::fmul(r, c))));
+    S::put(d + 8, V::fadd(mean, V::fmul(sd, V::fmul(r, s))));
   }
 };
 

@@ -1,6 +1,6 @@
 // Float32 elementary functions of the stream over a vector type V: log (Cephes logf, Estrin
-// order) and Wichura's AS 241 inverse normal CDF.
-// Implements docs/stream.md §5 and §7 (ndtri32); mirrors lib/math/f32.ts operation for
+// order), the Box–Muller radius, sin/cos of 2*pi*k/2^24, and Wichura's AS 241 inverse normal CDF.
+// Implements docs/stream.md §5, §6 and §7 (ndtri32); mirrors lib/math/f32.ts operation for
 // operation. Every + - * / sqrt is one IEEE float32 operation in the order written: the project
 // builds with -ffp-contract=off and never uses FMA or -ffast-math, so each rounds exactly like
 // Math.fround in the TypeScript reference. Branches of the reference become per-lane selects.
@@ -45,6 +45,40 @@ NNINIT_INLINE typename V::F log32(typename V::F v) {
   const U E = V::sub(V::shr(bits, 23), V::u(127));
   const U m = V::or_(V::and_(bits, V::u(0x7fffff)), V::u(0x3f800000));
   return log_parts<V>(V::from_bits(m), E);
+}
+
+// Box–Muller radius from raw words w (docs/stream.md §6): u1 = RN32(w | 1) * 2^-32 in (0, 1]
+// (exact scaling of a normal float), r = RN32(sqrt(-2 * log32(u1))). The exponent/mantissa split
+// of u1 is the "m = RN32(w) / 2^E2, m = 2 -> 1" rule of the spec, done by the float format itself.
+template <class V>
+NNINIT_INLINE typename V::F bm_radius(typename V::U w) {
+  const typename V::F u1 = V::fmul(V::cvt_u32(V::or_(w, V::u(1))), V::f(0x1p-32f));
+  return V::fsqrt(V::fmul(V::f(-2.0f), log32<V>(u1)));
+}
+
+// cos and sin of theta = 2*pi*(x >> 8)/2^24 (docs/stream.md §6): exact integer quadrant
+// reduction, Cephes sinf/cosf polynomials (Horner) on |phi| <= pi/4, sign/swap by quadrant.
+template <class V>
+NNINIT_INLINE void sincos_2pi(typename V::U x, typename V::F& c, typename V::F& s) {
+  using F = typename V::F;
+  using U = typename V::U;
+  const U kk = V::and_(V::add(V::shr(x, 8), V::u(0x200000)), V::u(0xffffff));
+  const U q = V::shr(kk, 22);
+  const U i = V::sub(V::and_(kk, V::u(0x3fffff)), V::u(0x200000));
+  const F phi = V::fmul(V::cvt_i32(i), V::f(NNINIT_F32(3.14159265358979323846 / 2) * 0x1p-22f));
+  const F z = V::fmul(phi, phi);
+  F ps = V::fadd(V::fmul(V::f(NNINIT_F32(-1.9515295891e-4)), z), V::f(NNINIT_F32(8.3321608736e-3)));
+  ps = V::fadd(V::fmul(ps, z), V::f(NNINIT_F32(-1.6666654611e-1)));
+  const F sn = V::fadd(V::fmul(V::fmul(ps, z), phi), phi);
+  F pc = V::fadd(V::fmul(V::f(NNINIT_F32(2.443315711809948e-5)), z), V::f(NNINIT_F32(-1.388731625493765e-3)));
+  pc = V::fadd(V::fmul(pc, z), V::f(NNINIT_F32(4.166664568298827e-2)));
+  const F cs = V::fadd(V::fsub(V::fmul(V::fmul(pc, z), z), V::fmul(V::f(0.5f), z)), V::f(1.0f));
+  // q: 0 -> (cs, sn), 1 -> (-sn, cs), 2 -> (-cs, -sn), 3 -> (sn, -cs)
+  const typename V::M swap = V::eq(V::and_(q, V::u(1)), V::u(1));
+  const U sign_c = V::shl(V::shr(V::add(q, V::u(1)), 1), 31);
+  const U sign_s = V::shl(V::shr(q, 1), 31);
+  c = V::from_bits(V::xor_(V::bits(V::fsel(swap, sn, cs)), sign_c));
+  s = V::from_bits(V::xor_(V::bits(V::fsel(swap, cs, sn)), sign_s));
 }
 
 // Per-lane choice between two float32 constants.

@@ -1,6 +1,5 @@
-// Block seeding, the 8-lane xoshiro128+ generator and the Threefry-2x32-20 retry sub-stream,
-// written once over a vector type V. Implements docs/stream.md §2 (SplitMix64), §3 (block/lane
-// seeding and the retry key), §4 (xoshiro128+ step), §6.3 (Threefry).
+// Block seeding and the 8-lane xoshiro128+ generator, written once over a vector type V.
+// Implements docs/stream.md §2 (SplitMix64), §3 (block/lane seeding), §4 (xoshiro128+ step).
 //
 // Included by native/kernels/<isa>/kernels.cc INSIDE that ISA's namespace and target region, after
 // the system headers and the ISA's `V` (vec.h): every function here is therefore compiled once per
@@ -20,11 +19,10 @@ NNINIT_INLINE uint64_t mix64(uint64_t z) {
 }
 
 // docs/stream.md §3: state = K ^ mix64(j + GAMMA); lane l takes two SplitMix64 outputs a, b as
-// [lo32(a), hi32(a), lo32(b), hi32(b)]; an all-zero lane gets s0 = 1; the 17th output is the
-// block's retry key RK (returned).
+// [lo32(a), hi32(a), lo32(b), hi32(b)]; an all-zero lane gets s0 = 1.
 // Writes word k of lane l to w[k * stride + l] (word-major: a vector load of a row gives word k
 // of all lanes).
-NNINIT_INLINE uint64_t seed_block(uint64_t key, uint64_t block, uint32_t* w, int stride) {
+NNINIT_INLINE void seed_block(uint64_t key, uint64_t block, uint32_t* w, int stride) {
   uint64_t state = key ^ mix64(block + kGamma);
   for (int l = 0; l < 8; ++l) {
     state += kGamma;
@@ -37,8 +35,6 @@ NNINIT_INLINE uint64_t seed_block(uint64_t key, uint64_t block, uint32_t* w, int
     w[3 * stride + l] = static_cast<uint32_t>(b >> 32);
     if ((a | b) == 0) w[l] = 1;
   }
-  state += kGamma;
-  return mix64(state);
 }
 
 // xoshiro128+ 1.0 on the V::kLanes lanes of V::kBlocks consecutive blocks (8 lanes per block;
@@ -46,11 +42,10 @@ NNINIT_INLINE uint64_t seed_block(uint64_t key, uint64_t block, uint32_t* w, int
 template <class V>
 struct Gen {
   typename V::U s0, s1, s2, s3;
-  uint64_t rk[V::kBlocks];  // each block's retry key (docs/stream.md §3)
 
   NNINIT_INLINE void seed(uint64_t key, uint64_t block) {
     alignas(64) uint32_t w[4 * V::kLanes];
-    for (int b = 0; b < V::kBlocks; ++b) rk[b] = seed_block(key, block + b, w + 8 * b, V::kLanes);
+    for (int b = 0; b < V::kBlocks; ++b) seed_block(key, block + b, w + 8 * b, V::kLanes);
     s0 = V::load(w);
     s1 = V::load(w + V::kLanes);
     s2 = V::load(w + 2 * V::kLanes);
@@ -70,38 +65,3 @@ struct Gen {
     return r;
   }
 };
-
-// Threefry-2x32 with 20 rounds (docs/stream.md §6.3; Salmon et al. 2011, Random123's
-// threefry2x32) on V::kLanes independent (key, counter) pairs: (o0, o1) = TF(k1:k0, c0, c1).
-// Written out: five groups of four rounds with constant rotations (a loop over an array of
-// rotation counts was not unrolled by GCC and ran with variable rotates and key reloads).
-template <class V, int R>
-NNINIT_INLINE void tf_round(typename V::U& x0, typename V::U& x1) {
-  x0 = V::add(x0, x1);
-  x1 = V::xor_(V::rotl(x1, R), x0);
-}
-// rounds 4s-4 .. 4s-1 (rotations 13 15 26 6; 17 29 16 24 for even s), then key injection s:
-// X0 += ka = k[s % 3], X1 += kb + s with kb = k[(s + 1) % 3]
-template <class V, bool kEven>
-NNINIT_INLINE void tf_group(typename V::U& x0, typename V::U& x1, typename V::U ka, typename V::U kb, uint32_t s) {
-  if constexpr (kEven) {
-    tf_round<V, 17>(x0, x1); tf_round<V, 29>(x0, x1); tf_round<V, 16>(x0, x1); tf_round<V, 24>(x0, x1);
-  } else {
-    tf_round<V, 13>(x0, x1); tf_round<V, 15>(x0, x1); tf_round<V, 26>(x0, x1); tf_round<V, 6>(x0, x1);
-  }
-  x0 = V::add(x0, ka);
-  x1 = V::add(x1, V::add(kb, V::u(s)));
-}
-template <class V>
-NNINIT_INLINE void threefry2x32(typename V::U k0, typename V::U k1, typename V::U c0, typename V::U c1,
-                                typename V::U& o0, typename V::U& o1) {
-  const typename V::U k2 = V::xor_(V::xor_(V::u(0x1BD11BDAu), k0), k1);
-  typename V::U x0 = V::add(c0, k0), x1 = V::add(c1, k1);
-  tf_group<V, false>(x0, x1, k1, k2, 1);
-  tf_group<V, true>(x0, x1, k2, k0, 2);
-  tf_group<V, false>(x0, x1, k0, k1, 3);
-  tf_group<V, true>(x0, x1, k1, k2, 4);
-  tf_group<V, false>(x0, x1, k2, k0, 5);
-  o0 = x0;
-  o1 = x1;
-}

@@ -15,11 +15,9 @@
 namespace nninit {
 namespace neon {
 
-#include "../generic/vec_base.h"
 #include "vec.h"
 #include "../generic/stream.h"
 #include "../generic/math.h"
-#include "../generic/ziggurat_tables.h"
 #include "../generic/half.h"
 #include "../generic/kernels.h"
 

@@ -3,7 +3,7 @@
 // correctly; -ffp-contract=off keeps vmul+vadd from fusing into vfma. No streaming stores.
 // Included inside namespace nninit::neon (kernels.cc). UNTESTED on hardware so far.
 
-struct V : VecBase<V> {
+struct V {
   static constexpr int kBlocks = 1, kLanes = 8;
   struct U { uint32x4_t a, b; };
   struct F { float32x4_t a, b; };
@@ -72,11 +72,6 @@ struct V : VecBase<V> {
     vst1q_u32(ii, idx.a); vst1q_u32(ii + 4, idx.b);
     for (int i = 0; i < 8; ++i) r[i] = base[ii[i]];
     return ld_f32(r);
-  }
-  // bit c set when lane c of the mask is (the ziggurat's tables, lane packing: VecBase)
-  static NNINIT_INLINE uint32_t mask_bits(M m) {
-    const uint32x4_t w = {1, 2, 4, 8};
-    return vaddvq_u32(vandq_u32(m.a, w)) | (vaddvq_u32(vandq_u32(m.b, w)) << 4);
   }
   // contiguous kLanes floats (internal buffers; the st_*/nt_* output stores are per block)
   static NNINIT_INLINE void store(float* p, F v) { st_f32(p, v); }

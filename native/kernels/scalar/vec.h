@@ -3,7 +3,7 @@
 // which changes nothing: every lane is an independent IEEE float32 operation.
 // Included inside namespace nninit::scalar (native/kernels/scalar/kernels.cc).
 
-struct V : VecBase<V> {
+struct V {
   static constexpr int kBlocks = 1, kLanes = 8;
   struct U { uint32_t v[8]; };
   struct F { float v[8]; };
@@ -55,8 +55,6 @@ struct V : VecBase<V> {
     return k;
   }
   static NNINIT_INLINE F gather(const float* base, U idx) { F r; NNINIT_L r.v[i] = base[idx.v[i]]; return r; }
-  // bit c set when lane c of the mask is (the ziggurat's tables, lane packing: VecBase)
-  static NNINIT_INLINE uint32_t mask_bits(M m) { uint32_t r = 0; for (int i = 0; i < 8; ++i) r |= (m.v[i] & 1u) << i; return r; }
   // contiguous kLanes floats (internal buffers; the st_*/nt_* output stores are per block)
   static NNINIT_INLINE void store(float* p, F v) { st_f32(p, v); }
   static NNINIT_INLINE F ld_f32(const float* p) { F r; NNINIT_L r.v[i] = p[i]; return r; }

@@ -16,11 +16,9 @@
 namespace nninit {
 namespace wasm {
 
-#include "../generic/vec_base.h"
 #include "vec.h"
 #include "../generic/stream.h"
 #include "../generic/math.h"
-#include "../generic/ziggurat_tables.h"
 #include "../generic/half.h"
 #include "../generic/kernels.h"
 

@@ -10,7 +10,7 @@
 // SSE/AVX instruction. cvt_u32 is therefore done with two signed conversions (exact, see below);
 // shlv/shrv, used by the float16 store only, go lane by lane.
 
-struct V : VecBase<V> {
+struct V {
   static constexpr int kBlocks = 1, kLanes = 8;
   struct U { v128_t a, b; };
   struct F { v128_t a, b; };
@@ -91,8 +91,6 @@ struct V : VecBase<V> {
     return ld_f32(r);
   }
   static NNINIT_INLINE void st_u32(uint32_t* p, U v) { wasm_v128_store(p, v.a); wasm_v128_store(p + 4, v.b); }
-  // bit c set when lane c of the mask is (the ziggurat's tables, lane packing: VecBase)
-  static NNINIT_INLINE uint32_t mask_bits(M m) { return wasm_i32x4_bitmask(m.a) | (wasm_i32x4_bitmask(m.b) << 4); }
   // contiguous kLanes floats (internal buffers; the st_*/nt_* output stores are per block)
   static NNINIT_INLINE void store(float* p, F v) { st_f32(p, v); }
   static NNINIT_INLINE F ld_f32(const float* p) { return {wasm_v128_load(p), wasm_v128_load(p + 4)}; }
