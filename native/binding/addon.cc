@@ -44,34 +44,23 @@ int hardware_threads() {
 
 namespace {
 
-Napi::Value Fill(const Napi::CallbackInfo& info) {
+// The element-wise fills: one parser (args.cc) per fill kind, then the sync or the async path.
+using ParseFill = FillPlan (*)(const Napi::CallbackInfo&, OutArg&);
+
+template <ParseFill Parse>
+Napi::Value SyncFill(const Napi::CallbackInfo& info) {
   return guard(info.Env(), [&] {
     OutArg out;
-    fill_sync(parse_random(info, out));
+    fill_sync(Parse(info, out));
     return info.Env().Undefined();
   });
 }
 
-Napi::Value FillAsync(const Napi::CallbackInfo& info) {
+template <ParseFill Parse>
+Napi::Value AsyncFill(const Napi::CallbackInfo& info) {
   return guard(info.Env(), [&] {
     OutArg out;
-    FillPlan plan = parse_random(info, out);
-    return start_async(info.Env(), plan, out);
-  });
-}
-
-Napi::Value FillConstant(const Napi::CallbackInfo& info) {
-  return guard(info.Env(), [&] {
-    OutArg out;
-    fill_sync(parse_constant(info, out));
-    return info.Env().Undefined();
-  });
-}
-
-Napi::Value FillConstantAsync(const Napi::CallbackInfo& info) {
-  return guard(info.Env(), [&] {
-    OutArg out;
-    FillPlan plan = parse_constant(info, out);
+    FillPlan plan = Parse(info, out);
     return start_async(info.Env(), plan, out);
   });
 }
@@ -79,14 +68,6 @@ Napi::Value FillConstantAsync(const Napi::CallbackInfo& info) {
 Napi::Value SparseZeros(const Napi::CallbackInfo& info) {
   return guard(info.Env(), [&] {
     sparse_zeros(parse_sparse(info));
-    return info.Env().Undefined();
-  });
-}
-
-Napi::Value StreamFill(const Napi::CallbackInfo& info) {
-  return guard(info.Env(), [&] {
-    OutArg out;
-    fill_sync(parse_stream(info, out));
     return info.Env().Undefined();
   });
 }
@@ -145,14 +126,14 @@ void pin_library() {
 Napi::Object init_module(Napi::Env env, Napi::Object exports) {
   pin_library();
   env.SetInstanceData<EnvState>(new EnvState{best_impl(), hardware_threads()});
-  exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
-  exports.Set("fillAsync", Napi::Function::New(env, FillAsync, "fillAsync"));
-  exports.Set("fillConstant", Napi::Function::New(env, FillConstant, "fillConstant"));
-  exports.Set("fillConstantAsync", Napi::Function::New(env, FillConstantAsync, "fillConstantAsync"));
+  exports.Set("fill", Napi::Function::New(env, SyncFill<parse_random>, "fill"));
+  exports.Set("fillAsync", Napi::Function::New(env, AsyncFill<parse_random>, "fillAsync"));
+  exports.Set("fillConstant", Napi::Function::New(env, SyncFill<parse_constant>, "fillConstant"));
+  exports.Set("fillConstantAsync", Napi::Function::New(env, AsyncFill<parse_constant>, "fillConstantAsync"));
   exports.Set("orthonormalize", Napi::Function::New(env, Orthonormalize, "orthonormalize"));
   exports.Set("orthonormalizeAsync", Napi::Function::New(env, OrthonormalizeAsync, "orthonormalizeAsync"));
   exports.Set("sparseZeros", Napi::Function::New(env, SparseZeros, "sparseZeros"));
-  exports.Set("streamFill", Napi::Function::New(env, StreamFill, "streamFill"));
+  exports.Set("streamFill", Napi::Function::New(env, SyncFill<parse_stream>, "streamFill"));
   exports.Set("quantizeQ8_0", Napi::Function::New(env, QuantizeQ8_0, "quantizeQ8_0"));
   exports.Set("quantizeQ4_0", Napi::Function::New(env, QuantizeQ4_0, "quantizeQ4_0"));
   exports.Set("fillQuantize", Napi::Function::New(env, FillQuantize, "fillQuantize"));

@@ -156,7 +156,7 @@ FillPlan parse_random(const Napi::CallbackInfo& info, OutArg& out) {
   Napi::Env env = info.Env();
   check_count(info, 8, 9, "fill");
   FillPlan s;
-  s.op = FillOp::kRandom;
+  s.kind = FillKind::kRandom;
   s.dtype = get_dtype(env, info[1]);
   out = get_out(env, info[0], s.dtype);
   parse_kernel(info, 2, s);
@@ -199,15 +199,29 @@ SparseSpec parse_sparse(const Napi::CallbackInfo& info) {
   return s;
 }
 
+namespace {
+
+// What fillConstant and streamFill share, in their order of checks: out (an array of dtype), the
+// value (as dtype's bits) and the thread count (returned in threads; set_target applies it).
+FillPlan constant_args(Napi::Env env, DType dtype, const Napi::Value& out_v, OutArg& out, const Napi::Value& value_v,
+                       const Napi::Value& threads_v, int& threads) {
+  FillPlan s;
+  s.kind = FillKind::kConstant;
+  s.dtype = dtype;
+  out = get_out(env, out_v, s.dtype);
+  s.const_bits = constant_bits(s.dtype, get_number(env, value_v, "value"));
+  threads = parse_threads(env, threads_v, "threads");
+  return s;
+}
+
+}  // namespace
+
 FillPlan parse_constant(const Napi::CallbackInfo& info, OutArg& out) {
   Napi::Env env = info.Env();
   check_count(info, 4, 5, "fillConstant");
-  FillPlan s;
-  s.op = FillOp::kConstant;
-  s.dtype = get_dtype(env, info[1]);
-  out = get_out(env, info[0], s.dtype);
-  s.const_bits = constant_bits(s.dtype, get_number(env, info[2], "value"));
-  const int threads = parse_threads(env, info[3], "threads");
+  const DType dtype = get_dtype(env, info[1]);
+  int threads = 0;
+  FillPlan s = constant_args(env, dtype, info[0], out, info[2], info[3], threads);
   s.impl = impl_arg(info, 4);
   set_target(s, out, env, threads);
   return s;
@@ -216,12 +230,8 @@ FillPlan parse_constant(const Napi::CallbackInfo& info, OutArg& out) {
 FillPlan parse_stream(const Napi::CallbackInfo& info, OutArg& out) {
   Napi::Env env = info.Env();
   check_count(info, 3, 3, "streamFill");
-  FillPlan s;
-  s.op = FillOp::kConstant;
-  s.dtype = DType::kFloat32;
-  out = get_out(env, info[0], s.dtype);
-  s.const_bits = constant_bits(s.dtype, get_number(env, info[1], "value"));
-  const int threads = parse_threads(env, info[2], "threads");
+  int threads = 0;
+  FillPlan s = constant_args(env, DType::kFloat32, info[0], out, info[1], info[2], threads);
   s.impl = env_state(env).impl;
   s.nt_mode = 1;
   set_target(s, out, env, threads);

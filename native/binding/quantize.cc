@@ -100,7 +100,7 @@ Napi::Value fill_quantize(const Napi::CallbackInfo& info) {
   const double n = get_integer(env, info[3], "n", 0, kMaxSafe);
   if (std::fmod(n, static_cast<double>(kQuantBlock)) != 0) throw_range(env, "n", "a multiple of 32 (whole blocks)", info[3]);
   FillPlan s;
-  s.op = FillOp::kRandom;
+  s.kind = FillKind::kRandom;
   s.dtype = DType::kFloat32;
   parse_kernel(info, 4, s);
   const double offset = get_integer(env, info[8], "offset", 0, kMaxSafe);

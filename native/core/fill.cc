@@ -62,7 +62,7 @@ std::shared_ptr<Partition> make_partition(const FillPlan& plan) {
   const size_t bytes = plan.n * dtype_size(plan.dtype);
   p->nt = plan.nt_mode > 0 || (plan.nt_mode == 0 && bytes >= kStreamBytes);
   if (plan.n == 0) return p;
-  if (plan.op == FillOp::kConstant) {
+  if (plan.kind == FillKind::kConstant) {
     p->ntasks = (plan.n + kConstChunk - 1) / kConstChunk;
     return p;
   }
@@ -78,7 +78,7 @@ std::shared_ptr<Partition> make_partition(const FillPlan& plan) {
 }
 
 std::function<void(size_t)> task_fn(const std::shared_ptr<Partition>& p) {
-  if (p->plan.op == FillOp::kConstant) return [p](size_t t) { constant_task(*p, t); };
+  if (p->plan.kind == FillKind::kConstant) return [p](size_t t) { constant_task(*p, t); };
   return [p](size_t t) { random_task(*p, t); };
 }
 
@@ -121,7 +121,7 @@ void fill_quantize_sync(const FillPlan& plan, QuantType type, uint8_t* dst, bool
 
 void fill_sync(const FillPlan& plan) {
   const std::shared_ptr<Partition> p = make_partition(plan);
-  const int k = plan.op == FillOp::kConstant ? 0 : static_cast<int>(plan.kernel);
+  const int k = plan.kind == FillKind::kConstant ? 0 : static_cast<int>(plan.kernel);
   run_sync(p->ntasks, plan.n < kInlineElements[k] ? 1 : plan.threads, task_fn(p));
 }
 

@@ -20,10 +20,10 @@
 
 namespace nninit {
 
-enum class FillOp { kRandom, kConstant };
+enum class FillKind { kRandom, kConstant };
 
 struct FillPlan {
-  FillOp op = FillOp::kRandom;
+  FillKind kind = FillKind::kRandom;  // lib/plan/plan.ts: FillPlan["kind"]
   const Impl* impl = nullptr;
   DType dtype = DType::kFloat32;
   KernelId kernel = KernelId::kUniform;
@@ -56,7 +56,7 @@ void fill_sync(const FillPlan& plan);
 std::shared_ptr<TaskGroup> fill_async(const FillPlan& plan, std::function<void()> on_done);
 
 // The GGUF writer's fused path: the float32 random fill of [plan.offset, plan.offset + plan.n)
-// (plan.op kRandom; plan.dtype and plan.dst are ignored) quantized straight into plan.n / 32
+// (plan.kind kRandom; plan.dtype and plan.dst are ignored) quantized straight into plan.n / 32
 // blocks of `type` at `dst`, each stream block generated into a stack scratch (L1/L2) and
 // quantized there, never stored as float32 in memory. Bit for bit quantize(fill(range)): the
 // fill is the kernel's float32 output and the quantizer quantize_blocks (`simd` as there).

@@ -124,8 +124,17 @@ NNINIT_AVX2 inline float amax32(const __m256 a[4]) {
   return _mm_cvtss_f32(h);
 }
 
-NNINIT_AVX2 void q8_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
+// One block: its 32 floats in v, their magnitudes in a; returns amax32(a).
+NNINIT_AVX2 inline float load_block(const float* x, __m256 v[4], __m256 a[4]) {
   const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+  for (int i = 0; i < 4; ++i) {
+    v[i] = _mm256_loadu_ps(x + 8 * i);
+    a[i] = _mm256_and_ps(v[i], abs_mask);
+  }
+  return amax32(a);
+}
+
+NNINIT_AVX2 void q8_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
   const __m256 half = _mm256_set1_ps(0.5f);
   const __m256 mhalf = _mm256_set1_ps(-0.5f);
   const __m256 one = _mm256_set1_ps(1.0f);
@@ -133,11 +142,7 @@ NNINIT_AVX2 void q8_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
   const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
   for (size_t b = 0; b < nblocks; ++b, x += kQuantBlock, y += kQ8_0Bytes) {
     __m256 v[4], a[4];
-    for (int i = 0; i < 4; ++i) {
-      v[i] = _mm256_loadu_ps(x + 8 * i);
-      a[i] = _mm256_and_ps(v[i], abs_mask);
-    }
-    const float amax = amax32(a);
+    const float amax = load_block(x, v, a);
     const float d = amax / 127.0f;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     put_scale(y, d);
@@ -159,18 +164,13 @@ NNINIT_AVX2 void q8_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
 }
 
 NNINIT_AVX2 void q4_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
-  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
   const __m256 fifteen = _mm256_set1_ps(15.0f);
   const __m256 bias = _mm256_set1_ps(8.5f);
   const __m256i low = _mm256_set1_epi32(0xff);
   const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5);
   for (size_t b = 0; b < nblocks; ++b, x += kQuantBlock, y += kQ4_0Bytes) {
     __m256 v[4], a[4];
-    for (int i = 0; i < 4; ++i) {
-      v[i] = _mm256_loadu_ps(x + 8 * i);
-      a[i] = _mm256_and_ps(v[i], abs_mask);
-    }
-    const float amax = amax32(a);
+    const float amax = load_block(x, v, a);
     float max = 0.0f;
     if (amax != 0.0f) {
       const __m256 m = _mm256_set1_ps(amax);

@@ -30,7 +30,7 @@
 namespace {
 
 using nninit::DType;
-using nninit::FillOp;
+using nninit::FillKind;
 using nninit::FillPlan;
 using nninit::KernelId;
 
@@ -64,7 +64,7 @@ struct Out {
 FillPlan random_plan(std::mt19937_64& rng, const std::vector<const nninit::Impl*>& impls) {
   FillPlan s;
   s.impl = impls[rng() % impls.size()];
-  s.op = rng() % 5 == 0 ? FillOp::kConstant : FillOp::kRandom;
+  s.kind = rng() % 5 == 0 ? FillKind::kConstant : FillKind::kRandom;
   s.dtype = static_cast<DType>(rng() % nninit::kDTypeCount);
   s.kernel = static_cast<KernelId>(rng() % nninit::kKernelCount);
   // kernel parameters (lib/backend/jsKernels.ts): uniform [lo, span] = U(-1, 1), normal
@@ -95,7 +95,7 @@ Out reference(FillPlan s) {
 std::string describe(const FillPlan& s, const char* mode) {
   char buf[200];
   std::snprintf(buf, sizeof buf, "%s %s kernel=%d dtype=%d n=%zu offset=%llu threads=%d impl=%s", mode,
-                s.op == FillOp::kConstant ? "constant" : "random", static_cast<int>(s.kernel),
+                s.kind == FillKind::kConstant ? "constant" : "random", static_cast<int>(s.kernel),
                 static_cast<int>(s.dtype), s.n, static_cast<unsigned long long>(s.offset), s.threads, s.impl->name);
   return buf;
 }

@@ -145,28 +145,25 @@ struct StoreF64 {  // exact widening
   NNINIT_INLINE static void put(T* p, typename V::F v) { NT ? V::nt_f64(p, v) : V::st_f64(p, v); }
   NNINIT_INLINE static void put_first(T* p, typename V::F v) { V::st1_f64(p, v); }
 };
-template <class V, bool NT>
-struct StoreBF16 {
-  using Plain = StoreBF16<V, false>;  // the same without streaming stores
+// The 16-bit dtypes (D: kBFloat16 or kFloat16): float32 bits rounded by half.h, 16-bit stores.
+template <class V, bool NT, DType D>
+struct StoreHalf {
+  using Plain = StoreHalf<V, false, D>;  // the same without streaming stores
   using T = uint16_t;
   static constexpr bool kNT = NT;
+  NNINIT_INLINE static typename V::U round(typename V::U b) {
+    if constexpr (D == DType::kBFloat16) return bf16_bits<V>(b); else return f16_bits<V>(b);
+  }
   NNINIT_INLINE static void put(T* p, typename V::F v) {
-    const typename V::U h = bf16_bits<V>(V::bits(v));
+    const typename V::U h = round(V::bits(v));
     NT ? V::nt_u16(p, h) : V::st_u16(p, h);
   }
-  NNINIT_INLINE static void put_first(T* p, typename V::F v) { V::st1_u16(p, bf16_bits<V>(V::bits(v))); }
+  NNINIT_INLINE static void put_first(T* p, typename V::F v) { V::st1_u16(p, round(V::bits(v))); }
 };
 template <class V, bool NT>
-struct StoreF16 {
-  using Plain = StoreF16<V, false>;  // the same without streaming stores
-  using T = uint16_t;
-  static constexpr bool kNT = NT;
-  NNINIT_INLINE static void put(T* p, typename V::F v) {
-    const typename V::U h = f16_bits<V>(V::bits(v));
-    NT ? V::nt_u16(p, h) : V::st_u16(p, h);
-  }
-  NNINIT_INLINE static void put_first(T* p, typename V::F v) { V::st1_u16(p, f16_bits<V>(V::bits(v))); }
-};
+using StoreBF16 = StoreHalf<V, NT, DType::kBFloat16>;
+template <class V, bool NT>
+using StoreF16 = StoreHalf<V, NT, DType::kFloat16>;
 // S with regular stores of the first block only: a range that ends inside the span of one vector.
 template <class V, class S>
 struct StoreFirst {
