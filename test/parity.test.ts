@@ -108,8 +108,16 @@ for (const kernel of KERNELS) {
 
 t.test("large fills (streaming stores, several tasks, many wasm chunks) and unaligned targets", { skip: skipBoth }, async (t) => {
   const cases: [KernelId, DType, number, number][] = [
-    ["uniform", "float32", (4 << 20) + 123, 4099], // >= 16 MiB: streaming stores
+    // >= 16 MiB into a written buffer (checkAgainst's canary fill): streaming stores where the
+    // first whole block starts 16-byte aligned (offset 4099: it does not, plain stores); on
+    // AVX-512 uniform's groups are staged and copied out (generic/kernels.h run_group_out),
+    // normal and truncNormal store directly
+    ["uniform", "float32", (4 << 20) + 123, 4099],
+    ["uniform", "float32", (4 << 20) + 123, 4100],
     ["uniform", "float64", (2 << 20) + 7, 0],
+    ["uniform", "bfloat16", (8 << 20) + 9, 8],
+    ["normal", "float32", (4 << 20) + 5, 8],
+    ["truncNormal", "float32", (4 << 20) + 1, 80],
     ["normal", "bfloat16", (1 << 20) + 3, 5],
     ["truncNormal", "float16", (1 << 19) + 1, 2 ** 45 + 17],
     ["normal", "float32", 3 * 65536 + 1, 65536 - 1], // wasm: chunk ends one element past a chunk
@@ -120,6 +128,13 @@ t.test("large fills (streaming stores, several tasks, many wasm chunks) and unal
     const expected = reference(plan, n);
     for (const { name, fill } of fillTargets([1, 2, 3])) {
       t.equal(checkAgainst(expected, plan, (out) => fill(plan, out)), null, `${kernel} ${dtype} n=${n} offset=${offset} ${name}`);
+    }
+    // a new array: its pages may be untouched (then plain stores at any size, core/fill.cc
+    // pages_resident) or reused memory the allocator zeroed (streaming stores)
+    for (const { name, fill } of fillTargets([2])) {
+      const fresh = new CTOR[dtype](n);
+      fill(plan, fresh);
+      t.ok(bytes(fresh).equals(bytes(expected)), `${kernel} ${dtype} new array (${name})`);
     }
     // a destination that is only element-aligned (not 16-byte aligned), on every ISA and wasm
     for (const { name, fill } of fillTargets([2])) {

@@ -3,8 +3,39 @@
 
 #include <algorithm>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 namespace nninit {
 namespace {
+
+// Whether the destination's pages are in memory already: its first, middle and last page, by
+// mincore(2) (Linux; elsewhere assumed yes). A fresh buffer (a new Float32Array: nothing there
+// until the first touch zero-fills each page, into the cache) is written faster with plain
+// stores, which then hit the cache, than with streaming stores, which must evict the zeroed lines
+// first: 6 fresh 64 MiB arrays, 2 threads, uniform 119-131 ms plain vs 186-214 ms streaming, a
+// constant 105 vs 150 ms (measured on a 2-vCPU Xeon). A buffer written before takes streaming
+// stores, as the size rule says.
+bool pages_resident(const void* dst, size_t bytes) {
+#ifdef __linux__
+  const long page_size = sysconf(_SC_PAGESIZE);
+  if (page_size <= 0 || bytes == 0) return true;
+  const uintptr_t page = static_cast<uintptr_t>(page_size);
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(dst);
+  const uintptr_t probes[3] = {begin, begin + bytes / 2, begin + bytes - 1};
+  for (const uintptr_t at : probes) {
+    unsigned char in_core = 0;
+    if (mincore(reinterpret_cast<void*>(at & ~(page - 1)), 1, &in_core) != 0) return true;  // unknown
+    if ((in_core & 1) == 0) return false;
+  }
+#else
+  (void)dst;
+  (void)bytes;
+#endif
+  return true;
+}
 
 // One FillPlan cut into `ntasks` pool tasks (the tasks of the TaskGroup that runs it): what every
 // task reads, computed once per fill.
@@ -60,7 +91,7 @@ std::shared_ptr<Partition> make_partition(const FillPlan& plan) {
   p->plan = plan;
   p->table = &plan.impl->table();
   const size_t bytes = plan.n * dtype_size(plan.dtype);
-  p->nt = plan.nt_mode > 0 || (plan.nt_mode == 0 && bytes >= kStreamBytes);
+  p->nt = plan.nt_mode > 0 || (plan.nt_mode == 0 && bytes >= kStreamBytes && pages_resident(plan.dst, bytes));
   if (plan.n == 0) return p;
   if (plan.kind == FillKind::kConstant) {
     p->ntasks = (plan.n + kConstChunk - 1) / kConstChunk;

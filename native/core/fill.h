@@ -44,7 +44,8 @@ constexpr size_t kConstChunk = 65536;
 // Fills shorter than this (by kernel; constants use the uniform value) run on the calling thread
 // alone: handing half of a memory-bound in-cache fill to another core cost more than it saved.
 constexpr size_t kInlineElements[kKernelCount] = {262144, 65536, 65536};
-// Below this many output bytes a fill uses regular stores (the result stays in cache).
+// Below this many output bytes a fill uses regular stores (the result stays in cache); above it,
+// streaming stores where the destination is in memory already (fill.cc pages_resident).
 constexpr size_t kStreamBytes = size_t{16} << 20;
 // No madvise(MADV_HUGEPAGE) on destinations: it made fresh fills ~3x faster (6 x 64 MiB: 357-400
 // -> 100-148 ms) but, with THP defrag "madvise", stalled fills in direct compaction once the page
