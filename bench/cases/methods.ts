@@ -53,6 +53,29 @@ function opts(threads: number | undefined): { seed: number; threads?: number } {
   return threads === undefined ? { seed: SEED } : { seed: SEED, threads };
 }
 
+/** nninit's fan presets that have a tfjs peer (each takes only the shape and the common options here). */
+type FanPreset = "xavierUniform" | "xavierNormal" | "kaimingUniform" | "kaimingNormal" | "lecunUniform" | "lecunNormal";
+/** tfjs's fan presets (`tf.initializers.*`, each taking only a seed). */
+type TfjsPreset = "glorotUniform" | "glorotNormal" | "heUniform" | "heNormal" | "leCunUniform" | "leCunNormal";
+
+/** The peer: tfjs's preset `name` on the Keras shape of n elements. */
+function tfjsPreset(name: TfjsPreset): MethodCase["tfjs"] {
+  return (tf, n) => tf.initializers[name]({ seed: SEED }).apply(kerasShape(n), "float32");
+}
+
+/** A fan preset's row: nninit's `method` on the torch shape, against tfjs's preset `peer` (labelled `label`). */
+function fanCase(method: FanPreset, kernel: MethodCase["kernel"], peer: TfjsPreset, label: string = peer): MethodCase {
+  return {
+    id: method, kernel, peer: label,
+    nninit: (nn, out, t) => {
+      // the Float32Array overload the six share (TypeScript cannot call their union of overloads)
+      const fill: (out: Float32Array, shape: number[], options: ReturnType<typeof opts>) => unknown = nn[method];
+      return fill(out, torchShape(out.length), opts(t));
+    },
+    tfjs: tfjsPreset(peer),
+  };
+}
+
 export const METHODS: readonly MethodCase[] = [
   {
     id: "uniform", kernel: "uniform", peer: "randomUniform",
@@ -74,40 +97,16 @@ export const METHODS: readonly MethodCase[] = [
     nninit: (nn, out, t) => nn.constant(out, 0.5, t === undefined ? undefined : { threads: t }),
     tfjs: (tf, n) => tf.fill([n], 0.5),
   },
-  {
-    id: "xavierUniform", kernel: "uniform", peer: "glorotUniform",
-    nninit: (nn, out, t) => nn.xavierUniform(out, torchShape(out.length), opts(t)),
-    tfjs: (tf, n) => tf.initializers.glorotUniform({ seed: SEED }).apply(kerasShape(n), "float32"),
-  },
-  {
-    id: "xavierNormal", kernel: "normal", peer: "glorotNormal (truncated)",
-    nninit: (nn, out, t) => nn.xavierNormal(out, torchShape(out.length), opts(t)),
-    tfjs: (tf, n) => tf.initializers.glorotNormal({ seed: SEED }).apply(kerasShape(n), "float32"),
-  },
-  {
-    id: "kaimingUniform", kernel: "uniform", peer: "heUniform",
-    nninit: (nn, out, t) => nn.kaimingUniform(out, torchShape(out.length), opts(t)),
-    tfjs: (tf, n) => tf.initializers.heUniform({ seed: SEED }).apply(kerasShape(n), "float32"),
-  },
-  {
-    id: "kaimingNormal", kernel: "normal", peer: "heNormal (truncated)",
-    nninit: (nn, out, t) => nn.kaimingNormal(out, torchShape(out.length), opts(t)),
-    tfjs: (tf, n) => tf.initializers.heNormal({ seed: SEED }).apply(kerasShape(n), "float32"),
-  },
-  {
-    id: "lecunUniform", kernel: "uniform", peer: "leCunUniform",
-    nninit: (nn, out, t) => nn.lecunUniform(out, torchShape(out.length), opts(t)),
-    tfjs: (tf, n) => tf.initializers.leCunUniform({ seed: SEED }).apply(kerasShape(n), "float32"),
-  },
-  {
-    id: "lecunNormal", kernel: "truncNormal", peer: "leCunNormal",
-    nninit: (nn, out, t) => nn.lecunNormal(out, torchShape(out.length), opts(t)),
-    tfjs: (tf, n) => tf.initializers.leCunNormal({ seed: SEED }).apply(kerasShape(n), "float32"),
-  },
+  fanCase("xavierUniform", "uniform", "glorotUniform"),
+  fanCase("xavierNormal", "normal", "glorotNormal", "glorotNormal (truncated)"),
+  fanCase("kaimingUniform", "uniform", "heUniform"),
+  fanCase("kaimingNormal", "normal", "heNormal", "heNormal (truncated)"),
+  fanCase("lecunUniform", "uniform", "leCunUniform"),
+  fanCase("lecunNormal", "truncNormal", "leCunNormal"),
   {
     id: "varianceScaling", kernel: "truncNormal", peer: "heNormal",
     nninit: (nn, out, t) =>
       nn.varianceScaling(out, torchShape(out.length), { scale: 2, mode: "fanIn", distribution: "truncatedNormal", ...opts(t) }),
-    tfjs: (tf, n) => tf.initializers.heNormal({ seed: SEED }).apply(kerasShape(n), "float32"),
+    tfjs: tfjsPreset("heNormal"),
   },
 ];
