@@ -490,13 +490,14 @@ const describeCase = (c: Case): string =>
 const counts = { valid: 0, invalid: 0, binding: 0, shards: 0, sequences: 0, models: 0, matrixValid: 0, matrixInvalid: 0 };
 /**
  * Runs the async property `problems` (a case passes when it lists none) over `arb` with `opts`
- * (from runs()). Returns the failures: each failing case's description and problems, then the first
- * two lines of fast-check's counterexample report.
+ * (from runs()), counting each case in counts[count]. Returns the failures: each failing case's
+ * description and problems, then the first two lines of fast-check's counterexample report.
  */
-async function collectFailures<C>(arb: fc.Arbitrary<C>, opts: fc.Parameters<[C]>, problems: (c: C) => Promise<string[]>, describe: (c: C) => string): Promise<string[]> {
+async function collectFailures<C>(count: keyof typeof counts, arb: fc.Arbitrary<C>, opts: fc.Parameters<[C]>, problems: (c: C) => Promise<string[]>, describe: (c: C) => string): Promise<string[]> {
   const failures: string[] = [];
   await fc.assert(
     fc.asyncProperty(arb, async (c) => {
+      counts[count]++;
       const found = await problems(c);
       if (found.length > 0) failures.push(`${describe(c)}: ${found.join("; ")}`);
       return found.length === 0;
@@ -507,10 +508,7 @@ async function collectFailures<C>(arb: fc.Arbitrary<C>, opts: fc.Parameters<[C]>
 }
 
 t.test("valid calls: sync, every native ISA and promises equal the JS reference, bit for bit", async (t) => {
-  const failures = await collectFailures(caseArb, runs(0x5eed01, 1000), (c) => {
-    counts.valid++;
-    return checkValid(c);
-  }, describeCase);
+  const failures = await collectFailures("valid", caseArb, runs(0x5eed01, 1000), checkValid, describeCase);
   t.same(failures.slice(0, 3), [], `${counts.valid} valid cases`);
 });
 
@@ -866,8 +864,7 @@ async function checkInvalidCall(make: () => Args, call: (fns: Fns, a: Args) => u
 
 t.test("invalid calls: a TypeError/RangeError naming the argument, out and the Generator unchanged; promises reject", async (t) => {
   const labels = new Set<string>();
-  const failures = await collectFailures(invalidArb, runs(0x5eed02, 3000), ({ c, mu }) => {
-    counts.invalid++;
+  const failures = await collectFailures("invalid", invalidArb, runs(0x5eed02, 3000), ({ c, mu }) => {
     labels.add(mu.label.replace(/ = .*|: .*| \d+.*/g, ""));
     return checkInvalid(c, mu);
   }, ({ c, mu }) => `${describeCase(c)} | ${mu.label}`);
@@ -1199,10 +1196,7 @@ async function checkMatrixValid(c: MatrixCase): Promise<string[]> {
 }
 
 t.test("matrix methods, valid calls: sync = promises = the active backend, native = JS, thread independence, values", async (t) => {
-  const failures = await collectFailures(matrixCaseArb, runs(0x5eed0a, 1500), (c) => {
-    counts.matrixValid++;
-    return checkMatrixValid(c);
-  }, describeMatrix);
+  const failures = await collectFailures("matrixValid", matrixCaseArb, runs(0x5eed0a, 1500), checkMatrixValid, describeMatrix);
   t.same(failures.slice(0, 3), [], `${counts.matrixValid} valid matrix cases`);
 });
 
@@ -1361,8 +1355,7 @@ t.test("matrix methods, invalid calls: a TypeError/RangeError naming the argumen
     if (typeof a.options === "object" && a.options !== null) Object.freeze(a.options);
     if (Array.isArray(a.shape)) Object.freeze(a.shape);
   };
-  const failures = await collectFailures(matrixInvalidArb, runs(0x5eed0b, 4000), ({ c, mu }) => {
-    counts.matrixInvalid++;
+  const failures = await collectFailures("matrixInvalid", matrixInvalidArb, runs(0x5eed0b, 4000), ({ c, mu }) => {
     labels.add(mu.label.replace(/ = .*|: .*/g, "").replace(/\[\d+\]|[-+]?\d[\d.e+-]*/g, "#"));
     return checkInvalidCall(() => buildMatrix(c), (fns, a) => invokeMatrix(fns, c, a), mu, freeze(c));
   }, ({ c, mu }) => `${describeMatrix(c)} | ${mu.label}`);
