@@ -47,6 +47,7 @@ import * as model from "../lib/model/index.js";
 import { captureJob, capturePlan } from "../lib/api/execute.js";
 import { active, jsBackend, nativeBackendFor, nativeBinding, nativeIsas, type Backend } from "../lib/backend/select.js";
 import { bytes as view } from "./helpers.js";
+import { decodeBf16, decodeF16 } from "./fixtures/stats.js";
 import { bf16FromBits, f16FromBits } from "../lib/math/halfFloat.js";
 import { NONLINEARITIES } from "../lib/plan/gain.js";
 import { FILL_METHODS, methodInfo, type MethodName, type MethodNamesOf } from "../lib/plan/methods.js";
@@ -179,18 +180,13 @@ export const METHODS: readonly Method[] = FILL_METHODS.filter((m) => m.family !=
 
 // ---- cases ------------------------------------------------------------------------------------
 type Key = { mode: "seed"; seed: number | bigint } | { mode: "generator"; seed: bigint };
-interface Case {
-  method: Method;
+/** How a valid call is made, for element-wise and matrix cases alike (MatrixCase below). */
+interface CallStyle {
   dtype: DType;
   /** Whether dtype is passed explicitly (it must be for Uint16Array). */
   explicitDtype: boolean;
-  shape: number[] | undefined;
-  layout: "torch" | "keras" | undefined;
-  offset: number | undefined;
-  length: number;
   key: Key;
   threads: number | undefined;
-  extra: Record<string, unknown>;
   frozen: boolean;
   shared: boolean;
   /** Canary elements on each side of `out`. */
@@ -203,6 +199,14 @@ interface Case {
   optionsStyle: OptionsStyle;
   /** The promises call gets a real AbortSignal whose own or inherited members detach `out`. */
   hostileSignal: "none" | "own" | "inherited";
+}
+interface Case extends CallStyle {
+  method: Method;
+  shape: number[] | undefined;
+  layout: "torch" | "keras" | undefined;
+  offset: number | undefined;
+  length: number;
+  extra: Record<string, unknown>;
 }
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -246,6 +250,30 @@ const lookArb = fc.record({
   lookalike: fc.constantFrom<Lookalike>("none", "none", "subclass", "ownProps"),
   optionsStyle: fc.constantFrom<OptionsStyle>("plain", "plain", "nullProto", "hidden"),
   hostileSignal: fc.constantFrom<"none" | "own" | "inherited">("none", "none", "own", "inherited"),
+});
+/**
+ * The draws of a CallStyle, in two groups that stand at the same places in every case's fc.record
+ * (it draws in key order: moving a field changes every fixed-seed sample): KEY_ARBS right after
+ * dtype, STYLE_ARBS last. callStyle turns such a record into the CallStyle.
+ */
+const KEY_ARBS = {
+  explicitDtype: fc.boolean(),
+  key: keyArb,
+  threads: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+};
+const STYLE_ARBS = {
+  frozen: fc.boolean(),
+  shared: fc.boolean(),
+  pad: fc.integer({ min: 0, max: 9 }),
+  isa: fc.nat(7),
+  look: lookArb,
+};
+/** The values a record of arbitraries draws. */
+type Drawn<T> = { [K in keyof T]: T[K] extends fc.Arbitrary<infer V> ? V : never };
+type StyleDraw = { dtype: DType } & Drawn<typeof KEY_ARBS> & Drawn<typeof STYLE_ARBS>;
+const callStyle = (r: StyleDraw): CallStyle => ({
+  dtype: r.dtype, explicitDtype: r.explicitDtype || r.dtype === "bfloat16" || r.dtype === "float16",
+  key: r.key, threads: r.threads, frozen: r.frozen, shared: r.shared, pad: r.pad, isa: r.isa, ...r.look,
 });
 /** A case's plain twin: a plain typed array and plain options (the reference of a look-alike call). */
 const plain = <C extends { lookalike: Lookalike; optionsStyle: OptionsStyle; hostileSignal: string }>(c: C): C =>
@@ -320,19 +348,12 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...METHODS).chain((method) =
   return fc.record({
     geometry,
     dtype: fc.constantFrom(...(method.dtypes ?? DTYPES)),
-    explicitDtype: fc.boolean(),
-    key: keyArb,
-    threads: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+    ...KEY_ARBS,
     extra: method.options,
-    frozen: fc.boolean(),
-    shared: fc.boolean(),
-    pad: fc.integer({ min: 0, max: 9 }),
-    isa: fc.nat(7),
-    look: lookArb,
-  }).map((r) => ({
-    method, dtype: r.dtype, explicitDtype: r.explicitDtype || r.dtype === "bfloat16" || r.dtype === "float16",
-    shape: r.geometry.shape, layout: r.geometry.layout, offset: r.geometry.offset, length: r.geometry.length,
-    key: r.key, threads: r.threads, extra: r.extra, frozen: r.frozen, shared: r.shared, pad: r.pad, isa: r.isa, ...r.look,
+    ...STYLE_ARBS,
+  }).map((r): Case => ({
+    method, ...callStyle(r),
+    shape: r.geometry.shape, layout: r.geometry.layout, offset: r.geometry.offset, length: r.geometry.length, extra: r.extra,
   }));
 });
 
@@ -356,14 +377,19 @@ interface Args {
   moved?: ArrayBuffer;
 }
 
-/** `withSignal`: add the case's hostile AbortSignal (promises calls only). */
-function build(c: Case, withSignal = false): Args {
+/** A fresh `out` of `length` elements with c.pad canary elements on each side (the whole buffer filled with CANARY). */
+function canaried(c: CallStyle, length: number): { buffer: ArrayBufferLike; whole: Uint8Array; out: OutArray } {
   const ctor = CTOR[c.dtype];
-  const bytes = (c.length + 2 * c.pad) * ctor.BYTES_PER_ELEMENT;
+  const bytes = (length + 2 * c.pad) * ctor.BYTES_PER_ELEMENT;
   const buffer = c.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   const whole = new Uint8Array(buffer);
   whole.fill(CANARY);
-  const out = makeOut(ctor, buffer, c.pad * ctor.BYTES_PER_ELEMENT, c.length, c.lookalike);
+  return { buffer, whole, out: makeOut(ctor, buffer, c.pad * ctor.BYTES_PER_ELEMENT, length, c.lookalike) };
+}
+
+/** `withSignal`: add the case's hostile AbortSignal (promises calls only). */
+function build(c: Case, withSignal = false): Args {
+  const { buffer, whole, out } = canaried(c, c.length);
   const { value, ...extra } = c.method.kind === "constant" ? { value: c.method.name === "constant" ? c.extra.value : undefined, ...c.extra } : { value: undefined, ...c.extra };
   const options: Record<string, unknown> = { ...extra };
   if (c.method.kind === "fan" && c.layout === "keras") options.layout = "keras";
@@ -452,25 +478,37 @@ async function checkValid(c: Case): Promise<string[]> {
   return problems;
 }
 
+/** A case's look-alikes, for its description ("" when it has none). */
+const describeLook = (c: CallStyle): string =>
+  `${c.lookalike !== "none" ? ` out ${c.lookalike}` : ""}${c.optionsStyle !== "plain" ? ` options ${c.optionsStyle}` : ""}${c.hostileSignal !== "none" ? ` signal ${c.hostileSignal}` : ""}`;
 const describeCase = (c: Case): string =>
   `${c.method.name} ${c.dtype}${c.shape ? ` shape [${c.shape}] ${c.layout}` : ""} offset ${c.offset} length ${c.length} ` +
   `${c.key.mode} ${c.key.seed} threads ${c.threads} ${JSON.stringify(c.extra)}${c.frozen ? " frozen" : ""}${c.shared ? " shared" : ""}` +
-  `${c.lookalike !== "none" ? ` out ${c.lookalike}` : ""}${c.optionsStyle !== "plain" ? ` options ${c.optionsStyle}` : ""}${c.hostileSignal !== "none" ? ` signal ${c.hostileSignal}` : ""}`;
+  describeLook(c);
 
 // ---- valid calls ------------------------------------------------------------------------------
 const counts = { valid: 0, invalid: 0, binding: 0, shards: 0, sequences: 0, models: 0, matrixValid: 0, matrixInvalid: 0 };
-
-t.test("valid calls: sync, every native ISA and promises equal the JS reference, bit for bit", async (t) => {
+/**
+ * Runs the async property `problems` (a case passes when it lists none) over `arb` with `opts`
+ * (from runs()), counting each case in counts[count]. Returns the failures: each failing case's
+ * description and problems, then the first two lines of fast-check's counterexample report.
+ */
+async function collectFailures<C>(count: keyof typeof counts, arb: fc.Arbitrary<C>, opts: fc.Parameters<[C]>, problems: (c: C) => Promise<string[]>, describe: (c: C) => string): Promise<string[]> {
   const failures: string[] = [];
   await fc.assert(
-    fc.asyncProperty(caseArb, async (c) => {
-      counts.valid++;
-      const problems = await checkValid(c);
-      if (problems.length > 0) failures.push(`${describeCase(c)}: ${problems.join("; ")}`);
-      return problems.length === 0;
+    fc.asyncProperty(arb, async (c) => {
+      counts[count]++;
+      const found = await problems(c);
+      if (found.length > 0) failures.push(`${describe(c)}: ${found.join("; ")}`);
+      return found.length === 0;
     }),
-    runs(0x5eed01, 1000),
+    opts,
   ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  return failures;
+}
+
+t.test("valid calls: sync, every native ISA and promises equal the JS reference, bit for bit", async (t) => {
+  const failures = await collectFailures("valid", caseArb, runs(0x5eed01, 1000), checkValid, describeCase);
   t.same(failures.slice(0, 3), [], `${counts.valid} valid cases`);
 });
 
@@ -825,18 +863,11 @@ async function checkInvalidCall(make: () => Args, call: (fns: Fns, a: Args) => u
 }
 
 t.test("invalid calls: a TypeError/RangeError naming the argument, out and the Generator unchanged; promises reject", async (t) => {
-  const failures: string[] = [];
   const labels = new Set<string>();
-  await fc.assert(
-    fc.asyncProperty(invalidArb, async ({ c, mu }) => {
-      counts.invalid++;
-      labels.add(mu.label.replace(/ = .*|: .*| \d+.*/g, ""));
-      const problems = await checkInvalid(c, mu);
-      if (problems.length > 0) failures.push(`${describeCase(c)} | ${mu.label}: ${problems.join("; ")}`);
-      return problems.length === 0;
-    }),
-    runs(0x5eed02, 3000),
-  ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  const failures = await collectFailures("invalid", invalidArb, runs(0x5eed02, 3000), ({ c, mu }) => {
+    labels.add(mu.label.replace(/ = .*|: .*| \d+.*/g, ""));
+    return checkInvalid(c, mu);
+  }, ({ c, mu }) => `${describeCase(c)} | ${mu.label}`);
   t.same(failures.slice(0, 3), [], `${counts.invalid} invalid inputs (${labels.size} kinds of mutation)`);
   t.ok(labels.size >= 20, `mutation kinds tried: ${[...labels].sort().join(", ")}`);
 });
@@ -864,7 +895,8 @@ type MatrixName = MethodNamesOf<"matrix">;
 const MATRIX_NAMES: readonly MatrixName[] = FILL_METHODS.filter((m) => m.family === "matrix").map((m) => m.name as MatrixName);
 const matrixInfo = (name: MatrixName) => methodInfo(name)!;
 const takesKey = (name: MatrixName): boolean => matrixInfo(name).random;
-interface MatrixCase {
+/** threads is undefined for a method without a key (eye, identity, dirac, zca). */
+interface MatrixCase extends CallStyle {
   name: MatrixName;
   /** The shape argument (zca: none is passed; [cols, cols] is out's shape). */
   shape: number[];
@@ -872,17 +904,6 @@ interface MatrixCase {
   extra: Record<string, unknown>;
   /** zca's data, row-major rows × cols, and whether it is a Float64Array. */
   data?: { values: number[]; f64: boolean };
-  dtype: DType;
-  explicitDtype: boolean;
-  key: Key;
-  threads: number | undefined;
-  frozen: boolean;
-  shared: boolean;
-  pad: number;
-  isa: number;
-  lookalike: Lookalike;
-  optionsStyle: OptionsStyle;
-  hostileSignal: "none" | "own" | "inherited";
 }
 interface Geometry { shape: number[]; extra: Record<string, unknown>; data?: MatrixCase["data"] }
 
@@ -935,31 +956,18 @@ const MATRIX_WEIGHTS: Record<MatrixName, number> = { orthogonal: 4, eye: 1, iden
 const matrixCaseArb: fc.Arbitrary<MatrixCase> = fc.oneof(...MATRIX_NAMES.map((n) => ({ arbitrary: fc.constant(n), weight: MATRIX_WEIGHTS[n] }))).chain((name) => fc.record({
   geometry: GEOMETRY[name],
   dtype: fc.constantFrom(...DTYPES),
-  explicitDtype: fc.boolean(),
-  key: keyArb,
-  threads: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
-  frozen: fc.boolean(),
-  shared: fc.boolean(),
-  pad: fc.integer({ min: 0, max: 9 }),
-  isa: fc.nat(7),
-  look: lookArb,
+  ...KEY_ARBS,
+  ...STYLE_ARBS,
 }).map((r): MatrixCase => ({
-  name, shape: r.geometry.shape, extra: r.geometry.extra, data: r.geometry.data, dtype: r.dtype,
-  explicitDtype: r.explicitDtype || r.dtype === "bfloat16" || r.dtype === "float16",
-  key: r.key, threads: takesKey(name) ? r.threads : undefined, frozen: r.frozen, shared: r.shared, pad: r.pad, isa: r.isa, ...r.look,
+  name, shape: r.geometry.shape, extra: r.geometry.extra, data: r.geometry.data,
+  ...callStyle(r), threads: takesKey(name) ? r.threads : undefined,
 })));
 
 const matrixLength = (c: MatrixCase): number => sizeOf(c.shape);
 
 /** `withSignal`: add the case's hostile AbortSignal (promises calls only). */
 function buildMatrix(c: MatrixCase, withSignal = false): Args {
-  const ctor = CTOR[c.dtype];
-  const length = matrixLength(c);
-  const bytes = (length + 2 * c.pad) * ctor.BYTES_PER_ELEMENT;
-  const buffer = c.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-  const whole = new Uint8Array(buffer);
-  whole.fill(CANARY);
-  const out = makeOut(ctor, buffer, c.pad * ctor.BYTES_PER_ELEMENT, length, c.lookalike);
+  const { buffer, whole, out } = canaried(c, matrixLength(c));
   const options: Record<string, unknown> = { ...c.extra };
   const generator = takesKey(c.name) && c.key.mode === "generator" ? new nn.Generator(c.key.seed) : undefined;
   if (takesKey(c.name)) {
@@ -988,25 +996,12 @@ function invokeMatrix(fns: Fns, c: MatrixCase, a: Args): unknown {
 const describeMatrix = (c: MatrixCase): string =>
   `${c.name} ${c.dtype} shape [${c.shape}] ${JSON.stringify(c.extra)}${c.data ? ` data ${c.data.f64 ? "f64" : "f32"}[${c.data.values.length}]` : ""}` +
   `${takesKey(c.name) ? ` ${c.key.mode} ${c.key.seed} threads ${c.threads}` : ""}${c.frozen ? " frozen" : ""}${c.shared ? " shared" : ""} pad ${c.pad}` +
-  `${c.lookalike !== "none" ? ` out ${c.lookalike}` : ""}${c.optionsStyle !== "plain" ? ` options ${c.optionsStyle}` : ""}${c.hostileSignal !== "none" ? ` signal ${c.hostileSignal}` : ""}`;
+  describeLook(c);
 
-/** The values of `out` as numbers (bfloat16/float16 decoded here, independently of lib/math). */
+/** The values of `out` as numbers (bfloat16/float16 decoded by test/fixtures/stats.ts, independently of lib/math). */
 function decode(out: OutArray, dtype: DType): Float64Array {
   if (dtype === "float32" || dtype === "float64") return Float64Array.from(out);
-  const f32 = new Float32Array(1);
-  const u32 = new Uint32Array(f32.buffer);
-  return Float64Array.from(out, (h) => {
-    if (dtype === "bfloat16") {
-      u32[0] = h << 16;
-      return f32[0];
-    }
-    const sign = h & 0x8000 ? -1 : 1;
-    const e = (h >> 10) & 31;
-    const f = h & 1023;
-    if (e === 0) return sign * f * 2 ** -24;
-    if (e === 31) return f ? NaN : sign * Infinity;
-    return sign * (1 + f / 1024) * 2 ** (e - 15);
-  });
+  return Float64Array.from(out, dtype === "bfloat16" ? decodeBf16 : decodeF16);
 }
 
 /** rows × cols of an orthogonal weight, from the layout's definition (docs/methods.md §5). */
@@ -1201,16 +1196,7 @@ async function checkMatrixValid(c: MatrixCase): Promise<string[]> {
 }
 
 t.test("matrix methods, valid calls: sync = promises = the active backend, native = JS, thread independence, values", async (t) => {
-  const failures: string[] = [];
-  await fc.assert(
-    fc.asyncProperty(matrixCaseArb, async (c) => {
-      counts.matrixValid++;
-      const problems = await checkMatrixValid(c);
-      if (problems.length > 0) failures.push(`${describeMatrix(c)}: ${problems.join("; ")}`);
-      return problems.length === 0;
-    }),
-    runs(0x5eed0a, 1500),
-  ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  const failures = await collectFailures("matrixValid", matrixCaseArb, runs(0x5eed0a, 1500), checkMatrixValid, describeMatrix);
   t.same(failures.slice(0, 3), [], `${counts.matrixValid} valid matrix cases`);
 });
 
@@ -1362,7 +1348,6 @@ function matrixMutationsFor(c: MatrixCase): fc.Arbitrary<Mutation>[] {
 const matrixInvalidArb = matrixCaseArb.map(plain).chain((c) => fc.oneof(...matrixMutationsFor(c)).map((mu) => ({ c, mu })));
 
 t.test("matrix methods, invalid calls: a TypeError/RangeError naming the argument, out and Generators unchanged; promises reject", async (t) => {
-  const failures: string[] = [];
   const labels = new Set<string>();
   /** A frozen case's mutated options and shape are frozen too. */
   const freeze = (c: MatrixCase) => (a: Args) => {
@@ -1370,16 +1355,10 @@ t.test("matrix methods, invalid calls: a TypeError/RangeError naming the argumen
     if (typeof a.options === "object" && a.options !== null) Object.freeze(a.options);
     if (Array.isArray(a.shape)) Object.freeze(a.shape);
   };
-  await fc.assert(
-    fc.asyncProperty(matrixInvalidArb, async ({ c, mu }) => {
-      counts.matrixInvalid++;
-      labels.add(mu.label.replace(/ = .*|: .*/g, "").replace(/\[\d+\]|[-+]?\d[\d.e+-]*/g, "#"));
-      const problems = await checkInvalidCall(() => buildMatrix(c), (fns, a) => invokeMatrix(fns, c, a), mu, freeze(c));
-      if (problems.length > 0) failures.push(`${describeMatrix(c)} | ${mu.label}: ${problems.join("; ")}`);
-      return problems.length === 0;
-    }),
-    runs(0x5eed0b, 4000),
-  ).catch((err: Error) => failures.push(err.message.split("\n").slice(0, 2).join(" ")));
+  const failures = await collectFailures("matrixInvalid", matrixInvalidArb, runs(0x5eed0b, 4000), ({ c, mu }) => {
+    labels.add(mu.label.replace(/ = .*|: .*/g, "").replace(/\[\d+\]|[-+]?\d[\d.e+-]*/g, "#"));
+    return checkInvalidCall(() => buildMatrix(c), (fns, a) => invokeMatrix(fns, c, a), mu, freeze(c));
+  }, ({ c, mu }) => `${describeMatrix(c)} | ${mu.label}`);
   t.same(failures.slice(0, 3), [], `${counts.matrixInvalid} invalid matrix calls (${labels.size} kinds of mutation)`);
   t.ok(labels.size >= 25, `mutation kinds tried: ${[...labels].sort().join(", ")}`);
 });

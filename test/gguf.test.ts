@@ -20,6 +20,7 @@ import { capturePlan } from "../lib/api/execute.js";
 import { normal, truncNormal, uniform } from "../lib/index.js";
 import { KERNELS, type RandomPlan } from "../lib/plan/plan.js";
 import { eachIsa, sameBytes } from "./helpers.js";
+import { decodeF16 } from "./fixtures/stats.js";
 
 const root = resolve(__dirname, "..");
 const work = mkdtempSync(join(tmpdir(), "nninit-gguf-"));
@@ -114,15 +115,6 @@ function tensorBytes(g: Parsed, name: string): { info: Parsed["tensors"][number]
   return { info, data: g.buf.subarray(at, at + (n / block) * size) };
 }
 
-function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
 /** float16 bits of a number by search over the representable values (slow, independent). */
 function toHalf(x: number): number {
   const s = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
@@ -130,11 +122,11 @@ function toHalf(x: number): number {
   let lo = 0, hi = 0x7c00;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (half(mid) <= a) lo = mid;
+    if (decodeF16(mid) <= a) lo = mid;
     else hi = mid - 1;
   }
   const up = lo + 1;
-  const dl = a - half(lo), du = half(up) - a;
+  const dl = a - decodeF16(lo), du = decodeF16(up) - a;
   return s | (du < dl || (du === dl && (lo & 1) === 1) ? up : lo);
 }
 
@@ -366,7 +358,7 @@ function dequant(type: number, data: Buffer): Float64Array {
   const n = (data.length / bs) * 32;
   const out = new Float64Array(n);
   for (let b = 0; b < n / 32; b++) {
-    const d = half(data.readUInt16LE(b * bs));
+    const d = decodeF16(data.readUInt16LE(b * bs));
     for (let j = 0; j < 32; j++) {
       if (type === 8) out[b * 32 + j] = d * data.readInt8(b * bs + 2 + j);
       else {
@@ -550,6 +542,25 @@ t.test("native quantizers: the TypeScript reference's bytes on every ISA, any th
   }
 });
 
+/**
+ * A raw binding call that must be refused with nothing written: `dst` is filled with 0x5a, then
+ * `call` must throw a TypeError (code ERR_INVALID_ARG_TYPE) or a RangeError (any other code) whose
+ * message matches `re`, with that `code`, and leave every byte of `dst` as it was.
+ */
+function refuses(t: Test, what: string, call: () => unknown, dst: Uint8Array, re: RegExp, code: string): void {
+  dst.fill(0x5a);
+  let err: (Error & { code?: string }) | undefined;
+  try {
+    call();
+  } catch (e) {
+    err = e as Error & { code?: string };
+  }
+  t.ok(err instanceof (code === "ERR_INVALID_ARG_TYPE" ? TypeError : RangeError), `${what}: ${err?.name}`);
+  t.match(err?.message ?? "", re, `${what}: message`);
+  t.equal(err?.code, code, `${what}: code`);
+  t.ok(dst.every((v) => v === 0x5a), `${what}: nothing written`);
+}
+
 t.test("native quantizers check every argument; nothing is written on a failed check", { skip: noNativeQuant }, async (t) => {
   const b = nativeBinding as NonNullable<typeof nativeBinding>;
   const src = Float32Array.from({ length: 128 }, (_, i) => i - 60);
@@ -582,19 +593,7 @@ t.test("native quantizers check every argument; nothing is written on a failed c
       ["isa bogus", [src, 0, 32, dst, 0, 1, "mmx"], /"isa" argument must be an instruction set/, "ERR_INVALID_ARG_VALUE"],
       ["isa number", [src, 0, 32, dst, 0, 1, 1], /"isa" argument must be a string/, "ERR_INVALID_ARG_TYPE"],
     ];
-    for (const [what, args, re, code] of bad) {
-      dst.fill(0x5a);
-      let err: (Error & { code?: string }) | undefined;
-      try {
-        q.apply(b, args);
-      } catch (e) {
-        err = e as Error & { code?: string };
-      }
-      t.ok(err instanceof (code === "ERR_INVALID_ARG_TYPE" ? TypeError : RangeError), `${fn} ${what}: ${err?.name}`);
-      t.match(err?.message ?? "", re, `${fn} ${what}: message`);
-      t.equal(err?.code, code, `${fn} ${what}: code`);
-      t.ok(dst.every((v) => v === 0x5a), `${fn} ${what}: nothing written`);
-    }
+    for (const [what, args, re, code] of bad) refuses(t, `${fn} ${what}`, () => q.apply(b, args), dst, re, code);
     // src and dst sharing memory: refused (the pool's threads would race)
     const shared = new ArrayBuffer(4096);
     t.throws(() => q.call(b, new Float32Array(shared, 0, 64), 0, 64, new Uint8Array(shared, 200, 100), 0),
@@ -681,19 +680,7 @@ t.test("fillQuantize checks every argument; nothing is written on a failed check
     ["isa bogus", [...ok({}), "mmx"], /"isa" argument must be an instruction set/, "ERR_INVALID_ARG_VALUE"],
     ["dst one block short", ok({ 1: 3 + 18 + 1, 3: 128 }), /"dst" argument must be long enough/, "ERR_OUT_OF_RANGE"],
   ];
-  for (const [what, args, re, code] of bad) {
-    dst.fill(0x5a);
-    let err: (Error & { code?: string }) | undefined;
-    try {
-      fq.apply(b, args);
-    } catch (e) {
-      err = e as Error & { code?: string };
-    }
-    t.ok(err instanceof (code === "ERR_INVALID_ARG_TYPE" ? TypeError : RangeError), `${what}: ${err?.name}`);
-    t.match(err?.message ?? "", re, `${what}: message`);
-    t.equal(err?.code, code, `${what}: code`);
-    t.ok(dst.every((v) => v === 0x5a), `${what}: nothing written`);
-  }
+  for (const [what, args, re, code] of bad) refuses(t, what, () => fq.apply(b, args), dst, re, code);
   dst.fill(0x5a);
   t.equal(fq.apply(b, ok({ 1: 3, 3: 128 })), 4 * 18, "the last block ends on dst's last byte");
   t.ok(dst.subarray(0, 3).every((v) => v === 0x5a) && dst.subarray(3).some((v) => v !== 0x5a), "only dst[3 ..] written");

@@ -28,6 +28,15 @@ import { KS_LAMBDA_CRIT, Z_CRIT, ksStatistic } from "./fixtures/stats.js";
 import { bytes } from "./helpers.js";
 
 const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+/** The row-major multi-index of element `flat` of an array of `shape` (the last axis fastest). */
+function multiIndex(flat: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let d = shape.length - 1, r = flat; d >= 0; d--) {
+    idx[d] = r % shape[d];
+    r = Math.floor(r / shape[d]);
+  }
+  return idx;
+}
 
 // --- independent references ---------------------------------------------------------------------
 
@@ -240,12 +249,7 @@ t.test("dirac: PyTorch's dirac_ in both layouts, exact, all groups", async (t) =
     const per = shape[0] / groups;
     let bad = 0, ones = 0;
     for (let flat = 0; flat < out.length; flat++) {
-      let r = flat;
-      const idx = new Array<number>(shape.length);
-      for (let d = shape.length - 1; d >= 0; d--) {
-        idx[d] = r % shape[d];
-        r = Math.floor(r / shape[d]);
-      }
+      const idx = multiIndex(flat, shape);
       const want = idx[1] === idx[0] % per && idx.slice(2).every((v, d) => v === Math.floor(shape[d + 2] / 2)) ? 1 : 0;
       if (out[flat] !== want) bad++;
       ones += want;
@@ -257,12 +261,7 @@ t.test("dirac: PyTorch's dirac_ in both layouts, exact, all groups", async (t) =
     const kout = nn.dirac(new Float32Array(prod(shape)), kshape, { groups, layout: "keras" });
     let mismatch = 0;
     for (let flat = 0; flat < out.length; flat++) {
-      let r = flat;
-      const idx = new Array<number>(shape.length);
-      for (let d = shape.length - 1; d >= 0; d--) {
-        idx[d] = r % shape[d];
-        r = Math.floor(r / shape[d]);
-      }
+      const idx = multiIndex(flat, shape);
       const kidx = [...idx.slice(2), idx[1], idx[0]];
       const kflat = kidx.reduce((acc, v, d) => acc * kshape[d] + v, 0);
       if (kout[kflat] !== out[flat]) mismatch++;

@@ -18,6 +18,7 @@ import { main, printable } from "../lib/cli/main.js";
 import { hostTag, TEMP_NAME } from "../lib/model/atomic.js";
 import { describe as describeValue } from "../lib/plan/errors.js";
 import { createProgress, formatDuration } from "../lib/cli/progress.js";
+import { causalLmRows, llamaAttention, llamaMlp, shapes } from "./fixtures/decoderRows.js";
 
 const root = resolve(__dirname, "..");
 const work = mkdtempSync(join(tmpdir(), "nninit-model-"));
@@ -257,20 +258,11 @@ const LLAMA_TINY = {
   num_attention_heads: 4, num_key_value_heads: 2, initializer_range: 0.05, tie_word_embeddings: false,
 };
 const GPT2_TINY = { model_type: "gpt2", vocab_size: 100, n_positions: 32, n_embd: 16, n_layer: 2, n_head: 2 };
-const shapes = (p: m.Preset): [string, number[]][] => p.tensors.map((s) => [s.name, [...s.shape]]);
 
 t.test("presets: names, shapes and parameter counts of the reference architectures", async (t) => {
   const llama = m.presetFromConfig(LLAMA_TINY);
   // transformers LlamaForCausalLM.state_dict() for this config, in order (head_dim 4, 2 KV heads).
-  t.same(shapes(llama), [
-    ["model.embed_tokens.weight", [100, 16]],
-    ["model.layers.0.self_attn.q_proj.weight", [16, 16]], ["model.layers.0.self_attn.k_proj.weight", [8, 16]],
-    ["model.layers.0.self_attn.v_proj.weight", [8, 16]], ["model.layers.0.self_attn.o_proj.weight", [16, 16]],
-    ["model.layers.0.mlp.gate_proj.weight", [40, 16]], ["model.layers.0.mlp.up_proj.weight", [40, 16]],
-    ["model.layers.0.mlp.down_proj.weight", [16, 40]],
-    ["model.layers.0.input_layernorm.weight", [16]], ["model.layers.0.post_attention_layernorm.weight", [16]],
-    ["model.norm.weight", [16]], ["lm_head.weight", [100, 16]],
-  ]);
+  t.same(shapes(llama), causalLmRows({ vocab: 100, hidden: 16, layers: 1, tied: false, layer: () => [...llamaAttention(16, 16, 8), ...llamaMlp(16, 40)] }));
   t.equal(llama.parameters, 1600 + 256 + 128 + 128 + 256 + 640 * 3 + 32 + 16 + 1600);
   const tied = m.presetFromConfig({ ...LLAMA_TINY, tie_word_embeddings: true, attention_bias: true, mlp_bias: true, head_dim: 8 });
   t.same(tied.tied, { "lm_head.weight": "model.embed_tokens.weight" });

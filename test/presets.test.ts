@@ -4,9 +4,8 @@
 // conventions, tied tensors and bad config fields.
 import t from "tap";
 import * as m from "../lib/model/index.js";
+import { causalLmRows, llamaAttention, llamaMlp, shapes, type Row } from "./fixtures/decoderRows.js";
 
-type Row = [string, number[]];
-const shapes = (p: m.Preset): Row[] => p.tensors.map((s) => [s.name, [...s.shape]]);
 const find = (p: m.Preset, name: string): m.TensorSpec | undefined => p.tensors.find((s) => s.name === name);
 /** name -> "normal:std" | "zeros" | "ones" (with ":pad=N" when a padding row is zeroed). */
 const inits = (p: m.Preset): Record<string, string> =>
@@ -37,15 +36,7 @@ const BERT_TINY = {
 t.test("gemma: GemmaForCausalLM names, shapes, order; zero-centred RMSNorm weights; tied lm_head", async (t) => {
   const p = m.presetFromConfig(GEMMA_TINY);
   // GemmaModel: embed_tokens; GemmaDecoderLayer: self_attn (q, k, v, o; head_dim 4, 1 KV head), mlp, 2 norms; norm.
-  const expected: Row[] = [
-    ["model.embed_tokens.weight", [64, 16]],
-    ["model.layers.0.self_attn.q_proj.weight", [8, 16]], ["model.layers.0.self_attn.k_proj.weight", [4, 16]],
-    ["model.layers.0.self_attn.v_proj.weight", [4, 16]], ["model.layers.0.self_attn.o_proj.weight", [16, 8]],
-    ["model.layers.0.mlp.gate_proj.weight", [24, 16]], ["model.layers.0.mlp.up_proj.weight", [24, 16]],
-    ["model.layers.0.mlp.down_proj.weight", [16, 24]],
-    ["model.layers.0.input_layernorm.weight", [16]], ["model.layers.0.post_attention_layernorm.weight", [16]],
-    ["model.norm.weight", [16]],
-  ];
+  const expected = causalLmRows({ vocab: 64, hidden: 16, layers: 1, tied: true, layer: () => [...llamaAttention(16, 8, 4), ...llamaMlp(16, 24)] });
   t.same(shapes(p), expected);
   t.equal(p.modelType, "gemma");
   t.same(p.tied, { "lm_head.weight": "model.embed_tokens.weight" }, "GemmaConfig ties lm_head by default");
@@ -82,15 +73,9 @@ t.test("gemma: GemmaForCausalLM names, shapes, order; zero-centred RMSNorm weigh
 
 t.test("qwen3: q_norm/k_norm of size head_dim after o_proj, no biases by default", async (t) => {
   const p = m.presetFromConfig(QWEN3_TINY);
-  const layer = (l: number): Row[] => [
-    [`model.layers.${l}.self_attn.q_proj.weight`, [32, 16]], [`model.layers.${l}.self_attn.k_proj.weight`, [16, 16]],
-    [`model.layers.${l}.self_attn.v_proj.weight`, [16, 16]], [`model.layers.${l}.self_attn.o_proj.weight`, [16, 32]],
-    [`model.layers.${l}.self_attn.q_norm.weight`, [8]], [`model.layers.${l}.self_attn.k_norm.weight`, [8]],
-    [`model.layers.${l}.mlp.gate_proj.weight`, [24, 16]], [`model.layers.${l}.mlp.up_proj.weight`, [24, 16]],
-    [`model.layers.${l}.mlp.down_proj.weight`, [16, 24]],
-    [`model.layers.${l}.input_layernorm.weight`, [16]], [`model.layers.${l}.post_attention_layernorm.weight`, [16]],
-  ];
-  const expected: Row[] = [["model.embed_tokens.weight", [64, 16]], ...layer(0), ...layer(1), ["model.norm.weight", [16]], ["lm_head.weight", [64, 16]]];
+  const expected = causalLmRows({ vocab: 64, hidden: 16, layers: 2, tied: false, layer: () => [
+    ...llamaAttention(16, 32, 16), ["self_attn.q_norm.weight", [8]], ["self_attn.k_norm.weight", [8]], ...llamaMlp(16, 24),
+  ] });
   t.same(shapes(p), expected);
   t.equal(p.modelType, "qwen3", "from architectures[0] alone");
   t.same(p.tied, {}, "Qwen3Config: tie_word_embeddings false by default");
@@ -116,13 +101,10 @@ t.test("qwen3: q_norm/k_norm of size head_dim after o_proj, no biases by default
 t.test("phi3: fused qkv_proj (registered after o_proj) and gate_up_proj", async (t) => {
   const p = m.presetFromConfig(PHI3_TINY);
   // head_dim 16 / 4 = 4; qkv rows 4*4 + 2*(2*4) = 32; gate_up rows 2 * 24.
-  const expected: Row[] = [
-    ["model.embed_tokens.weight", [64, 16]],
-    ["model.layers.0.self_attn.o_proj.weight", [16, 16]], ["model.layers.0.self_attn.qkv_proj.weight", [32, 16]],
-    ["model.layers.0.mlp.gate_up_proj.weight", [48, 16]], ["model.layers.0.mlp.down_proj.weight", [16, 24]],
-    ["model.layers.0.input_layernorm.weight", [16]], ["model.layers.0.post_attention_layernorm.weight", [16]],
-    ["model.norm.weight", [16]], ["lm_head.weight", [64, 16]],
-  ];
+  const expected = causalLmRows({ vocab: 64, hidden: 16, layers: 1, tied: false, layer: () => [
+    ["self_attn.o_proj.weight", [16, 16]], ["self_attn.qkv_proj.weight", [32, 16]],
+    ["mlp.gate_up_proj.weight", [48, 16]], ["mlp.down_proj.weight", [16, 24]],
+  ] });
   t.same(shapes(p), expected);
   t.equal(p.parameters, count(expected));
   t.same(p.tied, {});
@@ -140,18 +122,13 @@ t.test("phi3: fused qkv_proj (registered after o_proj) and gate_up_proj", async 
 t.test("mixtral: block_sparse_moe router and experts.N.w1/w2/w3 (the Hub checkpoint layout)", async (t) => {
   const p = m.presetFromConfig(MIXTRAL_TINY);
   const expert = (e: number): Row[] => [
-    [`model.layers.0.block_sparse_moe.experts.${e}.w1.weight`, [24, 16]],
-    [`model.layers.0.block_sparse_moe.experts.${e}.w2.weight`, [16, 24]],
-    [`model.layers.0.block_sparse_moe.experts.${e}.w3.weight`, [24, 16]],
+    [`block_sparse_moe.experts.${e}.w1.weight`, [24, 16]],
+    [`block_sparse_moe.experts.${e}.w2.weight`, [16, 24]],
+    [`block_sparse_moe.experts.${e}.w3.weight`, [24, 16]],
   ];
-  const expected: Row[] = [
-    ["model.embed_tokens.weight", [64, 16]],
-    ["model.layers.0.self_attn.q_proj.weight", [16, 16]], ["model.layers.0.self_attn.k_proj.weight", [8, 16]],
-    ["model.layers.0.self_attn.v_proj.weight", [8, 16]], ["model.layers.0.self_attn.o_proj.weight", [16, 16]],
-    ["model.layers.0.block_sparse_moe.gate.weight", [3, 16]], ...expert(0), ...expert(1), ...expert(2),
-    ["model.layers.0.input_layernorm.weight", [16]], ["model.layers.0.post_attention_layernorm.weight", [16]],
-    ["model.norm.weight", [16]], ["lm_head.weight", [64, 16]],
-  ];
+  const expected = causalLmRows({ vocab: 64, hidden: 16, layers: 1, tied: false, layer: () => [
+    ...llamaAttention(16, 16, 8), ["block_sparse_moe.gate.weight", [3, 16]], ...expert(0), ...expert(1), ...expert(2),
+  ] });
   t.same(shapes(p), expected);
   t.equal(p.parameters, count(expected));
   t.same(p.tied, {});
