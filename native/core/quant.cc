@@ -134,40 +134,59 @@ NNINIT_AVX2 inline float load_block(const float* x, __m256 v[4], __m256 a[4]) {
   return amax32(a);
 }
 
-NNINIT_AVX2 void q8_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
+// Q8_0's 32 quants of the block at x: round(x * id) half away from zero (ggml's roundf), as int8,
+// at qs (32 bytes). NaN, Inf and out-of-range products give 0x80000000, stored as 0.
+NNINIT_AVX2 inline void q8_quants(const float* x, __m256 vid, uint8_t* qs) {
   const __m256 half = _mm256_set1_ps(0.5f);
   const __m256 mhalf = _mm256_set1_ps(-0.5f);
   const __m256 one = _mm256_set1_ps(1.0f);
   const __m256i low = _mm256_set1_epi32(0xff);
+  __m256i q[4];
+  for (int i = 0; i < 4; ++i) {
+    const __m256 s = _mm256_mul_ps(_mm256_loadu_ps(x + 8 * i), vid);
+    __m256 t = _mm256_round_ps(s, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    const __m256 f = _mm256_sub_ps(s, t);
+    t = _mm256_add_ps(t, _mm256_and_ps(_mm256_cmp_ps(f, half, _CMP_GE_OQ), one));
+    t = _mm256_sub_ps(t, _mm256_and_ps(_mm256_cmp_ps(f, mhalf, _CMP_LE_OQ), one));
+    q[i] = _mm256_and_si256(_mm256_cvttps_epi32(t), low);  // NaN/Inf/huge: 0x80000000 -> 0
+  }
+  const __m256i p01 = _mm256_packus_epi32(q[0], q[1]);
+  const __m256i p23 = _mm256_packus_epi32(q[2], q[3]);
   const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs), _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p01, p23), perm));
+}
+
+// Q4_0's 32 quants of the block at x: min(15, trunc(x * id + 8.5)), element j in the low nibble
+// of byte j and element j + 16 in its high nibble, at qs (16 bytes). MINPS(15, NaN) = NaN -> 0.
+NNINIT_AVX2 inline void q4_quants(const float* x, __m256 vid, uint8_t* qs) {
+  const __m256 fifteen = _mm256_set1_ps(15.0f);
+  const __m256 bias = _mm256_set1_ps(8.5f);
+  const __m256i low = _mm256_set1_epi32(0xff);
+  __m256i q[4];
+  for (int i = 0; i < 4; ++i) {
+    const __m256 s = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(x + 8 * i), vid), bias);
+    q[i] = _mm256_cvttps_epi32(_mm256_min_ps(fifteen, s));
+  }
+  const __m256i c0 = _mm256_and_si256(_mm256_or_si256(q[0], _mm256_slli_epi32(q[2], 4)), low);
+  const __m256i c1 = _mm256_and_si256(_mm256_or_si256(q[1], _mm256_slli_epi32(q[3], 4)), low);
+  const __m256i pk = _mm256_packus_epi32(c0, c1);
+  const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5);
+  const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(pk, pk), perm);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(qs), _mm256_castsi256_si128(bytes));
+}
+
+NNINIT_AVX2 void q8_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
   for (size_t b = 0; b < nblocks; ++b, x += kQuantBlock, y += kQ8_0Bytes) {
     __m256 v[4], a[4];
     const float amax = load_block(x, v, a);
     const float d = amax / 127.0f;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     put_scale(y, d);
-    const __m256 vid = _mm256_set1_ps(id);
-    __m256i q[4];
-    for (int i = 0; i < 4; ++i) {
-      const __m256 s = _mm256_mul_ps(v[i], vid);
-      __m256 t = _mm256_round_ps(s, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-      const __m256 f = _mm256_sub_ps(s, t);
-      t = _mm256_add_ps(t, _mm256_and_ps(_mm256_cmp_ps(f, half, _CMP_GE_OQ), one));
-      t = _mm256_sub_ps(t, _mm256_and_ps(_mm256_cmp_ps(f, mhalf, _CMP_LE_OQ), one));
-      q[i] = _mm256_and_si256(_mm256_cvttps_epi32(t), low);  // NaN/Inf/huge: 0x80000000 -> 0
-    }
-    const __m256i p01 = _mm256_packus_epi32(q[0], q[1]);
-    const __m256i p23 = _mm256_packus_epi32(q[2], q[3]);
-    const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p01, p23), perm);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + 2), bytes);
+    q8_quants(x, _mm256_set1_ps(id), y + 2);
   }
 }
 
 NNINIT_AVX2 void q4_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
-  const __m256 fifteen = _mm256_set1_ps(15.0f);
-  const __m256 bias = _mm256_set1_ps(8.5f);
-  const __m256i low = _mm256_set1_epi32(0xff);
-  const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5);
   for (size_t b = 0; b < nblocks; ++b, x += kQuantBlock, y += kQ4_0Bytes) {
     __m256 v[4], a[4];
     const float amax = load_block(x, v, a);
@@ -183,17 +202,7 @@ NNINIT_AVX2 void q4_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
     const float d = max / -8.0f;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     put_scale(y, d);
-    const __m256 vid = _mm256_set1_ps(id);
-    __m256i q[4];
-    for (int i = 0; i < 4; ++i) {
-      const __m256 s = _mm256_add_ps(_mm256_mul_ps(v[i], vid), bias);
-      q[i] = _mm256_cvttps_epi32(_mm256_min_ps(fifteen, s));  // MINPS(15, NaN) = NaN -> 0x80000000
-    }
-    const __m256i c0 = _mm256_and_si256(_mm256_or_si256(q[0], _mm256_slli_epi32(q[2], 4)), low);
-    const __m256i c1 = _mm256_and_si256(_mm256_or_si256(q[1], _mm256_slli_epi32(q[3], 4)), low);
-    const __m256i p = _mm256_packus_epi32(c0, c1);
-    const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p, p), perm);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(y + 2), _mm256_castsi256_si128(bytes));
+    q4_quants(x, _mm256_set1_ps(id), y + 2);
   }
 }
 
@@ -257,14 +266,15 @@ NNINIT_AVX2 inline void put_scales8(uint8_t* y, size_t stride, __m256 d) {
   }
 }
 
+// The 8 blocks' scales d: their float16 bits written (put_scales8), their inverses in id.
+NNINIT_AVX2 inline void scales8(__m256 d, uint8_t* y, size_t stride, float id[8]) {
+  _mm256_store_ps(id, inverse8(d));
+  put_scales8(y, stride, d);
+}
+
 NNINIT_AVX2 void q8_0_avx2(const float* x, size_t nblocks, uint8_t* y) {
   const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
   const __m256 z = _mm256_setzero_ps();
-  const __m256 half = _mm256_set1_ps(0.5f);
-  const __m256 mhalf = _mm256_set1_ps(-0.5f);
-  const __m256 one = _mm256_set1_ps(1.0f);
-  const __m256i low = _mm256_set1_epi32(0xff);
-  const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
   size_t g = 0;
   for (; g + 8 <= nblocks; g += 8, x += 8 * kQuantBlock, y += 8 * kQ8_0Bytes) {
     __m256 m[8];
@@ -274,26 +284,9 @@ NNINIT_AVX2 void q8_0_avx2(const float* x, size_t nblocks, uint8_t* y) {
       for (int i = 1; i < 4; ++i) acc = _mm256_max_ps(_mm256_and_ps(_mm256_loadu_ps(p + 8 * i), abs_mask), acc);
       m[k] = acc;
     }
-    const __m256 vd = _mm256_div_ps(reduce8<true>(m), _mm256_set1_ps(127.0f));
     alignas(32) float id[8];
-    _mm256_store_ps(id, inverse8(vd));
-    put_scales8(y, kQ8_0Bytes, vd);
-    for (int k = 0; k < 8; ++k) {
-      const float* p = x + 32 * k;
-      const __m256 vid = _mm256_broadcast_ss(id + k);
-      __m256i q[4];
-      for (int i = 0; i < 4; ++i) {
-        const __m256 s = _mm256_mul_ps(_mm256_loadu_ps(p + 8 * i), vid);
-        __m256 t = _mm256_round_ps(s, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-        const __m256 f = _mm256_sub_ps(s, t);
-        t = _mm256_add_ps(t, _mm256_and_ps(_mm256_cmp_ps(f, half, _CMP_GE_OQ), one));
-        t = _mm256_sub_ps(t, _mm256_and_ps(_mm256_cmp_ps(f, mhalf, _CMP_LE_OQ), one));
-        q[i] = _mm256_and_si256(_mm256_cvttps_epi32(t), low);
-      }
-      const __m256i p01 = _mm256_packus_epi32(q[0], q[1]);
-      const __m256i p23 = _mm256_packus_epi32(q[2], q[3]);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + kQ8_0Bytes * k + 2), _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p01, p23), perm));
-    }
+    scales8(_mm256_div_ps(reduce8<true>(m), _mm256_set1_ps(127.0f)), y, kQ8_0Bytes, id);
+    for (int k = 0; k < 8; ++k) q8_quants(x + 32 * k, _mm256_broadcast_ss(id + k), y + kQ8_0Bytes * k + 2);
   }
   q8_0_avx2_1(x, nblocks - g, y);
 }
@@ -305,10 +298,6 @@ NNINIT_AVX2 void q4_0_avx2(const float* x, size_t nblocks, uint8_t* y) {
   const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
   const __m256 sign_mask = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<int>(0x80000000u)));
   const __m256 z = _mm256_setzero_ps();
-  const __m256 fifteen = _mm256_set1_ps(15.0f);
-  const __m256 bias = _mm256_set1_ps(8.5f);
-  const __m256i low = _mm256_set1_epi32(0xff);
-  const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 0, 4, 1, 5);
   size_t g = 0;
   for (; g + 8 <= nblocks; g += 8, x += 8 * kQuantBlock, y += 8 * kQ4_0Bytes) {
     __m256 hi[8], lo[8];
@@ -348,24 +337,9 @@ NNINIT_AVX2 void q4_0_avx2(const float* x, size_t nblocks, uint8_t* y) {
       }
       vmax = _mm256_load_ps(max);
     }
-    const __m256 vd = _mm256_div_ps(vmax, _mm256_set1_ps(-8.0f));
     alignas(32) float id[8];
-    _mm256_store_ps(id, inverse8(vd));
-    put_scales8(y, kQ4_0Bytes, vd);
-    for (int k = 0; k < 8; ++k) {
-      const float* p = x + 32 * k;
-      const __m256 vid = _mm256_broadcast_ss(id + k);
-      __m256i q[4];
-      for (int i = 0; i < 4; ++i) {
-        const __m256 s = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(p + 8 * i), vid), bias);
-        q[i] = _mm256_cvttps_epi32(_mm256_min_ps(fifteen, s));
-      }
-      const __m256i c0 = _mm256_and_si256(_mm256_or_si256(q[0], _mm256_slli_epi32(q[2], 4)), low);
-      const __m256i c1 = _mm256_and_si256(_mm256_or_si256(q[1], _mm256_slli_epi32(q[3], 4)), low);
-      const __m256i pk = _mm256_packus_epi32(c0, c1);
-      const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(pk, pk), perm);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(y + kQ4_0Bytes * k + 2), _mm256_castsi256_si128(bytes));
-    }
+    scales8(_mm256_div_ps(vmax, _mm256_set1_ps(-8.0f)), y, kQ4_0Bytes, id);
+    for (int k = 0; k < 8; ++k) q4_quants(x + 32 * k, _mm256_broadcast_ss(id + k), y + kQ4_0Bytes * k + 2);
   }
   q4_0_avx2_1(x, nblocks - g, y);
 }

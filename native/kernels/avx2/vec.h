@@ -4,6 +4,8 @@
 // destination suffices (large ArrayBuffers from malloc are often 16- but not 32-byte aligned).
 // Included inside namespace nninit::avx2, inside its target region (kernels.cc).
 
+#include "../x86/stores.h"
+
 // compress(): for each 8-bit lane mask, the permutation that packs the selected lanes first.
 struct CompressLut {
   uint32_t perm[256][8];
@@ -18,10 +20,8 @@ struct CompressLut {
 };
 inline constexpr CompressLut kCompressLut{};
 
-struct V {
+struct V : X86Stores {
   static constexpr int kBlocks = 1, kLanes = 8;
-  // true: the nt_* stores and stream_copy are streaming (non-temporal) stores
-  static constexpr bool kStreams = true;
   using U = __m256i;
   using F = __m256;
   using M = __m256i;  // lane masks: all-ones / all-zeros lanes
@@ -99,21 +99,4 @@ struct V {
   }
   static NNINIT_INLINE void st_u16(uint16_t* p, U v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), pack16(v)); }
   static NNINIT_INLINE void nt_u16(uint16_t* p, U v) { _mm_stream_si128(reinterpret_cast<__m128i*>(p), pack16(v)); }
-  static NNINIT_INLINE void fence() { _mm_sfence(); }
-  // bytes (a multiple of 16) from src to the 16-byte aligned dst with streaming stores, in order
-  static void stream_copy(void* dst, const void* src, size_t bytes) {
-    __m128i* d = static_cast<__m128i*>(dst);
-    const __m128i* q = static_cast<const __m128i*>(src);
-    for (size_t i = 0; i < bytes / 16; ++i) _mm_stream_si128(d + i, _mm_load_si128(q + i));
-  }
-  static void fill16(char* p, size_t units, uint64_t pat, bool nt) {  // p is 16-byte aligned
-    const __m128i v = _mm_set1_epi64x(static_cast<long long>(pat));
-    __m128i* q = reinterpret_cast<__m128i*>(p);
-    if (nt) {
-      for (size_t i = 0; i < units; ++i) _mm_stream_si128(q + i, v);
-      _mm_sfence();
-    } else {
-      for (size_t i = 0; i < units; ++i) _mm_store_si128(q + i, v);
-    }
-  }
 };

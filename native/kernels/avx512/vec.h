@@ -6,10 +6,10 @@
 // Streaming stores are 128-bit (_mm_stream_*): a 16-byte aligned destination suffices.
 // Included inside namespace nninit::avx512, inside its target region (kernels.cc).
 
-struct V {
+#include "../x86/stores.h"
+
+struct V : X86Stores {
   static constexpr int kBlocks = 2, kLanes = 16;
-  // true: the nt_* stores and stream_copy are streaming (non-temporal) stores
-  static constexpr bool kStreams = true;
   using U = __m512i;
   using F = __m512;
   using M = __mmask16;
@@ -102,22 +102,5 @@ struct V {
     const __m256i h = _mm512_cvtepi32_epi16(v);
     _mm_stream_si128(reinterpret_cast<__m128i*>(p), _mm256_castsi256_si128(h));
     _mm_stream_si128(reinterpret_cast<__m128i*>(p + kBlockSize), _mm256_extracti128_si256(h, 1));
-  }
-  static NNINIT_INLINE void fence() { _mm_sfence(); }
-  // bytes (a multiple of 16) from src to the 16-byte aligned dst with streaming stores, in order
-  static void stream_copy(void* dst, const void* src, size_t bytes) {
-    __m128i* d = static_cast<__m128i*>(dst);
-    const __m128i* q = static_cast<const __m128i*>(src);
-    for (size_t i = 0; i < bytes / 16; ++i) _mm_stream_si128(d + i, _mm_load_si128(q + i));
-  }
-  static void fill16(char* p, size_t units, uint64_t pat, bool nt) {  // p is 16-byte aligned
-    const __m128i v = _mm_set1_epi64x(static_cast<long long>(pat));
-    __m128i* q = reinterpret_cast<__m128i*>(p);
-    if (nt) {
-      for (size_t i = 0; i < units; ++i) _mm_stream_si128(q + i, v);
-      _mm_sfence();
-    } else {
-      for (size_t i = 0; i < units; ++i) _mm_store_si128(q + i, v);
-    }
   }
 };
