@@ -18,7 +18,6 @@
  */
 import { describe, typeError, valueError } from "../plan/errors.js";
 import { MAX_METADATA_ENTRIES, MAX_RANK, MAX_TENSORS } from "./limits.js";
-import { ST_SIZE } from "./safetensors.js";
 
 /** A tensor entry of a safetensors header. */
 export interface HeaderEntry {
@@ -46,6 +45,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a, OPEN = 0x7b, CLOSE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d;
 const METADATA = "__metadata__";
 const ENTRY_FIELDS: readonly string[] = ["dtype", "shape", "data_offsets"];
+/** Element sizes of every safetensors dtype (for validating files written by others). */
+export const ST_SIZE: Record<string, number> = {
+  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+};
 const DTYPES: readonly string[] = Object.keys(ST_SIZE);
 
 /**

@@ -8,18 +8,15 @@
 import { STREAM_VERSION } from "../index.js";
 import { rangeError } from "../plan/errors.js";
 import type { DType } from "../plan/validate.js";
+import { ST_SIZE } from "./header.js";
 import { MAX_HEADER } from "./limits.js";
 import type { Model, Tensor } from "./spec.js";
 
 /** safetensors dtype names and element sizes of the types nninit writes. */
 export const ST_DTYPE: Record<DType, string> = { float32: "F32", float64: "F64", bfloat16: "BF16", float16: "F16" };
 export const FROM_ST: Record<string, DType> = { F32: "float32", F64: "float64", BF16: "bfloat16", F16: "float16" };
-/** Element sizes of every safetensors dtype (for validating files written by others). */
-export const ST_SIZE: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
-};
 export const itemSize = (d: DType): number => ST_SIZE[ST_DTYPE[d]];
-export { MAX_HEADER };
+export { MAX_HEADER, ST_SIZE };
 
 /** One tensor's place in a file. */
 export interface Placed {
