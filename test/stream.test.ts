@@ -21,6 +21,7 @@ import { bf16FromBits, f16FromBits } from "../lib/math/halfFloat.js";
 import { uniformParams } from "../lib/api/uniform.js";
 import { normalParams } from "../lib/api/normal.js";
 import { truncNormalParams } from "../lib/api/truncNormal.js";
+import { CDF_FRAC, normalCdfFixed } from "../lib/math/normalCdf.js";
 import { uniformBlock, normalBlock, truncNormalBlock } from "../lib/backend/jsKernels.js";
 
 // ------------------------------------------------------------------------------------------
@@ -42,6 +43,7 @@ interface Vectors {
   blocks: { key: string; block: number; lanes: string[] }[];
   xoshiro128plus: { key: string; block: number; lane: number; state: string[]; outputs: string[] }[];
   fills: { method: Method; options: Record<string, number>; params: string[]; fills: FillVec[] }[];
+  truncParams: { options: { mean: number; std: number; a: number; b: number }; params: string[] }[];
   log32: [string, string][];
   ndtri32: [string, string][];
   sincos: [number, string, string][];
@@ -77,6 +79,14 @@ const h32 = (x: number): string => hex8(bits32(x));
 const big = (hex: string): bigint => BigInt("0x" + hex);
 const u64 = (hex: string): U64 => ({ hi: Number(big(hex) >> 32n), lo: Number(big(hex) & 0xffffffffn) });
 const u64hex = (z: U64): string => hex8(z.hi) + hex8(z.lo);
+/** A decimal string ("0.0123", "1.2e-31", "1") as a fixed-point bigint with CDF_FRAC fraction bits. */
+function decimalToFixed(d: string): bigint {
+  const [mant, exp = "0"] = d.split("e");
+  const [int, frac = ""] = mant.split(".");
+  const digits = BigInt(int + frac);
+  const e = Number(exp) - frac.length;
+  return e >= 0 ? (digits * 10n ** BigInt(e)) << CDF_FRAC : (digits << CDF_FRAC) / 10n ** BigInt(-e);
+}
 
 /** float32 values as integers in order: ulpKey(y) - ulpKey(x) counts the float32 steps from x to y. */
 function ulpKey(x: number): number {
@@ -183,6 +193,27 @@ t.test("kernel parameters (§7, §8)", async (t) => {
       : c.method === "normal" ? normalParams(o.mean!, o.std!)
       : truncNormalParams(o.mean!, o.std!, o.a!, o.b!);
     t.same(p.map(h32), c.params, `${c.method} ${JSON.stringify(o)}`);
+  }
+});
+
+t.test("truncNormal's pa and w are exactly rounded, next to a float32 rounding boundary too (§7)", async (t) => {
+  t.ok(V.truncParams.length >= 10, `${V.truncParams.length} cases from generate.py`);
+  for (const { options: o, params } of V.truncParams) {
+    t.same(truncNormalParams(o.mean, o.std, o.a, o.b).map(h32), params, JSON.stringify(o));
+  }
+  // the fixed-point Phi itself, against mpmath's ncdf (printed to 50 digits), to 2^-133 absolute
+  const mp: [number, string][] = [
+    [-2, "0.022750131948179207200282637166533437471776223701678"],
+    [-11.5, "6.595771446113675079052472105923209465760670274915e-31"],
+    [0.5, "0.69146246127401310363770461060833773988360217555458"],
+    [-26.5, "4.846162660303320292807913327373805403362070517247e-155"],
+    [26.5, "1.0"],
+  ];
+  for (const [x, want] of mp) {
+    const got = normalCdfFixed(x);
+    const ref = decimalToFixed(want);
+    const diff = got > ref ? got - ref : ref - got;
+    t.ok(diff < 1n << (CDF_FRAC - 133n), `normalCdfFixed(${x}) within 2^-133 of mpmath's Phi`);
   }
 });
 

@@ -1,4 +1,4 @@
-import { normalCdf } from "../math/normalCdf.js";
+import { CDF_FRAC, fixedToFloat32, normalCdf, normalCdfFixed } from "../math/normalCdf.js";
 import { P_MIN } from "../plan/plan.js";
 import { rangeError } from "../plan/errors.js";
 import { checkFloat, checkNonNegative, opt, type OutArray } from "../plan/validate.js";
@@ -17,11 +17,39 @@ export interface TruncNormalOptions extends CommonOptions {
   b?: number;
 }
 
+/** Relative error bound taken for normalCdf's float64 values (measured: about 1e-15). */
+const CDF_REL = 2 ** -36;
+const P_MIN_FIXED = 1n << (CDF_FRAC - 100n);
+
+/** RN32 of every real within delta of v, or NaN where they do not all round alike. */
+function unambiguousF32(v: number, delta: number): number {
+  const lo = Math.fround(v - delta);
+  return lo === Math.fround(v + delta) ? lo : NaN;
+}
+
+/**
+ * [pa, w] of docs/stream.md §7: the float32 values nearest the exact PA = max(Phi(alpha), 2^-100)
+ * and PB - PA (PB = Phi(beta)). From normalCdf's float64 values where every real within their
+ * error bound rounds to the same float32; otherwise (about one call in 2^12, more for very narrow
+ * intervals) from the 448-bit fixed-point Phi, which decides every case that is not within 2^-430
+ * of a rounding boundary.
+ */
+export function truncatedMass(alpha: number, beta: number): [number, number] {
+  const PA = Math.max(normalCdf(alpha), P_MIN);
+  const PB = normalCdf(beta);
+  const pa = unambiguousF32(PA, PA * CDF_REL);
+  const w = unambiguousF32(PB - PA, (PA + PB) * CDF_REL);
+  if (!Number.isNaN(pa) && !Number.isNaN(w)) return [pa, w];
+  const fa = normalCdfFixed(alpha);
+  const fpa = fa > P_MIN_FIXED ? fa : P_MIN_FIXED;
+  return [fixedToFloat32(fpa), fixedToFloat32(normalCdfFixed(beta) - fpa)];
+}
+
 /**
  * Kernel parameters [mean, std, pa, w, sgn, lo, hi] of N(mean, std^2) truncated to [a, b]
- * (docs/stream.md §7). Standardized bounds alpha, beta; when alpha + beta > 0 the interval is
- * mirrored (sgn = -1) so that p stays in the lower half, where float32 resolves it finely.
- * pa = RN32(max(Phi(alpha), 2^-100)), w = RN32(Phi(beta) - max(Phi(alpha), 2^-100)), in float64.
+ * (docs/stream.md §7). Standardized bounds alpha, beta (float64); when alpha + beta > 0 the
+ * interval is mirrored (sgn = -1) so that p stays in the lower half, where float32 resolves it
+ * finely. pa and w are correctly rounded (truncatedMass).
  */
 export function truncNormalParams(mean: number, std: number, a: number, b: number, names = { a: opt("a"), b: opt("b") }): number[] {
   checkFloat(opt("mean"), mean);
@@ -36,9 +64,8 @@ export function truncNormalParams(mean: number, std: number, a: number, b: numbe
     [alpha, beta] = [-beta, -alpha];
     sgn = -1;
   }
-  const pa = Math.max(normalCdf(alpha), P_MIN);
-  const pb = normalCdf(beta);
-  return [f(mean), f(std), f(pa), f(pb - pa), sgn, f(a), f(b)];
+  const [pa, w] = truncatedMass(alpha, beta);
+  return [f(mean), f(std), pa, w, sgn, f(a), f(b)];
 }
 
 const KEYS = ["mean", "std", "a", "b", ...COMMON_KEYS];
