@@ -193,15 +193,16 @@ NNINIT_INLINE void run_group(const K& k, uint64_t key, uint64_t j, typename S::T
 // Streaming stores, at most two blocks at a time. A group of kInterleave generators writes
 // kInterleave * V::kBlocks blocks 16 KiB apart step by step, each 64-byte line in parts; with more
 // than two such streams a thread's write-combining buffers can flush part-lines: measured on a
-// 2-vCPU AVX-512 Xeon, AVX-512 uniform (four streams) ran at 0.6-0.8 G/s with 2 threads, against
+// 2-vCPU AVX-512 Xeon, AVX-512 uniform (four streams) ran at 0.55-0.8 G/s with 2 threads, against
 // 5.5 G/s with plain stores and 9.4 G/s for AVX2's two streams. Such a group is generated with
 // plain stores into a per-thread staging area (L2-resident) and copied out block after block with
-// V::stream_copy: 6.4 G/s. With two streams or fewer the kernels store directly (staging measured
-// 10-40% slower there: the copy is not free).
+// V::stream_copy: 5.5-6.4 G/s with 2 threads (on 1 thread 3.0 against 3.5 G/s direct: the copy
+// is not free). With two streams or fewer the kernels store directly (staging them measured
+// 10-40% slower).
 constexpr size_t kStageBytes = size_t{4} * kBlockSize * sizeof(double);  // 128 KiB
 
 template <class V, class K>
-constexpr int kStreamsPerGroup(int groups) {
+constexpr int streams_per_group(int groups) {
   return K::kBlockwise ? V::kBlocks : groups * V::kBlocks;
 }
 
@@ -212,7 +213,7 @@ inline void* stage_area() {  // one per thread that stages, on first use (only t
 
 template <class V, class K, class S, int I>
 NNINIT_INLINE void run_group_out(const K& k, uint64_t key, uint64_t j, typename S::T* dst) {
-  if constexpr (S::kNT && V::kStreams && kStreamsPerGroup<V, K>(I) > 2) {
+  if constexpr (S::kNT && V::kStreams && streams_per_group<V, K>(I) > 2) {
     constexpr size_t kBytes = size_t{I} * V::kBlocks * kBlockSize * sizeof(typename S::T);
     static_assert(kBytes <= kStageBytes, "the staging area holds one group");
     auto* stage = static_cast<typename S::T*>(stage_area());
