@@ -124,13 +124,10 @@ NNINIT_AVX2 inline float amax32(const __m256 a[4]) {
   return _mm_cvtss_f32(h);
 }
 
-// One block: its 32 floats in v, their magnitudes in a; returns amax32(a).
-NNINIT_AVX2 inline float load_block(const float* x, __m256 v[4], __m256 a[4]) {
+// One block's magnitudes |x| in a (four vectors of 8); returns amax32(a).
+NNINIT_AVX2 inline float load_abs(const float* x, __m256 a[4]) {
   const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-  for (int i = 0; i < 4; ++i) {
-    v[i] = _mm256_loadu_ps(x + 8 * i);
-    a[i] = _mm256_and_ps(v[i], abs_mask);
-  }
+  for (int i = 0; i < 4; ++i) a[i] = _mm256_and_ps(_mm256_loadu_ps(x + 8 * i), abs_mask);
   return amax32(a);
 }
 
@@ -177,8 +174,8 @@ NNINIT_AVX2 inline void q4_quants(const float* x, __m256 vid, uint8_t* qs) {
 
 NNINIT_AVX2 void q8_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
   for (size_t b = 0; b < nblocks; ++b, x += kQuantBlock, y += kQ8_0Bytes) {
-    __m256 v[4], a[4];
-    const float amax = load_block(x, v, a);
+    __m256 a[4];
+    const float amax = load_abs(x, a);
     const float d = amax / 127.0f;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     put_scale(y, d);
@@ -188,8 +185,8 @@ NNINIT_AVX2 void q8_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
 
 NNINIT_AVX2 void q4_0_avx2_1(const float* x, size_t nblocks, uint8_t* y) {
   for (size_t b = 0; b < nblocks; ++b, x += kQuantBlock, y += kQ4_0Bytes) {
-    __m256 v[4], a[4];
-    const float amax = load_block(x, v, a);
+    __m256 a[4];
+    const float amax = load_abs(x, a);
     float max = 0.0f;
     if (amax != 0.0f) {
       const __m256 m = _mm256_set1_ps(amax);
