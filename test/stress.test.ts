@@ -464,8 +464,10 @@ const RSS_CHILD = (retain: boolean) => `${PRELUDE}
     for (let i = 0; i < 5000; i++) {
       const out = new Float32Array(i % 1000 === 0 ? 1 << 20 : 1000 + (i % 7));
       ps.push(np.uniform(out, { seed: i, threads: 1 + (i % 2) }));
-      if (${retain}) retained.push(new ArrayBuffer(2048));
     }
+    // the control's leak: 2 KiB per fill, as one written 10 MiB buffer a round (fresh pages; 2 KiB
+    // buffers per fill went into the heap's free holes instead: one CI run's control read 7 MiB)
+    if (${retain}) retained.push(new Uint8Array(5000 * 2048).fill(1));
     await Promise.all(ps);
     rss.push(await settle());
   }
@@ -485,7 +487,8 @@ t.test("RSS returns: 60,000 async fills in 12 rounds leave RSS flat after warm-u
   // increment. Bound 12 MiB: a fill that leaked its native reference to out would leak out itself
   // (>= 4 KB a fill: >= 117 MiB), a leaked scratch buffer as much; leaked per-fill native state (job,
   // plan, thread-safe function, deferred) is caught from ~420 bytes per fill. The control run
-  // retains 2 KiB per fill (~59 MiB over those rounds) and must exceed the bound.
+  // retains 2 KiB per fill (one written 10 MiB buffer a round, ~59 MiB over those rounds) and
+  // must exceed the bound.
   const BOUND = 12 * 2 ** 20;
   const trend = (rss: number[]): number => {
     const d = rss.slice(6).map((x, i) => x - rss[5 + i]).sort((a, b) => a - b);
