@@ -110,8 +110,8 @@ t.test("large fills (streaming stores, several tasks, many wasm chunks) and unal
   const cases: [KernelId, DType, number, number][] = [
     // >= 16 MiB into a written buffer (checkAgainst's canary fill): streaming stores where the
     // first whole block starts 16-byte aligned (offset 4099: it does not, plain stores); on
-    // AVX-512 uniform's groups are staged and copied out (generic/kernels.h run_group_out),
-    // normal and truncNormal store directly
+    // AVX-512 uniform then runs one generator instead of two (generic/kernels.h interleave()),
+    // normal and truncNormal keep theirs
     ["uniform", "float32", (4 << 20) + 123, 4099],
     ["uniform", "float32", (4 << 20) + 123, 4100],
     ["uniform", "float64", (2 << 20) + 7, 0],

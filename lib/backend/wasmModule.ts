@@ -6,7 +6,7 @@
 // Compiler: Debian clang version 14.0.6
 // clang++ --target=wasm32 -std=c++17 -O3 -msimd128 -ffp-contract=off -fno-math-errno -fno-exceptions -fno-rtti -fno-threadsafe-statics -nostdlibinc -isystem native/wasm/include -Wall -Wextra -Werror
 // wasm-ld --no-entry --strip-all -z stack-size=131072
-// Sources (SHA-256 over their paths and contents: 5f70ac039442d9463341d62fc6e4e5c891cbc85482c2cda076b616c29bd62f19):
+// Sources (SHA-256 over their paths and contents: a94a70f0be5f4cde9ff1140f31e976e156b957a9b8602f0526c730bb5731376f):
 //   native/kernels/wasm/kernels.cc
 //   native/wasm/entry.cc
 //   native/wasm/libc.cc

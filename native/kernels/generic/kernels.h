@@ -190,38 +190,20 @@ NNINIT_INLINE void run_group(const K& k, uint64_t key, uint64_t j, typename S::T
   }
 }
 
-// Streaming stores, at most two blocks at a time. A group of kInterleave generators writes
-// kInterleave * V::kBlocks blocks 16 KiB apart step by step, each 64-byte line in parts; with more
-// than two such streams a thread's write-combining buffers can flush part-lines: measured on a
-// 2-vCPU AVX-512 Xeon, AVX-512 uniform (four streams) ran at 0.55-0.8 G/s with 2 threads, against
-// 5.5 G/s with plain stores and 9.4 G/s for AVX2's two streams. Such a group is generated with
-// plain stores into a per-thread staging area (L2-resident) and copied out block after block with
-// V::stream_copy: 5.5-6.4 G/s with 2 threads (on 1 thread 3.0 against 3.5 G/s direct: the copy
-// is not free). With two streams or fewer the kernels store directly (staging them measured
-// 10-40% slower).
-constexpr size_t kStageBytes = size_t{4} * kBlockSize * sizeof(double);  // 128 KiB
-
-template <class V, class K>
-constexpr int streams_per_group(int groups) {
-  return K::kBlockwise ? V::kBlocks : groups * V::kBlocks;
-}
-
-inline void* stage_area() {  // one per thread that stages, on first use (only the ISAs that do)
-  alignas(64) static thread_local unsigned char area[kStageBytes];
-  return area;
-}
-
-template <class V, class K, class S, int I>
-NNINIT_INLINE void run_group_out(const K& k, uint64_t key, uint64_t j, typename S::T* dst) {
-  if constexpr (S::kNT && V::kStreams && streams_per_group<V, K>(I) > 2) {
-    constexpr size_t kBytes = size_t{I} * V::kBlocks * kBlockSize * sizeof(typename S::T);
-    static_assert(kBytes <= kStageBytes, "the staging area holds one group");
-    auto* stage = static_cast<typename S::T*>(stage_area());
-    run_group<V, K, typename S::Plain, I>(k, key, j, stage);
-    V::stream_copy(dst, stage, kBytes);
-  } else {
-    run_group<V, K, S, I>(k, key, j, dst);
-  }
+// Streaming stores, at most two blocks at a time. A group of I generators writes I * V::kBlocks
+// blocks 16 KiB apart step by step, each 64-byte line in parts; with more than two such streams a
+// thread's write-combining buffers flush part-lines: on a 2-vCPU AVX-512 Xeon, AVX-512 uniform
+// (two generators of two blocks, four streams) ran at 0.55-0.8 G/s with 2 threads against 9.4 G/s
+// for AVX2's two streams. With streaming stores a kernel therefore runs as many generators as keep
+// it at two streams (AVX-512 uniform: one generator of two blocks; the same elements, another
+// schedule, no bit changes). Measured on a 2-core AMD EPYC (Zen 4 class), 64 Mi float32 on one
+// thread: 4.8-5.0 G/s, against 3.0-3.4 G/s when the two-generator groups were generated into a
+// per-thread staging area and copied out with streaming stores (the previous design), and
+// 4.2-5.1 G/s for AVX2. Plain stores keep K::kInterleave (AVX-512 uniform into cache: 6.6 G/s
+// with two generators, 5.7 with one).
+template <class V, class K, class S>
+constexpr int interleave() {
+  return S::kNT && V::kStreams && K::kInterleave * V::kBlocks > 2 ? 2 / V::kBlocks : K::kInterleave;
 }
 
 template <class V, template <class> class KT, class S>
@@ -231,11 +213,12 @@ void run_kernel(const RunArgs& a) {
   auto* dst = static_cast<typename S::T*>(a.dst);
   uint64_t j = a.block;
   size_t left = a.nblocks;
-  for (constexpr size_t n = K::kInterleave * V::kBlocks; left >= n; left -= n, j += n, dst += n * kBlockSize) {
-    run_group_out<V, K, S, K::kInterleave>(k, a.key, j, dst);
+  constexpr int kI = interleave<V, K, S>();
+  for (constexpr size_t n = kI * V::kBlocks; left >= n; left -= n, j += n, dst += n * kBlockSize) {
+    run_group<V, K, S, kI>(k, a.key, j, dst);
   }
   for (constexpr size_t n = V::kBlocks; left >= n; left -= n, j += n, dst += n * kBlockSize) {
-    run_group_out<V, K, S, 1>(k, a.key, j, dst);
+    run_group<V, K, S, 1>(k, a.key, j, dst);
   }
   if constexpr (V::kBlocks > 1) {
     // one block left (V::kBlocks is 2 at most): generate both, store the first (no stack scratch)

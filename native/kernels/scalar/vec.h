@@ -5,7 +5,7 @@
 
 struct V {
   static constexpr int kBlocks = 1, kLanes = 8;
-  static constexpr bool kStreams = false;  // nt_* are the plain stores; no stream_copy
+  static constexpr bool kStreams = false;  // nt_* are the plain stores
   struct U { uint32_t v[8]; };
   struct F { float v[8]; };
   using M = U;  // lane masks: all-ones / all-zeros lanes

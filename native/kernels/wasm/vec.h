@@ -12,7 +12,7 @@
 
 struct V {
   static constexpr int kBlocks = 1, kLanes = 8;
-  static constexpr bool kStreams = false;  // nt_* are the plain stores; no stream_copy
+  static constexpr bool kStreams = false;  // nt_* are the plain stores
   struct U { v128_t a, b; };
   struct F { v128_t a, b; };
   using M = U;  // lane masks: all-ones / all-zeros lanes

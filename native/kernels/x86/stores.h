@@ -3,14 +3,8 @@
 // region, by vec.h, which derives its V from X86Stores; no #include on purpose.
 
 struct X86Stores {
-  static constexpr bool kStreams = true;  // the nt_* stores and stream_copy are streaming stores
+  static constexpr bool kStreams = true;  // the nt_* stores are streaming stores
   static NNINIT_INLINE void fence() { _mm_sfence(); }
-  // bytes (a multiple of 16) from the 16-byte aligned src to the 16-byte aligned dst, streaming, in order
-  static void stream_copy(void* dst, const void* src, size_t bytes) {
-    __m128i* d = static_cast<__m128i*>(dst);
-    const __m128i* q = static_cast<const __m128i*>(src);
-    for (size_t i = 0; i < bytes / 16; ++i) _mm_stream_si128(d + i, _mm_load_si128(q + i));
-  }
   static void fill16(char* p, size_t units, uint64_t pat, bool nt) {  // p is 16-byte aligned
     const __m128i v = _mm_set1_epi64x(static_cast<long long>(pat));
     __m128i* q = reinterpret_cast<__m128i*>(p);
