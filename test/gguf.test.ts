@@ -455,6 +455,133 @@ t.test("Q8_0 and Q4_0 files: blocks equal the test's quantizer and dequantize wi
   t.equal(types.get("blk.0.ffn_down.weight"), 1, "ne0 = 80: F16");
 });
 
+// --- conversions beyond one stream per tensor: llama3 rope_freqs, ... ------------------------
+
+const LLAMA3 = {
+  ...TINY, max_position_embeddings: 1024, rope_theta: 10000,
+  rope_scaling: { rope_type: "llama3", factor: 8, low_freq_factor: 1, high_freq_factor: 8, original_max_position_embeddings: 256 },
+};
+
+/** The llama3 factors in float64 (exact arithmetic but for the final rounding), with the branch each takes. */
+function llama3Exact(dim: number, theta: number, s: { factor: number; low_freq_factor: number; high_freq_factor: number; original_max_position_embeddings: number }): { value: number; branch: string }[] {
+  const out: { value: number; branch: string }[] = [];
+  const old = s.original_max_position_embeddings;
+  for (let i = 0; i < dim; i += 2) {
+    const wavelen = 2 * Math.PI * theta ** (i / dim);
+    if (wavelen < old / s.high_freq_factor) out.push({ value: 1, branch: "high" });
+    else if (wavelen > old / s.low_freq_factor) out.push({ value: s.factor, branch: "low" });
+    else {
+      const smooth = (old / wavelen - s.low_freq_factor) / (s.high_freq_factor - s.low_freq_factor);
+      out.push({ value: 1 / ((1 - smooth) / s.factor + smooth), branch: "smooth" });
+    }
+  }
+  return out;
+}
+
+/**
+ * The same in float32 step by step, as torch's float32 tensors compute it (a Float32Array stores
+ * each step): Python numbers meet tensors as float32, `number / tensor` is `reciprocal() * number`.
+ */
+function llama3Float32(dim: number, theta: number, s: { factor: number; low_freq_factor: number; high_freq_factor: number; original_max_position_embeddings: number }): Float32Array {
+  const r = new Float32Array(12);
+  const out = new Float32Array(dim / 2);
+  const old = s.original_max_position_embeddings;
+  for (let j = 0; j < dim / 2; j++) {
+    r[0] = (2 * j) / dim; // arange(0, dim, 2, float32) / dim
+    r[1] = Math.pow(theta, r[0]);
+    r[2] = 1 / r[1]; // freq
+    r[3] = 1 / r[2];
+    r[4] = r[3] * (2 * Math.PI); // wavelen = 2 * math.pi / freq
+    r[5] = old / s.high_freq_factor;
+    r[6] = old / s.low_freq_factor;
+    if (r[4] < r[5]) out[j] = 1;
+    else if (r[4] > r[6]) out[j] = s.factor;
+    else {
+      r[7] = 1 / r[4];
+      r[7] = r[7] * old; // old / wavelen
+      r[7] = r[7] - s.low_freq_factor;
+      r[8] = s.high_freq_factor - s.low_freq_factor;
+      r[9] = r[7] / r[8]; // smooth
+      r[10] = 1 - r[9];
+      r[10] = r[10] / s.factor;
+      r[10] = r[10] + r[9];
+      out[j] = 1 / r[10];
+    }
+  }
+  return out;
+}
+
+/** Distance in float32 ulps between two float32 values of the same sign. */
+function ulps(a: number, b: number): number {
+  const bits = new Int32Array(new Float32Array([a, b]).buffer);
+  return Math.abs(bits[0] - bits[1]);
+}
+
+t.test("llama3 RoPE scaling: rope_freqs.weight, computed as LlamaModel.generate_extra_tensors does", async (t) => {
+  // torch's values (the converter's loop run with torch 1.13.1, Debian's CPU build): the factors
+  // other than 1 and `factor`, as float32 bits by index.
+  const cases: [string, object, number, number, Record<number, number> | null][] = [
+    // tiny: head_dim 16, wavelengths 6.3, 19.9, 62.8, 199, 628, ...: two of each kind with these thresholds
+    ["tiny", LLAMA3, 16, 10000, null],
+    // Llama 3.1 8B / 3.2's RoPE (head_dim 128, theta 500000, factor 8, 1, 4, 8192), on a tiny model
+    ["llama-3.1", { ...TINY, head_dim: 128, rope_theta: 500000, max_position_embeddings: 131072,
+      rope_scaling: { rope_type: "llama3", factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 } }, 128, 500000,
+    { 29: 0x3f9a8ed5, 30: 0x3fc6d64a, 31: 0x4001af1d, 32: 0x402c732e, 33: 0x406bcace, 34: 0x40a83c06 }],
+    // a config whose smoothed factors differ when 2*pi / freq and old / wavelen are plain float32 divisions (torch: reciprocal, then multiply)
+    ["reciprocal", { ...TINY, rope_theta: 500000, max_position_embeddings: 65536,
+      rope_scaling: { rope_type: "llama3", factor: 4, low_freq_factor: 1, high_freq_factor: 32, original_max_position_embeddings: 16573 } }, 16, 500000,
+    { 3: 0x3fb93062, 4: 0x404a7f3b }],
+  ];
+  for (const [what, config, dim, theta, torchBits] of cases) {
+    const s = (config as { rope_scaling: Parameters<typeof llama3Exact>[2] }).rope_scaling;
+    for (const dtype of ["f32", "q4_0"] as const) {
+      const g = await write(`llama3-${what}-${dtype}.gguf`, config, { seed: 4, dtype });
+      t.equal(g.tensors[0].name, "rope_freqs.weight", `${what} ${dtype}: rope_freqs first, as the converter yields it`);
+      const { info, data } = tensorBytes(g, "rope_freqs.weight");
+      t.same(info.dims, [dim / 2], "head_dim / 2 factors");
+      t.equal(info.type, 0, "F32 in every file type");
+      t.equal(g.tensors.filter((x) => x.name === "rope_freqs.weight").length, 1, "one rope_freqs for all layers");
+      t.notOk([...g.kv.keys()].some((k) => k.includes("rope.scaling")), "no rope.scaling keys (the converter writes none for llama3)");
+      t.equal(g.kv.get("llama.rope.freq_base")?.value, theta);
+      const got = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+      t.same(Array.from(got), Array.from(llama3Float32(dim, theta, s)), `${what}: the float32 steps of the test's own computation`);
+      const exact = llama3Exact(dim, theta, s);
+      const branches = exact.map((x) => x.branch);
+      t.ok(branches.includes("high") && branches.includes("low") && branches.includes("smooth"), `${what}: every branch taken (${branches.join(" ")})`);
+      // plateaus exactly 1 and factor; smoothed factors within 4 ulps of the float64 value
+      const off = exact.flatMap((x, i) => (x.branch === "smooth" ? ulps(got[i], x.value) <= 4 : got[i] === Math.fround(x.value)) ? [] : [`${i}: ${got[i]} vs ${x.value}`]);
+      t.same(off, [], `${what}: every factor is the float64 value's (1, factor, or within 4 ulps when smoothed)`);
+      if (torchBits !== null) {
+        const bits = new Uint32Array(got.buffer);
+        const smoothed = Object.fromEntries(exact.flatMap((x, i) => (x.branch === "smooth" ? [[i, bits[i]]] : [])));
+        t.same(smoothed, torchBits, `${what}: the smoothed factors are torch's, bit for bit`);
+      }
+      const plan = planGguf(config, { seed: 4, dtype });
+      t.same([plan.tensors[0].sources, plan.tensors[0].values], [[], "computed"], "the plan: no source, computed");
+    }
+  }
+  // The other tensors are the streams, as without scaling.
+  const ref = initModel(presetFromConfig(LLAMA3), { seed: 4 });
+  const g = await write("llama3-tiny-f32.gguf", LLAMA3, { seed: 4, dtype: "f32" });
+  for (const info of g.tensors.slice(1)) {
+    const { data } = tensorBytes(g, info.name);
+    const got = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+    compareRows(t, g, info.name, permuteHeadsOf(info.name, TINY, true), (i) => got[i], (i) => (ref.get(hfName(info.name)) as Float32Array)[i]);
+  }
+  // rope_parameters (transformers 5) are read as rope_scaling is
+  const rp = planGguf({ ...TINY, rope_parameters: { ...LLAMA3.rope_scaling, rope_theta: 10000 } }, { seed: 4 });
+  t.equal(rp.tensors[0].name, "rope_freqs.weight", "rope_parameters with rope_type llama3");
+  // Bad fields are named.
+  const bad: [object, RegExp][] = [
+    [{ ...LLAMA3.rope_scaling, low_freq_factor: undefined }, /"rope_scaling.low_freq_factor" must be a finite number > 0 .*Received undefined/],
+    [{ ...LLAMA3.rope_scaling, factor: -1 }, /"rope_scaling.factor" must be a finite number > 0 .*Received -1/],
+    [{ ...LLAMA3.rope_scaling, high_freq_factor: 1 }, /"rope_scaling.high_freq_factor" must be greater than low_freq_factor \(1\).*Received 1/],
+    [{ ...LLAMA3.rope_scaling, original_max_position_embeddings: 8192.5 }, /"rope_scaling.original_max_position_embeddings" must be an integer. Received 8192.5/],
+  ];
+  for (const [rope_scaling, re] of bad) t.throws(() => planGguf({ ...TINY, rope_scaling }), re, re.source);
+  t.throws(() => planGguf({ ...QWEN, rope_scaling: LLAMA3.rope_scaling }), /"rope_scaling" must be null or of type "linear", "yarn" for GGUF \(llama3 is converted for model types llama, mistral\)/);
+});
+
 // --- the native quantizers (native/core/quant.cc) against the TypeScript reference -----------
 
 const nativeQuant = typeof nativeBinding?.quantizeQ8_0 === "function" && typeof nativeBinding?.quantizeQ4_0 === "function";
@@ -747,7 +874,7 @@ t.test("a failed write leaves no file; options are checked", async (t) => {
   t.throws(() => planGguf(TINY, { dtype: "q5_k" as "f16" }), /must be one of f32, f16, bf16, q8_0, q4_0/);
   t.throws(() => planGguf({ ...TINY, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] }), /llama, mistral, qwen2, qwen3 for GGUF/);
   t.throws(() => planGguf({ ...TINY, vocab_size: 100 }), /at least 259/);
-  t.throws(() => planGguf({ ...TINY, rope_scaling: { rope_type: "llama3", factor: 8 } }), /rope_scaling/);
+  t.throws(() => planGguf({ ...TINY, rope_scaling: { rope_type: "dynamic", factor: 2 } }), /"rope_scaling" must be null or of type "linear", "yarn" or "llama3" for GGUF \(other RoPE scalings are not converted\). Received "dynamic"/);
   t.throws(() => planGguf(TINY, { bogus: 1 } as GgufOptions), /unknown option "bogus"/);
   t.equal(planGguf({ ...TINY, torch_dtype: "bfloat16" }).dtype, "bf16", "default: the config's torch_dtype");
   t.equal(planGguf(TINY).dtype, "f16", "default without torch_dtype: f16");
@@ -818,6 +945,7 @@ t.test("node-llama-cpp 3.21.1 loads nninit's GGUF files and generates", { skip: 
     ["llama-q4_0", TINY, { seed: 1, dtype: "q4_0" }],
     ["llama-q8_0", TINY, { seed: 1, dtype: "q8_0" }],
     ["qwen2-f16", QWEN, { seed: 1, dtype: "f16" }],
+    ["llama3-rope-q4_0", LLAMA3, { seed: 1, dtype: "q4_0" }],
   ];
   for (const [name, config, options] of cases) {
     const path = join(work, `${name}.gguf`);

@@ -5,7 +5,8 @@
  * Each GGUF tensor holds nninit's stream of the Hugging Face tensor it is converted from (the
  * preset's tensor of that name, keyed by tensorKey(seed, hfName)), laid out as llama.cpp's
  * convert_hf_to_gguf.py lays it out: dims innermost first, the rows of q_proj / k_proj (weights
- * and biases) of the llama family permuted as its LlamaModel.permute does, tied lm_head omitted.
+ * and biases) of the llama family permuted as its LlamaModel.permute does, tied lm_head omitted;
+ * llama3 RoPE scaling adds the computed rope_freqs.weight (llama3RopeFactors), as the converter does.
  * So a GGUF file and a safetensors file of the same config and seed hold the same model. Quantized
  * types (Q8_0, Q4_0) are computed from the float32 stream as ggml's reference quantizers compute
  * them (quant.ts). Memory is bounded whatever the model's size: two chunk buffers (ChunkWriter)
@@ -62,14 +63,20 @@ export interface GgufOptions {
 export interface GgufTensorPlan {
   /** GGUF name, e.g. "blk.0.attn_q.weight". */
   name: string;
-  /** The Hugging Face tensor whose stream it holds, e.g. "model.layers.0.self_attn.q_proj.weight". */
-  source: string;
+  /**
+   * The Hugging Face tensors whose streams it holds, concatenated in this order, e.g.
+   * ["model.layers.0.self_attn.q_proj.weight"]; none for a tensor computed from the config
+   * (rope_freqs.weight).
+   */
+  sources: string[];
   /** ggml type name: F32, F16, BF16, Q8_0, Q4_0. */
   type: string;
   /** ne, innermost first. */
   dims: number[];
   /** Heads of the q/k row permutation (0: rows as in the source). */
   permuteHeads: number;
+  /** "stream": the sources' streams as generated; "computed": values computed from the config (no stream; docs/gguf.md). */
+  values: "stream" | "computed";
   /** Offset relative to the data section, and bytes. */
   offset: number;
   bytes: number;
@@ -257,8 +264,12 @@ function copiedTokenizer(path: string, vocab: number): Kv[] {
 
 // --- the plan ------------------------------------------------------------------------------
 
+/** One source of a GGUF tensor: a Hugging Face tensor's stream, or values computed from the config. */
+type Part = { tensor: Tensor; values?: undefined } | { tensor?: undefined; values: Float32Array };
+
 interface Placed extends GgufTensorPlan {
-  tensor: Tensor;
+  /** Its sources in order (their elements concatenated). */
+  parts: Part[];
   typeId: number;
 }
 
@@ -296,8 +307,60 @@ const positive = (v: unknown, field: string, fallback: number): number => {
   return x;
 };
 
+/** The model types of llama.cpp's llama architecture, whose converter (LlamaModel) writes llama3 RoPE scaling as rope_freqs. */
+const LLAMA3_TYPES = Object.keys(ARCH).filter((t) => ARCH[t] === "llama");
+
+/** A field of a rope_scaling object: a finite number > 0 (or `fallback` when absent and one is given). */
+const ropeField = (s: Record<string, unknown>, field: string): number => {
+  const x = s[field];
+  if (typeof x !== "number" || !Number.isFinite(x) || x <= 0) throw valueError(`config field "rope_scaling.${field}"`, 'must be a finite number > 0 for RoPE scaling of type "llama3"', x);
+  return x;
+};
+
+/**
+ * The rope_freqs.weight factors of llama3 RoPE scaling (Llama 3.1 / 3.2): head_dim / 2 float32
+ * values, as convert_hf_to_gguf.py's LlamaModel.generate_extra_tensors computes them with torch
+ * float32 tensors, each step rounded to float32 as torch rounds it:
+ *
+ *   freq_i  = 1 / theta^(2i / dim)                  (i < dim / 2)
+ *   wavelen = 2*pi / freq_i
+ *   factor  = 1                                      if wavelen < old_ctx / high_freq_factor
+ *           = factor                                 if wavelen > old_ctx / low_freq_factor
+ *           = 1 / ((1 - smooth) / factor + smooth)   else, smooth = (old_ctx / wavelen - low) / (high - low)
+ *
+ * A Python number meeting a float32 tensor is rounded to float32, and `number / tensor` is
+ * torch's `tensor.reciprocal() * number` (two roundings: 2*pi / freq and old_ctx / wavelen).
+ * llama.cpp divides each RoPE frequency by its factor, as transformers'
+ * _compute_llama3_parameters divides inv_freq. The power is the float64 Math.pow rounded to
+ * float32, where torch calls its CPU powf; see docs/gguf.md for how the two compare.
+ */
+export function llama3RopeFactors(dim: number, theta: number, s: Record<string, unknown>): Float32Array {
+  const f = Math.fround;
+  const factor = ropeField(s, "factor");
+  const low = ropeField(s, "low_freq_factor");
+  const high = ropeField(s, "high_freq_factor");
+  const old = ropeField(s, "original_max_position_embeddings");
+  if (!(high > low)) throw valueError('config field "rope_scaling.high_freq_factor"', `must be greater than low_freq_factor (${low}) for RoPE scaling of type "llama3"`, high);
+  if (!Number.isInteger(old)) throw valueError('config field "rope_scaling.original_max_position_embeddings"', "must be an integer", old);
+  // python floats meeting float32 tensors are rounded to float32 (torch's type promotion)
+  const highWavelen = f(old / high), lowWavelen = f(old / low);
+  const twoPi = f(2 * Math.PI), base = f(theta), span = f(high - low);
+  const out = new Float32Array(dim / 2);
+  for (let i = 0; i < dim / 2; i++) {
+    const freq = f(1 / f(Math.pow(base, f((2 * i) / dim)))); // 1.0 / (base ** (arange(0, dim, 2) / dim))
+    const wavelen = f(f(1 / freq) * twoPi); // 2 * math.pi / freq: freq.reciprocal() * 2pi
+    if (wavelen < highWavelen) out[i] = 1;
+    else if (wavelen > lowWavelen) out[i] = factor;
+    else {
+      const smooth = f(f(f(f(1 / wavelen) * f(old)) - f(low)) / span); // old / wavelen: wavelen.reciprocal() * old
+      out[i] = f(1 / f(f(f(1 - smooth) / f(factor)) + smooth));
+    }
+  }
+  return out;
+}
+
 /** The <arch>.* and general.* keys, as convert_hf_to_gguf.py writes them for this config. */
-function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dtype: GgufDType, name: string, seed: bigint): { kvs: Kv[]; heads: number; kvHeads: number } {
+function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dtype: GgufDType, name: string, seed: bigint): { kvs: Kv[]; heads: number; kvHeads: number; ropeFreqs: Float32Array | null } {
   const type = preset.modelType;
   const arch = ARCH[type];
   const d = HPARAM_DEFAULTS[type];
@@ -336,6 +399,7 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
     a("attention.value_length", u32(D));
   }
   if (arch === "llama") a("rope.dimension_count", u32(D));
+  let ropeFreqs: Float32Array | null = null;
   const scaling = c.rope_scaling ?? (rp.rope_type !== undefined && rp.rope_type !== "default" ? rp : null);
   if (scaling !== null && scaling !== undefined) {
     const s = scaling as Record<string, unknown>;
@@ -344,9 +408,13 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
       a("rope.scaling.type", str(kind));
       a("rope.scaling.factor", f32(positive(s.factor, "rope_scaling.factor", NaN)));
       if (kind === "yarn") a("rope.scaling.original_context_length", u32(positive(s.original_max_position_embeddings, "rope_scaling.original_max_position_embeddings", NaN)));
+    } else if (kind === "llama3" && arch === "llama") {
+      // LlamaModel writes no rope.scaling keys for llama3: the scaling is the rope_freqs tensor.
+      ropeFreqs = llama3RopeFactors(D, theta, s);
     } else if (kind !== "default") {
-      // llama3's scaling is a computed rope_freqs tensor, dynamic/longrope other keys: not converted.
-      throw valueError('config field "rope_scaling"', 'must be null or of type "linear" or "yarn" for GGUF (other RoPE scalings are not converted)', kind);
+      // dynamic and longrope (other keys and tensors), llama3 outside the llama architecture: not converted.
+      const llama3 = kind === "llama3" ? ` (llama3 is converted for model types ${LLAMA3_TYPES.join(", ")})` : "";
+      throw valueError('config field "rope_scaling"', `must be null or of type "linear", "yarn"${arch === "llama" ? ' or "llama3"' : ""} for GGUF${llama3 || " (other RoPE scalings are not converted)"}`, kind);
     }
   }
   kvs.push(
@@ -356,15 +424,15 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
     ["nninit.stream_version", u32(STREAM_VERSION)],
     ["nninit.key", str("tensor = nninit stream of its Hugging Face tensor, keyed by tensorKey(seed, hf_name), docs/gguf.md")],
   );
-  return { kvs, heads: NH, kvHeads: KV };
+  return { kvs, heads: NH, kvHeads: KV, ropeFreqs };
 }
 
-/** The ggml type of a tensor: 1-D tensors F32; quantized types need ne0 % 32 == 0 (else F16). */
-function tensorType(t: Tensor, gname: string, dtype: GgufDType, tied: boolean): number {
-  if (t.shape.length === 1) return T_F32;
+/** The ggml type of a tensor (dims innermost first): 1-D tensors F32; quantized types need ne0 % 32 == 0 (else F16). */
+function tensorType(dims: readonly number[], gname: string, dtype: GgufDType, tied: boolean): number {
+  if (dims.length === 1) return T_F32;
   const main = MAIN_TYPE[dtype];
   if (main !== T_Q8_0 && main !== T_Q4_0) return main;
-  if (t.shape[t.shape.length - 1] % QK !== 0) return T_F16;
+  if (dims[0] % QK !== 0) return T_F16;
   // Q4_0 files: the output projection (output.weight, or token_embd.weight when tied) in Q8_0,
   // standing in for the Q6_K that llama-quantize uses there.
   if (main === T_Q4_0 && (gname === "output.weight" || (tied && gname === "token_embd.weight"))) return T_Q8_0;
@@ -397,28 +465,35 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   if (checkSpace !== undefined && typeof checkSpace !== "boolean") throw typeError('"checkSpace" option', "a boolean", checkSpace);
   if (tokenizer !== undefined && typeof tokenizer !== "string") throw typeError('"tokenizer" option', "a path (string)", tokenizer);
 
-  const { kvs, heads, kvHeads } = modelKeys(c, preset, model, dtype, nameIn, seed);
+  const { kvs, heads, kvHeads, ropeFreqs } = modelKeys(c, preset, model, dtype, nameIn, seed);
   const V = (model.byName.get("model.embed_tokens.weight") as Tensor).shape[0];
   kvs.push(...(tokenizer === undefined ? syntheticTokenizer(V) : copiedTokenizer(tokenizer, V)));
   const tied = model.tied.has("lm_head.weight");
   const isLlama = ARCH[preset.modelType] === "llama";
 
-  let at = 0;
-  const placed: Placed[] = model.tensors.map((t) => {
-    const name = ggufName(t.name);
-    if (Buffer.byteLength(name) > GGUF_MAX_NAME) throw valueError("GGUF tensor name", `must be at most ${GGUF_MAX_NAME} bytes`, name);
-    const typeId = tensorType(t, name, dtype, tied);
-    const [typeName, block, size] = GGML_TYPES[typeId];
-    const dims = [...t.shape].reverse();
+  // The GGUF tensors in file order: the computed rope_freqs first (the converter yields its
+  // generated tensors before the checkpoint's), then one per HF tensor in the preset's order.
+  const entries: { name: string; parts: Part[]; dims: number[]; permuteHeads: number }[] = [];
+  if (ropeFreqs !== null) entries.push({ name: "rope_freqs.weight", parts: [{ values: ropeFreqs }], dims: [ropeFreqs.length], permuteHeads: 0 });
+  for (const t of model.tensors) {
     // LlamaModel.modify_tensors: q_proj with n_head, k_proj with n_head_kv (weights and biases).
     const permuteHeads = !isLlama ? 0 : /\.self_attn\.q_proj\./.test(t.name) ? heads : /\.self_attn\.k_proj\./.test(t.name) ? kvHeads : 0;
     if (permuteHeads > 0 && (t.shape[0] % permuteHeads !== 0 || (t.shape[0] / permuteHeads) % 2 !== 0)) {
       throw valueError(`tensor "${t.name}"`, `must have rows in ${permuteHeads} heads of an even size to be permuted for llama.cpp`, t.shape);
     }
+    entries.push({ name: ggufName(t.name), parts: [{ tensor: t }], dims: [...t.shape].reverse(), permuteHeads });
+  }
+  let at = 0;
+  const placed: Placed[] = entries.map(({ name, parts, dims, permuteHeads }) => {
+    if (Buffer.byteLength(name) > GGUF_MAX_NAME) throw valueError("GGUF tensor name", `must be at most ${GGUF_MAX_NAME} bytes`, name);
+    const typeId = tensorType(dims, name, dtype, tied);
+    const [typeName, block, size] = GGML_TYPES[typeId];
     const offset = at;
-    const bytes = (t.size / block) * size;
+    const bytes = (dims.reduce((x, y) => x * y, 1) / block) * size;
     at = Math.ceil((at + bytes) / GGUF_DEFAULT_ALIGNMENT) * GGUF_DEFAULT_ALIGNMENT;
-    return { name, source: t.name, type: typeName, dims, permuteHeads, offset, bytes, tensor: t, typeId };
+    const sources = parts.flatMap((p) => (p.tensor === undefined ? [] : [p.tensor.name]));
+    const values = parts.some((p) => p.values !== undefined) ? "computed" as const : "stream" as const;
+    return { name, sources, type: typeName, dims, permuteHeads, values, offset, bytes, parts, typeId };
   });
 
   const s = new Sink();
@@ -439,7 +514,7 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   s.buf.copy(header, 0, 0, s.len);
   const pub: GgufPlan = {
     modelType: preset.modelType, architecture: ARCH[preset.modelType], dtype, seed, parameters: model.parameters,
-    tensors: placed.map(({ tensor: _t, typeId: _i, ...rest }) => rest), keys: kvs.map(([k]) => k), headerBytes, totalBytes: headerBytes + at,
+    tensors: placed.map(({ parts: _p, typeId: _i, ...rest }) => rest), keys: kvs.map(([k]) => k), headerBytes, totalBytes: headerBytes + at,
   };
   return {
     public: pub, model, placed, header, threads, chunkBytes, onProgress: onProgress as GgufOptions["onProgress"], signal, checkSpace: checkSpace ?? true,
@@ -478,8 +553,7 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
       const fd = fillDType(typeId);
       const s = fd === "float32" ? 4 : 2;
       const scratchElems = Math.floor(chunkBytes / s);
-      const tensor = t.tensor;
-      const key = tensorKey(seed, tensor.name);
+      const row = t.dims[0];
       const scratchView = (n: number): OutArray => {
         scratch ??= new ArrayBuffer(chunkBytes);
         return fd === "float32" ? new Float32Array(scratch, 0, n) : new Uint16Array(scratch, 0, n);
@@ -496,100 +570,110 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
         if (BIG_ENDIAN) swapBytes(dst, s);
         w.commit(n * s);
       };
-      const fill = (out: OutArray, offset: number): void => void fillRange(tensor, out, key, offset, fd, threads);
-      const n = tensor.size;
-      const row = t.dims[0];
-      // Quantized without a padding row, with the native backend: fill and quantize in one native
-      // pass (fusedQuantizer: the floats never leave the cache); else fill a float piece, then emit it.
-      const plan = quant && tensor.paddingIdx === undefined
-        ? capturePlan(() => fillRange(tensor, new Float32Array(0), key, 0, "float32", threads))?.plan : undefined;
-      const fused = plan === undefined ? null : fusedQuantizer(plan, typeId === T_Q8_0 ? "q8_0" : "q4_0");
-      if (fused !== null && t.permuteHeads === 0) {
-        for (let done = 0; done < n; ) {
-          const k = pieceLength(done, Math.floor(w.free / bsize) * block, n, w.used);
-          if (k === 0) {
-            await flush();
-            continue;
-          }
-          w.commit(fused(done, k, w.bytes((k / block) * bsize)));
-          done += k;
-        }
-      } else if (t.permuteHeads === 0) {
-        for (let done = 0; done < n; ) {
-          const direct = !quant && w.used % s === 0;
-          const room = Math.min(Math.floor(w.free / bsize) * block, direct ? Infinity : scratchElems - (scratchElems % block));
-          const k = pieceLength(done, room, n, w.used);
-          if (k === 0) {
-            await flush();
-            continue;
-          }
-          if (direct) {
-            fill(w.view(fd, k), done);
-            if (BIG_ENDIAN) swapBytes(w.bytes(k * s), s);
-            w.commit(k * s);
-          } else {
-            const src = scratchView(k);
-            fill(src, done);
-            emit(src, 0, k);
-          }
-          done += k;
-        }
-      } else {
-        // GGUF row h*D + 2i + j holds source row h*D + j*D/2 + i (LlamaModel.permute): pieces of
-        // c row pairs fill source rows [h*D + a, +c) and [h*D + D/2 + a, +c), then interleave.
-        const heads = t.permuteHeads;
-        const D = n / row / heads;
-        const half = D / 2;
-        const pairBytes = ((2 * row) / block) * bsize;
-        for (let h = 0; h < heads; h++) {
-          for (let a = 0; a < half; ) {
-            const c = Math.min(half - a, Math.floor(w.free / pairBytes), Math.floor(scratchElems / (2 * row)));
-            if (c === 0 && w.used > 0) {
+      // The sources one after the other: each a whole number of rows, so quantization blocks never
+      // straddle two of them and each is written as a tensor of its own would be.
+      for (const part of t.parts) {
+        const tensor = part.tensor;
+        const values = part.values;
+        const n = tensor === undefined ? (values as Float32Array).length : tensor.size;
+        const key = tensor === undefined ? 0n : tensorKey(seed, tensor.name);
+        /** Elements [offset, offset + out.length) of the source, in the fill dtype (computed values are float32: 1-D, F32). */
+        const fill = (out: OutArray, offset: number): void => {
+          if (tensor !== undefined) fillRange(tensor, out, key, offset, fd, threads);
+          else out.set((values as Float32Array).subarray(offset, offset + out.length));
+        };
+        // Quantized without a padding row, with the native backend: fill and quantize in one native
+        // pass (fusedQuantizer: the floats never leave the cache); else fill a float piece, then emit it.
+        const plan = quant && tensor !== undefined && tensor.paddingIdx === undefined
+          ? capturePlan(() => fillRange(tensor, new Float32Array(0), key, 0, "float32", threads))?.plan : undefined;
+        const fused = plan === undefined ? null : fusedQuantizer(plan, typeId === T_Q8_0 ? "q8_0" : "q4_0");
+        if (fused !== null && t.permuteHeads === 0) {
+          for (let done = 0; done < n; ) {
+            const k = pieceLength(done, Math.floor(w.free / bsize) * block, n, w.used);
+            if (k === 0) {
               await flush();
               continue;
             }
-            if (c > 0 && fused !== null) {
-              // the two source row ranges quantized into the scratch, then interleaved by rows
-              const rowBytes = (row / block) * bsize;
-              scratch ??= new ArrayBuffer(chunkBytes);
-              const q = new Uint8Array(scratch, 0, 2 * c * rowBytes);
-              fused((h * D + a) * row, c * row, q.subarray(0, c * rowBytes));
-              fused((h * D + half + a) * row, c * row, q.subarray(c * rowBytes));
-              const dst = w.bytes(2 * c * rowBytes);
-              for (let i = 0; i < c; i++) {
-                dst.set(q.subarray(i * rowBytes, (i + 1) * rowBytes), 2 * i * rowBytes);
-                dst.set(q.subarray((c + i) * rowBytes, (c + i + 1) * rowBytes), (2 * i + 1) * rowBytes);
-              }
-              w.commit(2 * c * rowBytes);
-              a += c;
+            w.commit(fused(done, k, w.bytes((k / block) * bsize)));
+            done += k;
+          }
+        } else if (t.permuteHeads === 0) {
+          for (let done = 0; done < n; ) {
+            const direct = !quant && w.used % s === 0;
+            const room = Math.min(Math.floor(w.free / bsize) * block, direct ? Infinity : scratchElems - (scratchElems % block));
+            const k = pieceLength(done, room, n, w.used);
+            if (k === 0) {
+              await flush();
               continue;
             }
-            if (c > 0) {
-              const src = scratchView(2 * c * row);
-              fill(src.subarray(0, c * row), (h * D + a) * row);
-              fill(src.subarray(c * row, 2 * c * row), (h * D + half + a) * row);
-              for (let i = 0; i < c; i++) {
-                emit(src, i * row, row);
-                emit(src, (c + i) * row, row);
-              }
-              a += c;
-              continue;
+            if (direct) {
+              fill(w.view(fd, k), done);
+              if (BIG_ENDIAN) swapBytes(w.bytes(k * s), s);
+              w.commit(k * s);
+            } else {
+              const src = scratchView(k);
+              fill(src, done);
+              emit(src, 0, k);
             }
-            // A pair of rows exceeds an empty buffer: one row at a time, in pieces.
-            for (const srcRow of [h * D + a, h * D + half + a]) {
-              for (let col = 0; col < row; ) {
-                const k = Math.min(row - col, Math.floor(w.free / bsize) * block, scratchElems - (scratchElems % block));
-                if (k === 0) {
-                  await flush();
-                  continue;
+            done += k;
+          }
+        } else {
+          // GGUF row h*D + 2i + j holds source row h*D + j*D/2 + i (LlamaModel.permute): pieces of
+          // c row pairs fill source rows [h*D + a, +c) and [h*D + D/2 + a, +c), then interleave.
+          const heads = t.permuteHeads;
+          const D = n / row / heads;
+          const half = D / 2;
+          const pairBytes = ((2 * row) / block) * bsize;
+          for (let h = 0; h < heads; h++) {
+            for (let a = 0; a < half; ) {
+              const c = Math.min(half - a, Math.floor(w.free / pairBytes), Math.floor(scratchElems / (2 * row)));
+              if (c === 0 && w.used > 0) {
+                await flush();
+                continue;
+              }
+              if (c > 0 && fused !== null) {
+                // the two source row ranges quantized into the scratch, then interleaved by rows
+                const rowBytes = (row / block) * bsize;
+                scratch ??= new ArrayBuffer(chunkBytes);
+                const q = new Uint8Array(scratch, 0, 2 * c * rowBytes);
+                fused((h * D + a) * row, c * row, q.subarray(0, c * rowBytes));
+                fused((h * D + half + a) * row, c * row, q.subarray(c * rowBytes));
+                const dst = w.bytes(2 * c * rowBytes);
+                for (let i = 0; i < c; i++) {
+                  dst.set(q.subarray(i * rowBytes, (i + 1) * rowBytes), 2 * i * rowBytes);
+                  dst.set(q.subarray((c + i) * rowBytes, (c + i + 1) * rowBytes), (2 * i + 1) * rowBytes);
                 }
-                const src = scratchView(k);
-                fill(src, srcRow * row + col);
-                emit(src, 0, k);
-                col += k;
+                w.commit(2 * c * rowBytes);
+                a += c;
+                continue;
               }
+              if (c > 0) {
+                const src = scratchView(2 * c * row);
+                fill(src.subarray(0, c * row), (h * D + a) * row);
+                fill(src.subarray(c * row, 2 * c * row), (h * D + half + a) * row);
+                for (let i = 0; i < c; i++) {
+                  emit(src, i * row, row);
+                  emit(src, (c + i) * row, row);
+                }
+                a += c;
+                continue;
+              }
+              // A pair of rows exceeds an empty buffer: one row at a time, in pieces.
+              for (const srcRow of [h * D + a, h * D + half + a]) {
+                for (let col = 0; col < row; ) {
+                  const k = Math.min(row - col, Math.floor(w.free / bsize) * block, scratchElems - (scratchElems % block));
+                  if (k === 0) {
+                    await flush();
+                    continue;
+                  }
+                  const src = scratchView(k);
+                  fill(src, srcRow * row + col);
+                  emit(src, 0, k);
+                  col += k;
+                }
+              }
+              a += 1;
             }
-            a += 1;
           }
         }
       }
