@@ -455,7 +455,7 @@ t.test("Q8_0 and Q4_0 files: blocks equal the test's quantizer and dequantize wi
   t.equal(types.get("blk.0.ffn_down.weight"), 1, "ne0 = 80: F16");
 });
 
-// --- conversions beyond one stream per tensor: llama3 rope_freqs, ... ------------------------
+// --- conversions beyond one stream per tensor: llama3 rope_freqs, gemma -------------------
 
 const LLAMA3 = {
   ...TINY, max_position_embeddings: 1024, rope_theta: 10000,
@@ -580,6 +580,65 @@ t.test("llama3 RoPE scaling: rope_freqs.weight, computed as LlamaModel.generate_
   ];
   for (const [rope_scaling, re] of bad) t.throws(() => planGguf({ ...TINY, rope_scaling }), re, re.source);
   t.throws(() => planGguf({ ...QWEN, rope_scaling: LLAMA3.rope_scaling }), /"rope_scaling" must be null or of type "linear", "yarn" for GGUF \(llama3 is converted for model types llama, mistral\)/);
+});
+
+const GEMMA = {
+  architectures: ["GemmaForCausalLM"], model_type: "gemma", vocab_size: 512, hidden_size: 64, intermediate_size: 128,
+  num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 1, head_dim: 32, max_position_embeddings: 256, rms_norm_eps: 1e-6,
+  rope_theta: 10000, initializer_range: 0.02, pad_token_id: 0,
+};
+
+t.test("gemma: GemmaModel's names and keys, norms + 1, no permutation, tied", async (t) => {
+  const g = await write("gemma-f32.gguf", GEMMA, { seed: 8, dtype: "f32" });
+  const v = (k: string): unknown => g.kv.get(k)?.value;
+  t.equal(v("general.architecture"), "gemma");
+  t.same(["context_length", "embedding_length", "block_count", "feed_forward_length", "attention.head_count", "attention.head_count_kv", "attention.key_length", "attention.value_length"].map((k) => v(`gemma.${k}`)),
+    [256, 64, 2, 128, 4, 1, 32, 32], "context, embedding, blocks, ffn, heads, kv heads, key/value length (head_dim 32 != 64 / 4)");
+  t.equal(v("gemma.attention.layer_norm_rms_epsilon"), Math.fround(1e-6));
+  t.same([...g.kv.keys()].filter((k) => k.startsWith("gemma.") && (k.includes("rope") || k.includes("vocab"))), [], "no vocab_size, no rope keys (GemmaModel writes none)");
+  const layer = (l: number): string[] =>
+    ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down", "attn_norm", "ffn_norm"].map((n) => `blk.${l}.${n}.weight`);
+  t.same(g.tensors.map((x) => x.name), ["token_embd.weight", ...layer(0), ...layer(1), "output_norm.weight"], "tied: no output.weight");
+  const dims = new Map(g.tensors.map((x) => [x.name, x.dims]));
+  t.same([dims.get("blk.0.attn_q.weight"), dims.get("blk.0.attn_k.weight"), dims.get("blk.0.attn_output.weight")], [[64, 128], [64, 32], [128, 64]]);
+  const ref = initModel(presetFromConfig(GEMMA), { seed: 8 });
+  const plan = new Map(planGguf(GEMMA, { seed: 8, dtype: "f32" }).tensors.map((x) => [x.name, x.values]));
+  for (const info of g.tensors) {
+    const { data } = tensorBytes(g, info.name);
+    const got = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+    const want = ref.get(hfName(info.name)) as Float32Array;
+    const norm = info.name.endsWith("norm.weight");
+    t.equal(plan.get(info.name), norm ? "plus-one" : "stream", `${info.name}: the plan says ${norm ? "plus-one" : "stream"}`);
+    // HF Gemma's RMSNorm multiplies by (1 + weight); GemmaModel adds the 1: RN32(x + 1) of the stream value x
+    compareRows(t, g, info.name, 0, (i) => got[i], norm ? (i) => Math.fround(want[i] + 1) : (i) => want[i]);
+    if (norm) t.ok(got.every((x) => x === 1), `${info.name}: zeros + 1 (GemmaPreTrainedModel initializes its norms to 0)`);
+  }
+  const { data: embd } = tensorBytes(g, "token_embd.weight");
+  t.ok(new Float32Array(embd.buffer.slice(embd.byteOffset, embd.byteOffset + 256)).every((x) => x === 0), "pad_token_id 0: row 0 zero");
+  // F16 and Q8_0: weights are the float16 stream / the blocks of the float32 stream; norms stay F32, + 1
+  const f16 = initModel(presetFromConfig(GEMMA), { seed: 8, dtype: "float16" });
+  for (const dtype of ["f16", "q8_0"] as const) {
+    const h = await write(`gemma-${dtype}.gguf`, GEMMA, { seed: 8, dtype, chunkBytes: 1 << 16 });
+    for (const info of h.tensors) {
+      const { data } = tensorBytes(h, info.name);
+      if (info.dims.length === 1) {
+        t.ok(info.type === 0 && new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)).every((x) => x === 1), `${dtype} ${info.name}: F32 ones`);
+      } else if (dtype === "f16") {
+        const got = new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+        const want = f16.get(hfName(info.name)) as Uint16Array;
+        compareRows(t, h, info.name, 0, (i) => got[i], (i) => want[i]);
+      } else {
+        t.ok(Buffer.from(quantRef(8, ref.get(hfName(info.name)) as Float32Array)).equals(data), `${dtype} ${info.name}: the test's Q8_0 blocks`);
+      }
+    }
+  }
+  t.equal(planGguf({ ...GEMMA, rope_theta: 20000 }).keys.includes("gemma.rope.freq_base"), true, "another rope_theta is written (llama.cpp's default is 10000)");
+  const bad: [object, RegExp][] = [
+    [{ ...GEMMA, tie_word_embeddings: false }, /"tie_word_embeddings" must be true for GGUF model type gemma .*Received false/],
+    [{ ...GEMMA, attention_bias: true }, /"attention_bias" must be false for GGUF model type gemma .*Received true/],
+    [{ ...GEMMA, rope_scaling: { rope_type: "linear", factor: 2 } }, /"rope_scaling" must be null for GGUF model type gemma .*Received "linear"/],
+  ];
+  for (const [config, re] of bad) t.throws(() => planGguf(config), re, re.source);
 });
 
 // --- the native quantizers (native/core/quant.cc) against the TypeScript reference -----------
@@ -872,7 +931,7 @@ t.test("a failed write leaves no file; options are checked", async (t) => {
   t.same(readdirSync(work).filter((f) => f.includes("fail.gguf")), [], "no temp file");
   await t.rejects(writeGguf(join(work, "no-such-dir", "x.gguf"), TINY, { seed: 1 }), /cannot write/);
   t.throws(() => planGguf(TINY, { dtype: "q5_k" as "f16" }), /must be one of f32, f16, bf16, q8_0, q4_0/);
-  t.throws(() => planGguf({ ...TINY, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] }), /llama, mistral, qwen2, qwen3 for GGUF/);
+  t.throws(() => planGguf({ ...TINY, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] }), /llama, mistral, qwen2, qwen3, gemma for GGUF/);
   t.throws(() => planGguf({ ...TINY, vocab_size: 100 }), /at least 259/);
   t.throws(() => planGguf({ ...TINY, rope_scaling: { rope_type: "dynamic", factor: 2 } }), /"rope_scaling" must be null or of type "linear", "yarn" or "llama3" for GGUF \(other RoPE scalings are not converted\). Received "dynamic"/);
   t.throws(() => planGguf(TINY, { bogus: 1 } as GgufOptions), /unknown option "bogus"/);
@@ -946,6 +1005,7 @@ t.test("node-llama-cpp 3.21.1 loads nninit's GGUF files and generates", { skip: 
     ["llama-q8_0", TINY, { seed: 1, dtype: "q8_0" }],
     ["qwen2-f16", QWEN, { seed: 1, dtype: "f16" }],
     ["llama3-rope-q4_0", LLAMA3, { seed: 1, dtype: "q4_0" }],
+    ["gemma-f16", GEMMA, { seed: 1, dtype: "f16" }],
   ];
   for (const [name, config, options] of cases) {
     const path = join(work, `${name}.gguf`);

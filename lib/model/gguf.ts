@@ -36,7 +36,7 @@ export { readGgufHeader, readGgufTensorBytes, GGML_TYPES, GGUF_TYPE, type GgufHe
 export const GGUF_DTYPES = ["f32", "f16", "bf16", "q8_0", "q4_0"] as const;
 export type GgufDType = (typeof GGUF_DTYPES)[number];
 /** The model types writeGguf converts (llama.cpp's architecture names: mistral is "llama"). */
-export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3"];
+export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma"];
 
 /** Options of `writeGguf` and `planGguf`. */
 export interface GgufOptions {
@@ -75,8 +75,12 @@ export interface GgufTensorPlan {
   dims: number[];
   /** Heads of the q/k row permutation (0: rows as in the source). */
   permuteHeads: number;
-  /** "stream": the sources' streams as generated; "computed": values computed from the config (no stream; docs/gguf.md). */
-  values: "stream" | "computed";
+  /**
+   * "stream": the sources' streams as generated; "plus-one": RN32(x + 1) for each stream value x
+   * (Gemma's norm weights, which HF Gemma applies as 1 + weight); "computed": values computed
+   * from the config, no stream (rope_freqs.weight). See docs/gguf.md.
+   */
+  values: "stream" | "plus-one" | "computed";
   /** Offset relative to the data section, and bytes. */
   offset: number;
   bytes: number;
@@ -117,11 +121,15 @@ const QUANTIZATION_VERSION = 2;
 const DTYPE_ALIASES: Record<string, GgufDType> = {
   f32: "f32", fp32: "f32", float32: "f32", f16: "f16", fp16: "f16", float16: "f16", bf16: "bf16", bfloat16: "bf16", q8_0: "q8_0", q4_0: "q4_0",
 };
-const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3" };
+const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma" };
 /** transformers' defaults of the config fields read for the metadata (configuration_<type>.py). */
-const HPARAM_DEFAULTS: Record<string, { ctx: number; heads: number }> = {
-  llama: { ctx: 2048, heads: 32 }, mistral: { ctx: 131072, heads: 32 }, qwen2: { ctx: 32768, heads: 32 }, qwen3: { ctx: 32768, heads: 32 },
+const HPARAM_DEFAULTS: Record<string, { ctx: number; heads: number; eps: number; theta: number }> = {
+  llama: { ctx: 2048, heads: 32, eps: 1e-6, theta: 10000 }, mistral: { ctx: 131072, heads: 32, eps: 1e-6, theta: 10000 },
+  qwen2: { ctx: 32768, heads: 32, eps: 1e-6, theta: 10000 }, qwen3: { ctx: 32768, heads: 32, eps: 1e-6, theta: 10000 },
+  gemma: { ctx: 8192, heads: 16, eps: 1e-6, theta: 10000 },
 };
+/** llama.cpp's RoPE base when a file has no rope.freq_base (llama_hparams' rope_freq_base_train default). */
+const LLAMA_CPP_FREQ_BASE = 10000;
 
 /** Resolves a GGUF dtype name (f32, f16, bf16, q8_0, q4_0 and their long names, any case). */
 export function resolveGgufDType(name: unknown, what = '"dtype" option'): GgufDType {
@@ -374,8 +382,8 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
   const D = q.shape[0] / NH;
   const KV = k.shape[0] / D;
   const rp = (typeof c.rope_parameters === "object" && c.rope_parameters !== null ? c.rope_parameters : {}) as Record<string, unknown>;
-  const theta = positive(c.rope_theta ?? rp.rope_theta, "rope_theta", 10000);
-  const eps = positive(c.rms_norm_eps, "rms_norm_eps", 1e-6);
+  const theta = positive(c.rope_theta ?? rp.rope_theta, "rope_theta", d.theta);
+  const eps = positive(c.rms_norm_eps, "rms_norm_eps", d.eps);
   const ctxIn = c.max_position_embeddings ?? d.ctx;
   if (typeof ctxIn !== "number" || !Number.isInteger(ctxIn) || ctxIn < 1 || ctxIn > 0xffffffff) throw valueError('config field "max_position_embeddings"', "must be an integer in [1, 2^32)", ctxIn);
   const kvs: Kv[] = [
@@ -385,32 +393,48 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
     ["general.alignment", u32(GGUF_DEFAULT_ALIGNMENT)],
   ];
   const a = (key: string, v: GgufValue): void => void kvs.push([`${arch}.${key}`, v]);
-  if (arch === "llama") a("vocab_size", u32(V)); // LlamaModel.set_gguf_parameters writes it; Qwen2Model does not
-  a("context_length", u32(ctxIn));
-  a("embedding_length", u32(H));
-  a("block_count", u32(L));
-  a("feed_forward_length", u32(ff));
-  a("attention.head_count", u32(NH));
-  a("attention.head_count_kv", u32(KV));
-  a("rope.freq_base", f32(theta));
-  a("attention.layer_norm_rms_epsilon", f32(eps));
-  if (c.head_dim != null || D !== H / NH) {
+  const rpType = rp.rope_type ?? rp.type;
+  const scaling = (c.rope_scaling ?? (rpType !== undefined && rpType !== "default" ? rp : null)) as Record<string, unknown> | null | undefined;
+  const kind = scaling == null ? "default" : scaling.rope_type ?? scaling.type;
+  let ropeFreqs: Float32Array | null = null;
+  if (arch === "gemma") {
+    // GemmaModel.set_gguf_parameters: no vocab_size and no rope keys (llama.cpp's default RoPE base
+    // is 10000, GemmaConfig's too: nninit writes rope.freq_base only for another rope_theta), and
+    // key_length / value_length always (head_dim).
+    if (kind !== "default") throw valueError('config field "rope_scaling"', "must be null for GGUF model type gemma (GemmaModel converts no RoPE scaling)", kind);
+    a("context_length", u32(ctxIn));
+    a("embedding_length", u32(H));
+    a("block_count", u32(L));
+    a("feed_forward_length", u32(ff));
+    a("attention.head_count", u32(NH));
+    a("attention.head_count_kv", u32(KV));
+    a("attention.layer_norm_rms_epsilon", f32(eps));
     a("attention.key_length", u32(D));
     a("attention.value_length", u32(D));
-  }
-  if (arch === "llama") a("rope.dimension_count", u32(D));
-  let ropeFreqs: Float32Array | null = null;
-  const scaling = c.rope_scaling ?? (rp.rope_type !== undefined && rp.rope_type !== "default" ? rp : null);
-  if (scaling !== null && scaling !== undefined) {
-    const s = scaling as Record<string, unknown>;
-    const kind = s.rope_type ?? s.type;
+    if (theta !== LLAMA_CPP_FREQ_BASE) a("rope.freq_base", f32(theta));
+  } else {
+    if (arch === "llama") a("vocab_size", u32(V)); // LlamaModel.set_gguf_parameters writes it; Qwen2Model does not
+    a("context_length", u32(ctxIn));
+    a("embedding_length", u32(H));
+    a("block_count", u32(L));
+    a("feed_forward_length", u32(ff));
+    a("attention.head_count", u32(NH));
+    a("attention.head_count_kv", u32(KV));
+    a("rope.freq_base", f32(theta));
+    a("attention.layer_norm_rms_epsilon", f32(eps));
+    if (c.head_dim != null || D !== H / NH) {
+      a("attention.key_length", u32(D));
+      a("attention.value_length", u32(D));
+    }
+    if (arch === "llama") a("rope.dimension_count", u32(D));
     if (kind === "linear" || kind === "yarn") {
+      const sc = scaling as Record<string, unknown>;
       a("rope.scaling.type", str(kind));
-      a("rope.scaling.factor", f32(positive(s.factor, "rope_scaling.factor", NaN)));
-      if (kind === "yarn") a("rope.scaling.original_context_length", u32(positive(s.original_max_position_embeddings, "rope_scaling.original_max_position_embeddings", NaN)));
+      a("rope.scaling.factor", f32(positive(sc.factor, "rope_scaling.factor", NaN)));
+      if (kind === "yarn") a("rope.scaling.original_context_length", u32(positive(sc.original_max_position_embeddings, "rope_scaling.original_max_position_embeddings", NaN)));
     } else if (kind === "llama3" && arch === "llama") {
       // LlamaModel writes no rope.scaling keys for llama3: the scaling is the rope_freqs tensor.
-      ropeFreqs = llama3RopeFactors(D, theta, s);
+      ropeFreqs = llama3RopeFactors(D, theta, scaling as Record<string, unknown>);
     } else if (kind !== "default") {
       // dynamic and longrope (other keys and tensors), llama3 outside the llama architecture: not converted.
       const llama3 = kind === "llama3" ? ` (llama3 is converted for model types ${LLAMA3_TYPES.join(", ")})` : "";
@@ -469,22 +493,31 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   const V = (model.byName.get("model.embed_tokens.weight") as Tensor).shape[0];
   kvs.push(...(tokenizer === undefined ? syntheticTokenizer(V) : copiedTokenizer(tokenizer, V)));
   const tied = model.tied.has("lm_head.weight");
-  const isLlama = ARCH[preset.modelType] === "llama";
+  const arch = ARCH[preset.modelType];
+  const isLlama = arch === "llama";
+  if (arch === "gemma") {
+    // llama.cpp's gemma graph uses token_embd.weight as the output projection and the converter
+    // drops lm_head.weight, so an untied Gemma would lose its lm_head; the graph has no o_proj bias.
+    if (!tied) throw valueError('config field "tie_word_embeddings"', "must be true for GGUF model type gemma (llama.cpp's gemma uses token_embd.weight as the output projection; an untied lm_head.weight would be lost)", c.tie_word_embeddings);
+    if (model.byName.has("model.layers.0.self_attn.o_proj.bias")) throw valueError('config field "attention_bias"', "must be false for GGUF model type gemma (llama.cpp's gemma graph has no attention biases)", c.attention_bias);
+  }
 
   // The GGUF tensors in file order: the computed rope_freqs first (the converter yields its
   // generated tensors before the checkpoint's), then one per HF tensor in the preset's order.
-  const entries: { name: string; parts: Part[]; dims: number[]; permuteHeads: number }[] = [];
-  if (ropeFreqs !== null) entries.push({ name: "rope_freqs.weight", parts: [{ values: ropeFreqs }], dims: [ropeFreqs.length], permuteHeads: 0 });
+  const entries: { name: string; parts: Part[]; dims: number[]; permuteHeads: number; values: GgufTensorPlan["values"] }[] = [];
+  if (ropeFreqs !== null) entries.push({ name: "rope_freqs.weight", parts: [{ values: ropeFreqs }], dims: [ropeFreqs.length], permuteHeads: 0, values: "computed" });
   for (const t of model.tensors) {
     // LlamaModel.modify_tensors: q_proj with n_head, k_proj with n_head_kv (weights and biases).
     const permuteHeads = !isLlama ? 0 : /\.self_attn\.q_proj\./.test(t.name) ? heads : /\.self_attn\.k_proj\./.test(t.name) ? kvHeads : 0;
     if (permuteHeads > 0 && (t.shape[0] % permuteHeads !== 0 || (t.shape[0] / permuteHeads) % 2 !== 0)) {
       throw valueError(`tensor "${t.name}"`, `must have rows in ${permuteHeads} heads of an even size to be permuted for llama.cpp`, t.shape);
     }
-    entries.push({ name: ggufName(t.name), parts: [{ tensor: t }], dims: [...t.shape].reverse(), permuteHeads });
+    // GemmaModel.modify_tensors adds 1 to every *norm.weight (HF's GemmaRMSNorm scales by 1 + weight).
+    const values = arch === "gemma" && t.name.endsWith("norm.weight") ? "plus-one" : "stream";
+    entries.push({ name: ggufName(t.name), parts: [{ tensor: t }], dims: [...t.shape].reverse(), permuteHeads, values });
   }
   let at = 0;
-  const placed: Placed[] = entries.map(({ name, parts, dims, permuteHeads }) => {
+  const placed: Placed[] = entries.map(({ name, parts, dims, permuteHeads, values }) => {
     if (Buffer.byteLength(name) > GGUF_MAX_NAME) throw valueError("GGUF tensor name", `must be at most ${GGUF_MAX_NAME} bytes`, name);
     const typeId = tensorType(dims, name, dtype, tied);
     const [typeName, block, size] = GGML_TYPES[typeId];
@@ -492,7 +525,7 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
     const bytes = (dims.reduce((x, y) => x * y, 1) / block) * size;
     at = Math.ceil((at + bytes) / GGUF_DEFAULT_ALIGNMENT) * GGUF_DEFAULT_ALIGNMENT;
     const sources = parts.flatMap((p) => (p.tensor === undefined ? [] : [p.tensor.name]));
-    const values = parts.some((p) => p.values !== undefined) ? "computed" as const : "stream" as const;
+    if (values === "plus-one" && typeId !== T_F32) throw new Error(`internal: ${name} plus-one is written in F32 only`);
     return { name, sources, type: typeName, dims, permuteHeads, values, offset, bytes, parts, typeId };
   });
 
@@ -554,6 +587,7 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
       const s = fd === "float32" ? 4 : 2;
       const scratchElems = Math.floor(chunkBytes / s);
       const row = t.dims[0];
+      const plusOne = t.values === "plus-one"; // F32 (1-D) tensors only: checked by the plan
       const scratchView = (n: number): OutArray => {
         scratch ??= new ArrayBuffer(chunkBytes);
         return fd === "float32" ? new Float32Array(scratch, 0, n) : new Uint16Array(scratch, 0, n);
@@ -579,8 +613,9 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
         const key = tensor === undefined ? 0n : tensorKey(seed, tensor.name);
         /** Elements [offset, offset + out.length) of the source, in the fill dtype (computed values are float32: 1-D, F32). */
         const fill = (out: OutArray, offset: number): void => {
-          if (tensor !== undefined) fillRange(tensor, out, key, offset, fd, threads);
-          else out.set((values as Float32Array).subarray(offset, offset + out.length));
+          if (tensor === undefined) return void out.set((values as Float32Array).subarray(offset, offset + out.length));
+          fillRange(tensor, out, key, offset, fd, threads);
+          if (plusOne) for (let i = 0; i < out.length; i++) out[i] += 1; // a Float32Array: RN32(x + 1)
         };
         // Quantized without a padding row, with the native backend: fill and quantize in one native
         // pass (fusedQuantizer: the floats never leave the cache); else fill a float piece, then emit it.
