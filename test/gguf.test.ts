@@ -143,6 +143,7 @@ const HF: Record<string, string> = {
   "token_embd.weight": "model.embed_tokens.weight", "output_norm.weight": "model.norm.weight", "output.weight": "lm_head.weight",
   attn_q: "self_attn.q_proj", attn_k: "self_attn.k_proj", attn_v: "self_attn.v_proj", attn_output: "self_attn.o_proj",
   ffn_gate: "mlp.gate_proj", ffn_up: "mlp.up_proj", ffn_down: "mlp.down_proj", attn_norm: "input_layernorm", ffn_norm: "post_attention_layernorm",
+  attn_qkv: "self_attn.qkv_proj", // phi3
 };
 function hfName(g: string): string {
   if (HF[g] !== undefined) return HF[g];
@@ -455,7 +456,7 @@ t.test("Q8_0 and Q4_0 files: blocks equal the test's quantizer and dequantize wi
   t.equal(types.get("blk.0.ffn_down.weight"), 1, "ne0 = 80: F16");
 });
 
-// --- conversions beyond one stream per tensor: llama3 rope_freqs, gemma -------------------
+// --- conversions beyond one stream per tensor: llama3 rope_freqs, gemma, phi3 -------------
 
 const LLAMA3 = {
   ...TINY, max_position_embeddings: 1024, rope_theta: 10000,
@@ -637,6 +638,78 @@ t.test("gemma: GemmaModel's names and keys, norms + 1, no permutation, tied", as
     [{ ...GEMMA, tie_word_embeddings: false }, /"tie_word_embeddings" must be true for GGUF model type gemma .*Received false/],
     [{ ...GEMMA, attention_bias: true }, /"attention_bias" must be false for GGUF model type gemma .*Received true/],
     [{ ...GEMMA, rope_scaling: { rope_type: "linear", factor: 2 } }, /"rope_scaling" must be null for GGUF model type gemma .*Received "linear"/],
+  ];
+  for (const [config, re] of bad) t.throws(() => planGguf(config), re, re.source);
+});
+
+const PHI3 = {
+  architectures: ["Phi3ForCausalLM"], model_type: "phi3", vocab_size: 512, hidden_size: 64, intermediate_size: 128,
+  num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, max_position_embeddings: 512, original_max_position_embeddings: 256,
+  rms_norm_eps: 1e-5, rope_theta: 10000, sliding_window: 255, pad_token_id: 500, tie_word_embeddings: false, initializer_range: 0.02,
+};
+/** phi3's GGUF names -> HF: the fused attn_qkv and ffn_up ([gate; up] rows), the rest as the llama family's. */
+const phi3Hf = (g: string): string => hfName(g).replace("mlp.up_proj", "mlp.gate_up_proj");
+
+t.test("phi3: fused attn_qkv and ffn_up, Phi3MiniModel's keys, no permutation", async (t) => {
+  const g = await write("phi3-f32.gguf", PHI3, { seed: 6, dtype: "f32" });
+  const v = (k: string): unknown => g.kv.get(k)?.value;
+  t.equal(v("general.architecture"), "phi3");
+  t.same([...g.kv.keys()].filter((k) => k.startsWith("phi3.")), [
+    "phi3.context_length", "phi3.rope.scaling.original_context_length", "phi3.embedding_length", "phi3.feed_forward_length", "phi3.block_count",
+    "phi3.attention.head_count", "phi3.attention.head_count_kv", "phi3.attention.layer_norm_rms_epsilon", "phi3.rope.dimension_count",
+    "phi3.rope.freq_base", "phi3.attention.sliding_window",
+  ], "Phi3MiniModel.set_gguf_parameters' keys, in its order");
+  t.same(["context_length", "rope.scaling.original_context_length", "embedding_length", "feed_forward_length", "block_count", "attention.head_count",
+    "attention.head_count_kv", "rope.dimension_count", "rope.freq_base", "attention.sliding_window"].map((k) => v(`phi3.${k}`)), [512, 256, 64, 128, 2, 4, 2, 16, 10000, 255]);
+  t.equal(v("phi3.attention.layer_norm_rms_epsilon"), Math.fround(1e-5));
+  const layer = (l: number): string[] => ["attn_output", "attn_qkv", "ffn_up", "ffn_down", "attn_norm", "ffn_norm"].map((n) => `blk.${l}.${n}.weight`);
+  t.same(g.tensors.map((x) => x.name), ["token_embd.weight", ...layer(0), ...layer(1), "output_norm.weight", "output.weight"]);
+  const dims = new Map(g.tensors.map((x) => [x.name, x.dims]));
+  t.same([dims.get("blk.0.attn_qkv.weight"), dims.get("blk.0.ffn_up.weight"), dims.get("blk.0.ffn_down.weight"), dims.get("blk.0.attn_output.weight")],
+    [[64, 128], [64, 256], [128, 64], [64, 64]], "qkv: (4 + 2 * 2) heads of 16 rows; gate_up: 2 * 128 rows");
+  const ref = initModel(presetFromConfig(PHI3), { seed: 6 });
+  for (const info of g.tensors) {
+    const { data } = tensorBytes(g, info.name);
+    const got = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+    const want = ref.get(phi3Hf(info.name)) as Float32Array;
+    t.equal(got.length, want.length, `${info.name}: as many elements as ${phi3Hf(info.name)}`);
+    compareRows(t, g, info.name, 0, (i) => got[i], (i) => want[i]);
+  }
+  const { data: embd } = tensorBytes(g, "token_embd.weight");
+  t.ok(new Float32Array(embd.buffer.slice(embd.byteOffset + 500 * 256, embd.byteOffset + 501 * 256)).every((x) => x === 0), "pad_token_id 500: row 500 zero");
+  // Q4_0: the test's blocks of the float32 streams (the padded embedding takes the unfused path)
+  const q = await write("phi3-q4_0.gguf", PHI3, { seed: 6, dtype: "q4_0", chunkBytes: 1 << 16 });
+  for (const info of q.tensors.filter((x) => x.dims.length > 1)) {
+    const want = info.name === "output.weight" ? 8 : 2;
+    t.equal(info.type, want, `${info.name} ${want === 8 ? "Q8_0" : "Q4_0"}`);
+    t.ok(Buffer.from(quantRef(want, ref.get(phi3Hf(info.name)) as Float32Array)).equals(tensorBytes(q, info.name).data), `${info.name}: the test's blocks`);
+  }
+  // partial_rotary_factor (Phi-4-mini), no original_max_position_embeddings, no sliding_window
+  const p = planGguf({ ...PHI3, partial_rotary_factor: 0.5, original_max_position_embeddings: undefined, sliding_window: null, tie_word_embeddings: true });
+  t.notOk(p.keys.includes("phi3.rope.scaling.original_context_length"), "no original_context_length without original_max_position_embeddings");
+  t.notOk(p.tensors.some((x) => x.name === "output.weight"), "tied: no output.weight");
+  const pg = await write("phi3-partial.gguf", { ...PHI3, partial_rotary_factor: 0.5, sliding_window: null }, { seed: 6, dtype: "f16" });
+  t.same([pg.kv.get("phi3.rope.dimension_count")?.value, pg.kv.get("phi3.attention.sliding_window")?.value], [8, 0], "int(0.5 * 64) // 4 = 8 RoPE dims; sliding_window 0");
+  // llama.cpp looks up <unk> <s> </s> <|endoftext|> when general.name names Phi-3 (any architecture)
+  const tokens = g.kv.get("tokenizer.ggml.tokens")?.value as string[];
+  const types = g.kv.get("tokenizer.ggml.token_type")?.value as number[];
+  t.same([tokens[511], types[511], tokens.length, new Set(tokens).size], ["<|endoftext|>", 3, 512, 512], 'name "nninit phi3": <|endoftext|> (CONTROL) as the last id');
+  t.same(tokens.slice(0, 3), ["<unk>", "<s>", "</s>"]);
+  t.equal((await write("phi3-named.gguf", PHI3, { seed: 6, dtype: "f16", name: "tiny" })).kv.get("tokenizer.ggml.tokens")?.value.toString().includes("<|endoftext|>"), false, "another name: the plain vocabulary");
+  const named = await write("llama-named-phi3.gguf", TINY, { seed: 6, dtype: "f16", name: "My-Phi-3-Llama" });
+  t.equal((named.kv.get("tokenizer.ggml.tokens")?.value as string[])[511], "<|endoftext|>", "a llama named Phi-3 too");
+  await t.rejects(writeGguf(join(work, "phi3-copied.gguf"), PHI3, { seed: 6, tokenizer: join(work, "phi3-named.gguf") }),
+    /the tokens <unk> <s> <\/s> <\|endoftext\|> when general.name \("nninit phi3"\) names Phi-3 .*missing: <\|endoftext\|>/);
+  t.equal(syntheticVocabulary(260, ["<|endoftext|>"]).tokens.length, 260);
+  t.throws(() => syntheticVocabulary(259, ["<|endoftext|>"]), /"vocab_size" must be at least 260 .*\+ <\|endoftext\|>/);
+  const bad: [object, RegExp][] = [
+    [{ ...PHI3, rope_scaling: { rope_type: "longrope", long_factor: [1], short_factor: [1] } }, /"rope_scaling" must be null for GGUF model type phi3 \(longrope scaling, the rope_factors_long\/short tensors .* is not converted\). Received "longrope"/],
+    [{ ...PHI3, rope_scaling: { type: "su", long_factor: [1], short_factor: [1] } }, /"rope_scaling" must be null for GGUF model type phi3 \(longrope.*Received "su"/],
+    [{ ...PHI3, rope_scaling: { rope_type: "linear", factor: 2 } }, /"rope_scaling" must be null for GGUF model type phi3 .*Received "linear"/],
+    [{ ...PHI3, head_dim: 32 }, /"head_dim" must be hidden_size \/ num_attention_heads \(16\) for GGUF model type phi3 .*Received 32/],
+    [{ ...PHI3, partial_rotary_factor: 1.5 }, /"partial_rotary_factor" must be a number in \(0, 1\]. Received 1.5/],
+    [{ ...PHI3, partial_rotary_factor: 0.1 }, /"partial_rotary_factor" must give an even, non-zero number of RoPE dimensions \(int\(0.1 \* 64\) \/\/ 4 = 1\)/],
+    [{ ...PHI3, sliding_window: -1 }, /"sliding_window" must be null or an integer in \[0, 2\^32\). Received -1/],
   ];
   for (const [config, re] of bad) t.throws(() => planGguf(config), re, re.source);
 });
@@ -931,7 +1004,7 @@ t.test("a failed write leaves no file; options are checked", async (t) => {
   t.same(readdirSync(work).filter((f) => f.includes("fail.gguf")), [], "no temp file");
   await t.rejects(writeGguf(join(work, "no-such-dir", "x.gguf"), TINY, { seed: 1 }), /cannot write/);
   t.throws(() => planGguf(TINY, { dtype: "q5_k" as "f16" }), /must be one of f32, f16, bf16, q8_0, q4_0/);
-  t.throws(() => planGguf({ ...TINY, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] }), /llama, mistral, qwen2, qwen3, gemma for GGUF/);
+  t.throws(() => planGguf({ ...TINY, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] }), /llama, mistral, qwen2, qwen3, gemma, phi3 for GGUF/);
   t.throws(() => planGguf({ ...TINY, vocab_size: 100 }), /at least 259/);
   t.throws(() => planGguf({ ...TINY, rope_scaling: { rope_type: "dynamic", factor: 2 } }), /"rope_scaling" must be null or of type "linear", "yarn" or "llama3" for GGUF \(other RoPE scalings are not converted\). Received "dynamic"/);
   t.throws(() => planGguf(TINY, { bogus: 1 } as GgufOptions), /unknown option "bogus"/);
@@ -1006,6 +1079,7 @@ t.test("node-llama-cpp 3.21.1 loads nninit's GGUF files and generates", { skip: 
     ["qwen2-f16", QWEN, { seed: 1, dtype: "f16" }],
     ["llama3-rope-q4_0", LLAMA3, { seed: 1, dtype: "q4_0" }],
     ["gemma-f16", GEMMA, { seed: 1, dtype: "f16" }],
+    ["phi3-q4_0", PHI3, { seed: 1, dtype: "q4_0" }],
   ];
   for (const [name, config, options] of cases) {
     const path = join(work, `${name}.gguf`);

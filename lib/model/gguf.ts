@@ -36,7 +36,7 @@ export { readGgufHeader, readGgufTensorBytes, GGML_TYPES, GGUF_TYPE, type GgufHe
 export const GGUF_DTYPES = ["f32", "f16", "bf16", "q8_0", "q4_0"] as const;
 export type GgufDType = (typeof GGUF_DTYPES)[number];
 /** The model types writeGguf converts (llama.cpp's architecture names: mistral is "llama"). */
-export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma"];
+export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma", "phi3"];
 
 /** Options of `writeGguf` and `planGguf`. */
 export interface GgufOptions {
@@ -121,12 +121,12 @@ const QUANTIZATION_VERSION = 2;
 const DTYPE_ALIASES: Record<string, GgufDType> = {
   f32: "f32", fp32: "f32", float32: "f32", f16: "f16", fp16: "f16", float16: "f16", bf16: "bf16", bfloat16: "bf16", q8_0: "q8_0", q4_0: "q4_0",
 };
-const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma" };
+const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma", phi3: "phi3" };
 /** transformers' defaults of the config fields read for the metadata (configuration_<type>.py). */
 const HPARAM_DEFAULTS: Record<string, { ctx: number; heads: number; eps: number; theta: number }> = {
   llama: { ctx: 2048, heads: 32, eps: 1e-6, theta: 10000 }, mistral: { ctx: 131072, heads: 32, eps: 1e-6, theta: 10000 },
   qwen2: { ctx: 32768, heads: 32, eps: 1e-6, theta: 10000 }, qwen3: { ctx: 32768, heads: 32, eps: 1e-6, theta: 10000 },
-  gemma: { ctx: 8192, heads: 16, eps: 1e-6, theta: 10000 },
+  gemma: { ctx: 8192, heads: 16, eps: 1e-6, theta: 10000 }, phi3: { ctx: 4096, heads: 32, eps: 1e-5, theta: 10000 },
 };
 /** llama.cpp's RoPE base when a file has no rope.freq_base (llama_hparams' rope_freq_base_train default). */
 const LLAMA_CPP_FREQ_BASE = 10000;
@@ -212,12 +212,14 @@ export const SYNTHETIC_BASE_TOKENS = 3 + 256;
  * 1 <s> and 2 </s> (CONTROL), 3..258 the byte tokens <0x00>..<0xFF> (BYTE), then NORMAL filler
  * pieces: "▁", the printable ASCII characters, "▁" + each letter and digit, then the base-36
  * numerals from "10" on, alternately with and without "▁". Scores: 0 for the first 259, then
- * -1, -2, ... so that earlier pieces win merges.
+ * -1, -2, ... so that earlier pieces win merges. `controls` (CONTROL, score 0) take the last ids.
  */
-export function syntheticVocabulary(vocab: number): { tokens: string[]; scores: number[]; types: number[] } {
-  if (vocab < SYNTHETIC_BASE_TOKENS) {
-    throw valueError('config field "vocab_size"', `must be at least ${SYNTHETIC_BASE_TOKENS} for the synthetic GGUF tokenizer (3 special + 256 byte tokens), or pass a tokenizer`, vocab);
+export function syntheticVocabulary(vocab: number, controls: readonly string[] = []): { tokens: string[]; scores: number[]; types: number[] } {
+  const least = SYNTHETIC_BASE_TOKENS + controls.length;
+  if (vocab < least) {
+    throw valueError('config field "vocab_size"', `must be at least ${least} for the synthetic GGUF tokenizer (3 special + 256 byte tokens${controls.length > 0 ? ` + ${controls.join(", ")}` : ""}), or pass a tokenizer`, vocab);
   }
+  const fillers = vocab - controls.length;
   const tokens = ["<unk>", "<s>", "</s>"];
   const types = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL];
   for (let b = 0; b < 256; b++) {
@@ -226,7 +228,7 @@ export function syntheticVocabulary(vocab: number): { tokens: string[]; scores: 
   }
   const scores = new Array<number>(SYNTHETIC_BASE_TOKENS).fill(0);
   const push = (piece: string): void => {
-    if (tokens.length >= vocab) return;
+    if (tokens.length >= fillers) return;
     tokens.push(piece);
     types.push(TOKEN_NORMAL);
     scores.push(SYNTHETIC_BASE_TOKENS - tokens.length);
@@ -234,16 +236,30 @@ export function syntheticVocabulary(vocab: number): { tokens: string[]; scores: 
   push("\u2581");
   for (let c = 0x21; c < 0x7f; c++) push(String.fromCharCode(c));
   for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") push(`\u2581${c}`);
-  for (let n = 36; tokens.length < vocab; n++) {
+  for (let n = 36; tokens.length < fillers; n++) {
     const s = n.toString(36);
     push(`\u2581${s}`);
     push(s);
   }
+  for (const c of controls) {
+    tokens.push(c);
+    types.push(TOKEN_CONTROL);
+    scores.push(0);
+  }
   return { tokens, scores, types };
 }
 
-function syntheticTokenizer(vocab: number): Kv[] {
-  const { tokens, scores, types } = syntheticVocabulary(vocab);
+/**
+ * llama.cpp (llama-vocab.cpp) sets Phi-3's token attributes on a model whose general.name contains
+ * "phi-3" or "phi3" (any case, whatever the architecture), looking these tokens up by text: a
+ * vocabulary without them fails to load ("_Map_base::at").
+ */
+const PHI3_NAME = /phi-?3/i;
+const PHI3_NAME_TOKENS = ["<unk>", "<s>", "</s>", "<|endoftext|>"];
+
+function syntheticTokenizer(vocab: number, name: string): Kv[] {
+  // A Phi-3 name: <|endoftext|> (Phi-3's own control token) as the last id. llama.cpp takes it as an end of generation.
+  const { tokens, scores, types } = syntheticVocabulary(vocab, PHI3_NAME.test(name) ? ["<|endoftext|>"] : []);
   return [
     ["tokenizer.ggml.model", str("llama")],
     ["tokenizer.ggml.tokens", arr(GGUF_TYPE.STRING, tokens)],
@@ -258,7 +274,7 @@ function syntheticTokenizer(vocab: number): Kv[] {
 }
 
 /** The tokenizer.* keys of the GGUF file `path`, whose vocabulary must have `vocab` tokens. */
-function copiedTokenizer(path: string, vocab: number): Kv[] {
+function copiedTokenizer(path: string, vocab: number, name: string): Kv[] {
   const h = readGgufHeader(path);
   const kvs = Object.entries(h.metadata).filter(([k]) => k.startsWith("tokenizer."));
   const tokens = h.metadata["tokenizer.ggml.tokens"];
@@ -267,6 +283,13 @@ function copiedTokenizer(path: string, vocab: number): Kv[] {
   }
   const n = (tokens.value as GgufScalar[]).length;
   if (n !== vocab) throw valueError('"tokenizer" option', `must name a GGUF file whose vocabulary has vocab_size = ${vocab} tokens (${describe(path)} has ${n})`, path);
+  if (PHI3_NAME.test(name)) {
+    const have = new Set(tokens.value as GgufScalar[]);
+    const missing = PHI3_NAME_TOKENS.filter((x) => !have.has(x));
+    if (missing.length > 0) {
+      throw valueError('"tokenizer" option', `must name a GGUF file whose vocabulary has the tokens ${PHI3_NAME_TOKENS.join(" ")} when general.name (${JSON.stringify(name)}) names Phi-3 (llama.cpp looks them up; missing: ${missing.join(" ")}), or pass another "name"`, path);
+    }
+  }
   return kvs;
 }
 
@@ -293,7 +316,7 @@ interface InternalPlan {
   checkSpace: boolean;
 }
 
-/** HF tensor name -> GGUF name (llama.cpp's gguf-py TENSOR_NAMES for the llama family). */
+/** HF tensor name -> GGUF name (llama.cpp's gguf-py TENSOR_NAMES and tensor_mapping.py, for the model types converted). */
 function ggufName(hf: string): string {
   if (hf === "model.embed_tokens.weight") return "token_embd.weight";
   if (hf === "model.norm.weight") return "output_norm.weight";
@@ -302,6 +325,7 @@ function ggufName(hf: string): string {
   const part = m === null ? undefined : ({
     "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v", "self_attn.o_proj": "attn_output",
     "self_attn.q_norm": "attn_q_norm", "self_attn.k_norm": "attn_k_norm",
+    "self_attn.qkv_proj": "attn_qkv", "mlp.gate_up_proj": "ffn_up", // phi3: fused [q; k; v] and [gate; up] rows
     "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down",
     "input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
   } as Record<string, string>)[m[2]];
@@ -374,13 +398,20 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
   const d = HPARAM_DEFAULTS[type];
   const embd = model.byName.get("model.embed_tokens.weight") as Tensor;
   const [V, H] = embd.shape;
-  const q = model.byName.get("model.layers.0.self_attn.q_proj.weight") as Tensor;
-  const k = model.byName.get("model.layers.0.self_attn.k_proj.weight") as Tensor;
-  const ff = (model.byName.get("model.layers.0.mlp.gate_proj.weight") as Tensor).shape[0];
+  const layer0 = (n: string): Tensor => model.byName.get(`model.layers.0.${n}.weight`) as Tensor;
   const L = model.tensors.filter((t) => t.name.endsWith(".input_layernorm.weight")).length;
   const NH = (c.num_attention_heads as number | undefined) ?? d.heads; // validated by the preset
-  const D = q.shape[0] / NH;
-  const KV = k.shape[0] / D;
+  let D: number, KV: number, ff: number;
+  if (type === "phi3") {
+    // fused qkv_proj [(NH + 2 KV) * D, H] and gate_up_proj [2 I, H]; o_proj [H, NH * D]
+    D = layer0("self_attn.o_proj").shape[1] / NH;
+    KV = (layer0("self_attn.qkv_proj").shape[0] / D - NH) / 2;
+    ff = layer0("mlp.gate_up_proj").shape[0] / 2;
+  } else {
+    D = layer0("self_attn.q_proj").shape[0] / NH;
+    KV = layer0("self_attn.k_proj").shape[0] / D;
+    ff = layer0("mlp.gate_proj").shape[0];
+  }
   const rp = (typeof c.rope_parameters === "object" && c.rope_parameters !== null ? c.rope_parameters : {}) as Record<string, unknown>;
   const theta = positive(c.rope_theta ?? rp.rope_theta, "rope_theta", d.theta);
   const eps = positive(c.rms_norm_eps, "rms_norm_eps", d.eps);
@@ -397,7 +428,36 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
   const scaling = (c.rope_scaling ?? (rpType !== undefined && rpType !== "default" ? rp : null)) as Record<string, unknown> | null | undefined;
   const kind = scaling == null ? "default" : scaling.rope_type ?? scaling.type;
   let ropeFreqs: Float32Array | null = null;
-  if (arch === "gemma") {
+  if (arch === "phi3") {
+    // Phi3MiniModel.set_gguf_parameters: no vocab_size and no key_length; the RoPE dimensions of
+    // partial_rotary_factor; sliding_window (0 when unset; llama.cpp disables phi3's SWA anyway).
+    if (kind === "longrope" || kind === "su") {
+      throw valueError('config field "rope_scaling"', "must be null for GGUF model type phi3 (longrope scaling, the rope_factors_long/short tensors and attention factor of Phi-3's 128k models, is not converted)", kind);
+    }
+    if (kind !== "default") throw valueError('config field "rope_scaling"', "must be null for GGUF model type phi3 (Phi3MiniModel converts longrope only, which nninit does not)", kind);
+    if (NH * D !== H) throw valueError('config field "head_dim"', `must be hidden_size / num_attention_heads (${H / NH}) for GGUF model type phi3 (llama.cpp's phi3 projects to hidden_size)`, D);
+    const rot = c.partial_rotary_factor ?? rp.partial_rotary_factor ?? 1;
+    if (typeof rot !== "number" || !(rot > 0 && rot <= 1)) throw valueError('config field "partial_rotary_factor"', "must be a number in (0, 1]", rot);
+    const ropeDims = Math.floor(Math.floor(rot * H) / NH); // int(rot_pct * n_embd) // n_head
+    if (ropeDims === 0 || ropeDims % 2 !== 0) throw valueError('config field "partial_rotary_factor"', `must give an even, non-zero number of RoPE dimensions (int(${rot} * ${H}) // ${NH} = ${ropeDims})`, rot);
+    const origIn = c.original_max_position_embeddings ?? rp.original_max_position_embeddings;
+    if (origIn != null && (typeof origIn !== "number" || !Number.isInteger(origIn) || origIn < 1 || origIn > 0xffffffff)) {
+      throw valueError('config field "original_max_position_embeddings"', "must be null or an integer in [1, 2^32)", origIn);
+    }
+    const swa = c.sliding_window ?? 0;
+    if (typeof swa !== "number" || !Number.isInteger(swa) || swa < 0 || swa > 0xffffffff) throw valueError('config field "sliding_window"', "must be null or an integer in [0, 2^32)", swa);
+    a("context_length", u32(ctxIn));
+    if (origIn != null) a("rope.scaling.original_context_length", u32(origIn as number));
+    a("embedding_length", u32(H));
+    a("feed_forward_length", u32(ff));
+    a("block_count", u32(L));
+    a("attention.head_count", u32(NH));
+    a("attention.head_count_kv", u32(KV));
+    a("attention.layer_norm_rms_epsilon", f32(eps));
+    a("rope.dimension_count", u32(ropeDims));
+    a("rope.freq_base", f32(theta));
+    a("attention.sliding_window", u32(swa));
+  } else if (arch === "gemma") {
     // GemmaModel.set_gguf_parameters: no vocab_size and no rope keys (llama.cpp's default RoPE base
     // is 10000, GemmaConfig's too: nninit writes rope.freq_base only for another rope_theta), and
     // key_length / value_length always (head_dim).
@@ -491,7 +551,7 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
 
   const { kvs, heads, kvHeads, ropeFreqs } = modelKeys(c, preset, model, dtype, nameIn, seed);
   const V = (model.byName.get("model.embed_tokens.weight") as Tensor).shape[0];
-  kvs.push(...(tokenizer === undefined ? syntheticTokenizer(V) : copiedTokenizer(tokenizer, V)));
+  kvs.push(...(tokenizer === undefined ? syntheticTokenizer(V, nameIn) : copiedTokenizer(tokenizer, V, nameIn)));
   const tied = model.tied.has("lm_head.weight");
   const arch = ARCH[preset.modelType];
   const isLlama = arch === "llama";
