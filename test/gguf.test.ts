@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { initModel, presetFromConfig } from "../lib/model/index.js";
+import { builtinConfig, initModel, presetFromConfig } from "../lib/model/index.js";
 import { planGguf, readGgufHeader, syntheticVocabulary, writeGguf, type GgufOptions } from "../lib/model/gguf.js";
 import { quantizeQ4_0, quantizeQ4_0Js, quantizeQ8_0, quantizeQ8_0Js, quantizerBackend } from "../lib/model/quant.js";
 import { nativeBinding, nativeIsas } from "../lib/backend/select.js";
@@ -456,7 +456,7 @@ t.test("Q8_0 and Q4_0 files: blocks equal the test's quantizer and dequantize wi
   t.equal(types.get("blk.0.ffn_down.weight"), 1, "ne0 = 80: F16");
 });
 
-// --- conversions beyond one stream per tensor: llama3 rope_freqs, gemma, phi3 -------------
+// --- other conversions: llama3 rope_freqs, gemma (norms + 1), phi3 (fused), mixtral (experts) ---
 
 const LLAMA3 = {
   ...TINY, max_position_embeddings: 1024, rope_theta: 10000,
@@ -580,7 +580,7 @@ t.test("llama3 RoPE scaling: rope_freqs.weight, computed as LlamaModel.generate_
     [{ ...LLAMA3.rope_scaling, original_max_position_embeddings: 8192.5 }, /"rope_scaling.original_max_position_embeddings" must be an integer. Received 8192.5/],
   ];
   for (const [rope_scaling, re] of bad) t.throws(() => planGguf({ ...TINY, rope_scaling }), re, re.source);
-  t.throws(() => planGguf({ ...QWEN, rope_scaling: LLAMA3.rope_scaling }), /"rope_scaling" must be null or of type "linear", "yarn" for GGUF \(llama3 is converted for model types llama, mistral\)/);
+  t.throws(() => planGguf({ ...QWEN, rope_scaling: LLAMA3.rope_scaling }), /"rope_scaling" must be null or of type "linear", "yarn" for GGUF \(llama3 is converted for model types llama, mistral, mixtral\)/);
 });
 
 const GEMMA = {
@@ -712,6 +712,97 @@ t.test("phi3: fused attn_qkv and ffn_up, Phi3MiniModel's keys, no permutation", 
     [{ ...PHI3, sliding_window: -1 }, /"sliding_window" must be null or an integer in \[0, 2\^32\). Received -1/],
   ];
   for (const [config, re] of bad) t.throws(() => planGguf(config), re, re.source);
+});
+
+const MIXTRAL = {
+  architectures: ["MixtralForCausalLM"], model_type: "mixtral", vocab_size: 512, hidden_size: 64, intermediate_size: 128,
+  num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, num_local_experts: 4, num_experts_per_tok: 2,
+  max_position_embeddings: 256, rms_norm_eps: 1e-5, rope_theta: 1000000, tie_word_embeddings: false, initializer_range: 0.02,
+};
+const EXPS: Record<string, string> = { ffn_gate_exps: "w1", ffn_down_exps: "w2", ffn_up_exps: "w3" };
+/** mixtral's GGUF tensor -> its HF sources in order: the experts of a stacked tensor, else the one tensor. */
+function mixtralSources(g: string, experts: number): string[] {
+  const m = /^blk\.(\d+)\.(ffn_\w+_exps)\.weight$/.exec(g);
+  if (m !== null) return Array.from({ length: experts }, (_, e) => `model.layers.${m[1]}.block_sparse_moe.experts.${e}.${EXPS[m[2]]}.weight`);
+  const r = /^blk\.(\d+)\.ffn_gate_inp\.weight$/.exec(g);
+  return [r !== null ? `model.layers.${r[1]}.block_sparse_moe.gate.weight` : hfName(g)];
+}
+/** The concatenation of arrays (a stacked tensor's expected elements). */
+function concat<T extends Float32Array | Uint16Array>(parts: T[]): T {
+  const out = new (parts[0].constructor as new (n: number) => T)(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) (out.set(p, at), (at += p.length));
+  return out;
+}
+
+t.test("mixtral: the router and the experts stacked into 3-D tensors, llama keys + expert counts", async (t) => {
+  const ref = initModel(presetFromConfig(MIXTRAL), { seed: 12 });
+  const f16 = initModel(presetFromConfig(MIXTRAL), { seed: 12, dtype: "float16" });
+  for (const chunkBytes of [undefined, 1 << 16]) {
+    const g = await write("mixtral-f32.gguf", MIXTRAL, { seed: 12, dtype: "f32", chunkBytes });
+    const v = (k: string): unknown => g.kv.get(k)?.value;
+    t.equal(v("general.architecture"), "llama", "mixtral is llama.cpp's llama with experts");
+    t.same(["expert_count", "expert_used_count", "feed_forward_length", "rope.freq_base", "rope.dimension_count", "vocab_size"].map((k) => v(`llama.${k}`)), [4, 2, 128, 1000000, 16, 512]);
+    const layer = (l: number): string[] => ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate_inp", "ffn_gate_exps", "ffn_down_exps", "ffn_up_exps", "attn_norm", "ffn_norm"]
+      .map((n) => `blk.${l}.${n}.weight`);
+    t.same(g.tensors.map((x) => x.name), ["token_embd.weight", ...layer(0), ...layer(1), "output_norm.weight", "output.weight"]);
+    const dims = new Map(g.tensors.map((x) => [x.name, x.dims]));
+    t.same(["ffn_gate_inp", "ffn_gate_exps", "ffn_down_exps", "ffn_up_exps"].map((n) => dims.get(`blk.1.${n}.weight`)), [[64, 4], [64, 128, 4], [128, 64, 4], [64, 128, 4]],
+      "dims innermost first, experts outermost");
+    for (const info of g.tensors) {
+      const { data } = tensorBytes(g, info.name);
+      const got = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+      const want = concat(mixtralSources(info.name, 4).map((n) => ref.get(n) as Float32Array));
+      t.equal(got.length, want.length, `${info.name}: ${mixtralSources(info.name, 4).length} source(s)`);
+      compareRows(t, g, info.name, permuteHeadsOf(info.name, MIXTRAL, true), (i) => got[i], (i) => want[i]);
+    }
+  }
+  const plan = planGguf(MIXTRAL, { seed: 12, dtype: "f32" });
+  const up = plan.tensors.find((x) => x.name === "blk.0.ffn_up_exps.weight")!;
+  t.same(up.sources, [0, 1, 2, 3].map((e) => `model.layers.0.block_sparse_moe.experts.${e}.w3.weight`), "the plan: the experts' HF tensors, in expert order");
+  t.equal(plan.parameters, presetFromConfig(MIXTRAL).parameters);
+  // F16: the float16 streams concatenated; Q4_0: the test's blocks of the concatenated float32 streams, the router F32
+  const h = await write("mixtral-f16.gguf", MIXTRAL, { seed: 12, dtype: "f16", chunkBytes: 1 << 16 });
+  for (const name of ["blk.0.ffn_gate_exps.weight", "blk.1.ffn_down_exps.weight"]) {
+    const { info, data } = tensorBytes(h, name);
+    t.equal(info.type, 1, `${name} F16`);
+    const got = new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+    t.ok(sameBytes(got, concat(mixtralSources(name, 4).map((n) => f16.get(n) as Uint16Array))), `${name}: the float16 streams, expert after expert`);
+  }
+  t.equal(h.tensors.find((x) => x.name === "blk.0.ffn_gate_inp.weight")?.type, 0, "F16 file: the router F32 (as the converter writes it)");
+  for (const chunkBytes of [undefined, 1 << 16]) {
+    const q = await write("mixtral-q4_0.gguf", MIXTRAL, { seed: 12, dtype: "q4_0", chunkBytes });
+    for (const info of q.tensors.filter((x) => x.dims.length > 1)) {
+      const want = info.name.endsWith("ffn_gate_inp.weight") ? 0 : info.name === "output.weight" ? 8 : 2;
+      t.equal(info.type, want, `${info.name}: type ${want}`);
+      if (want === 0) continue;
+      const x = permuted(concat(mixtralSources(info.name, 4).map((n) => ref.get(n) as Float32Array)), info.dims[0], info.dims.slice(1).reduce((a, b) => a * b, 1),
+        permuteHeadsOf(info.name, MIXTRAL, true));
+      t.ok(Buffer.from(quantRef(want as 8 | 2, x)).equals(tensorBytes(q, info.name).data), `${info.name}: the test's blocks (chunk ${chunkBytes ?? "default"})`);
+    }
+  }
+  // MixtralConfig's defaults: rope_theta 1e6, rms_norm_eps 1e-5, num_experts_per_tok 2
+  const bare = { ...MIXTRAL, rope_theta: undefined, rms_norm_eps: undefined, num_experts_per_tok: undefined };
+  const b = await write("mixtral-defaults.gguf", bare, { seed: 12, dtype: "f16" });
+  t.same([b.kv.get("llama.rope.freq_base")?.value, b.kv.get("llama.attention.layer_norm_rms_epsilon")?.value, b.kv.get("llama.expert_used_count")?.value],
+    [1000000, Math.fround(1e-5), 2], "MixtralConfig's defaults");
+  const bad: [object, RegExp][] = [
+    [{ ...MIXTRAL, num_experts_per_tok: 5 }, /"num_experts_per_tok" must be an integer in \[1, num_local_experts = 4\]. Received 5/],
+    [{ ...MIXTRAL, num_experts_per_tok: 0 }, /"num_experts_per_tok" must be an integer in \[1, num_local_experts = 4\]. Received 0/],
+    [{ ...MIXTRAL, num_experts_per_tok: 1.5 }, /"num_experts_per_tok" must be an integer .*Received 1.5/],
+  ];
+  for (const [config, re] of bad) t.throws(() => planGguf(config), re, re.source);
+});
+
+t.test("the built-in gemma, phi3 and mixtral configs plan as their published shapes", async (t) => {
+  const dimsOf = (name: string, tensor: string): number[] | undefined => planGguf(builtinConfig(name), { seed: 1, dtype: "q4_0" }).tensors.find((x) => x.name === tensor)?.dims;
+  const mixtral = planGguf(builtinConfig("mixtral-8x7b"), { seed: 1, dtype: "q4_0" });
+  t.equal(mixtral.tensors.length, 1 + 32 * 10 + 2, "Mixtral-8x7B: 10 tensors a layer (4 attention, router, 3 stacked experts, 2 norms)");
+  t.same(mixtral.tensors.find((x) => x.name === "blk.31.ffn_down_exps.weight")?.dims, [14336, 4096, 8]);
+  t.equal(mixtral.tensors.find((x) => x.name === "blk.31.ffn_down_exps.weight")?.sources.length, 8);
+  t.same(dimsOf("phi-3-mini-4k", "blk.0.attn_qkv.weight"), [3072, 9216]);
+  t.same(dimsOf("phi-3-mini-4k", "blk.0.ffn_up.weight"), [3072, 16384]);
+  t.same(dimsOf("gemma-2b", "blk.0.attn_k.weight"), [2048, 256], "Gemma 2B: multi-query, head_dim 256");
 });
 
 // --- the native quantizers (native/core/quant.cc) against the TypeScript reference -----------
@@ -1004,7 +1095,7 @@ t.test("a failed write leaves no file; options are checked", async (t) => {
   t.same(readdirSync(work).filter((f) => f.includes("fail.gguf")), [], "no temp file");
   await t.rejects(writeGguf(join(work, "no-such-dir", "x.gguf"), TINY, { seed: 1 }), /cannot write/);
   t.throws(() => planGguf(TINY, { dtype: "q5_k" as "f16" }), /must be one of f32, f16, bf16, q8_0, q4_0/);
-  t.throws(() => planGguf({ ...TINY, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] }), /llama, mistral, qwen2, qwen3, gemma, phi3 for GGUF/);
+  t.throws(() => planGguf({ ...TINY, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] }), /llama, mistral, qwen2, qwen3, gemma, phi3, mixtral for GGUF/);
   t.throws(() => planGguf({ ...TINY, vocab_size: 100 }), /at least 259/);
   t.throws(() => planGguf({ ...TINY, rope_scaling: { rope_type: "dynamic", factor: 2 } }), /"rope_scaling" must be null or of type "linear", "yarn" or "llama3" for GGUF \(other RoPE scalings are not converted\). Received "dynamic"/);
   t.throws(() => planGguf(TINY, { bogus: 1 } as GgufOptions), /unknown option "bogus"/);
@@ -1080,6 +1171,8 @@ t.test("node-llama-cpp 3.21.1 loads nninit's GGUF files and generates", { skip: 
     ["llama3-rope-q4_0", LLAMA3, { seed: 1, dtype: "q4_0" }],
     ["gemma-f16", GEMMA, { seed: 1, dtype: "f16" }],
     ["phi3-q4_0", PHI3, { seed: 1, dtype: "q4_0" }],
+    ["mixtral-q4_0", MIXTRAL, { seed: 1, dtype: "q4_0" }],
+    ["mixtral-f16", MIXTRAL, { seed: 1, dtype: "f16" }],
   ];
   for (const [name, config, options] of cases) {
     const path = join(work, `${name}.gguf`);

@@ -2,12 +2,14 @@
  * writeGguf: streams a randomly initialized GGUF checkpoint (ggml's docs/gguf.md, version 3) of a
  * Hugging Face config.json, for llama.cpp and its bindings (node-llama-cpp, llama-cpp-python...).
  *
- * Each GGUF tensor holds nninit's stream of the Hugging Face tensor it is converted from (the
- * preset's tensor of that name, keyed by tensorKey(seed, hfName)), laid out as llama.cpp's
- * convert_hf_to_gguf.py lays it out: dims innermost first, the rows of q_proj / k_proj (weights
- * and biases) of the llama family permuted as its LlamaModel.permute does, tied lm_head omitted;
- * llama3 RoPE scaling adds the computed rope_freqs.weight (llama3RopeFactors), as the converter does.
- * So a GGUF file and a safetensors file of the same config and seed hold the same model. Quantized
+ * Each GGUF tensor holds nninit's streams of the Hugging Face tensors it is converted from (the
+ * preset's tensors of those names, each keyed by tensorKey(seed, hfName)), laid out as llama.cpp's
+ * convert_hf_to_gguf.py lays them out: dims innermost first, the rows of q_proj / k_proj (weights
+ * and biases) of the llama family permuted as its LlamaModel.permute does, tied lm_head omitted,
+ * Gemma's norm weights + 1 (GemmaModel), Phi-3's fused qkv_proj / gate_up_proj kept fused,
+ * Mixtral's experts stacked into one 3-D tensor per layer and projection (their streams one after
+ * the other); llama3 RoPE scaling adds the computed rope_freqs.weight (llama3RopeFactors). So a
+ * GGUF file and a safetensors file of the same config and seed hold the same model. Quantized
  * types (Q8_0, Q4_0) are computed from the float32 stream as ggml's reference quantizers compute
  * them (quant.ts). Memory is bounded whatever the model's size: two chunk buffers (ChunkWriter)
  * plus one scratch buffer of the same size for permuted, quantized or unaligned pieces; the file
@@ -35,8 +37,8 @@ export { readGgufHeader, readGgufTensorBytes, GGML_TYPES, GGUF_TYPE, type GgufHe
 /** The file types writeGguf writes. */
 export const GGUF_DTYPES = ["f32", "f16", "bf16", "q8_0", "q4_0"] as const;
 export type GgufDType = (typeof GGUF_DTYPES)[number];
-/** The model types writeGguf converts (llama.cpp's architecture names: mistral is "llama"). */
-export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma", "phi3"];
+/** The model types writeGguf converts (llama.cpp's architecture names: mistral and mixtral are "llama"). */
+export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "mixtral"];
 
 /** Options of `writeGguf` and `planGguf`. */
 export interface GgufOptions {
@@ -121,12 +123,13 @@ const QUANTIZATION_VERSION = 2;
 const DTYPE_ALIASES: Record<string, GgufDType> = {
   f32: "f32", fp32: "f32", float32: "f32", f16: "f16", fp16: "f16", float16: "f16", bf16: "bf16", bfloat16: "bf16", q8_0: "q8_0", q4_0: "q4_0",
 };
-const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma", phi3: "phi3" };
+const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma", phi3: "phi3", mixtral: "llama" };
 /** transformers' defaults of the config fields read for the metadata (configuration_<type>.py). */
 const HPARAM_DEFAULTS: Record<string, { ctx: number; heads: number; eps: number; theta: number }> = {
   llama: { ctx: 2048, heads: 32, eps: 1e-6, theta: 10000 }, mistral: { ctx: 131072, heads: 32, eps: 1e-6, theta: 10000 },
   qwen2: { ctx: 32768, heads: 32, eps: 1e-6, theta: 10000 }, qwen3: { ctx: 32768, heads: 32, eps: 1e-6, theta: 10000 },
   gemma: { ctx: 8192, heads: 16, eps: 1e-6, theta: 10000 }, phi3: { ctx: 4096, heads: 32, eps: 1e-5, theta: 10000 },
+  mixtral: { ctx: 131072, heads: 32, eps: 1e-5, theta: 1e6 },
 };
 /** llama.cpp's RoPE base when a file has no rope.freq_base (llama_hparams' rope_freq_base_train default). */
 const LLAMA_CPP_FREQ_BASE = 10000;
@@ -327,10 +330,22 @@ function ggufName(hf: string): string {
     "self_attn.q_norm": "attn_q_norm", "self_attn.k_norm": "attn_k_norm",
     "self_attn.qkv_proj": "attn_qkv", "mlp.gate_up_proj": "ffn_up", // phi3: fused [q; k; v] and [gate; up] rows
     "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down",
+    "block_sparse_moe.gate": "ffn_gate_inp", // mixtral's router (its experts: see expertGroup)
     "input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
   } as Record<string, string>)[m[2]];
   if (m === null || part === undefined) throw valueError("tensor name", "has no GGUF name known to nninit", hf);
   return `blk.${m[1]}.${part}.${m[3]}`;
+}
+
+/**
+ * Mixtral's expert weights: the 3-D GGUF tensor that stacks them (LlamaModel.modify_tensors stacks
+ * block_sparse_moe.experts.E.w1/w2/w3 over E into ffn_gate_exps/ffn_down_exps/ffn_up_exps), and
+ * this tensor's expert index; null for another tensor.
+ */
+function expertGroup(hf: string): { name: string; expert: number } | null {
+  const m = /^model\.layers\.(\d+)\.block_sparse_moe\.experts\.(\d+)\.(w1|w2|w3)\.weight$/.exec(hf);
+  if (m === null) return null;
+  return { name: `blk.${m[1]}.${({ w1: "ffn_gate_exps", w2: "ffn_down_exps", w3: "ffn_up_exps" } as Record<string, string>)[m[3]]}.weight`, expert: Number(m[2]) };
 }
 
 const positive = (v: unknown, field: string, fallback: number): number => {
@@ -410,7 +425,7 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
   } else {
     D = layer0("self_attn.q_proj").shape[0] / NH;
     KV = layer0("self_attn.k_proj").shape[0] / D;
-    ff = layer0("mlp.gate_proj").shape[0];
+    ff = layer0(type === "mixtral" ? "block_sparse_moe.experts.0.w1" : "mlp.gate_proj").shape[0];
   }
   const rp = (typeof c.rope_parameters === "object" && c.rope_parameters !== null ? c.rope_parameters : {}) as Record<string, unknown>;
   const theta = positive(c.rope_theta ?? rp.rope_theta, "rope_theta", d.theta);
@@ -487,6 +502,16 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
       a("attention.value_length", u32(D));
     }
     if (arch === "llama") a("rope.dimension_count", u32(D));
+    if (type === "mixtral") {
+      // TextModel.set_gguf_parameters: num_local_experts, num_experts_per_tok (MixtralConfig's default 2)
+      const E = layer0("block_sparse_moe.gate").shape[0];
+      const used = c.num_experts_per_tok ?? 2;
+      if (typeof used !== "number" || !Number.isInteger(used) || used < 1 || used > E) {
+        throw valueError('config field "num_experts_per_tok"', `must be an integer in [1, num_local_experts = ${E}]`, used);
+      }
+      a("expert_count", u32(E));
+      a("expert_used_count", u32(used));
+    }
     if (kind === "linear" || kind === "yarn") {
       const sc = scaling as Record<string, unknown>;
       a("rope.scaling.type", str(kind));
@@ -506,14 +531,15 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
     ["general.quantization_version", u32(QUANTIZATION_VERSION)],
     ["nninit.seed", str(seed.toString())],
     ["nninit.stream_version", u32(STREAM_VERSION)],
-    ["nninit.key", str("tensor = nninit stream of its Hugging Face tensor, keyed by tensorKey(seed, hf_name), docs/gguf.md")],
+    ["nninit.key", str("tensor = nninit streams of its Hugging Face tensors, keyed by tensorKey(seed, hf_name), as convert_hf_to_gguf.py converts them, docs/gguf.md")],
   );
   return { kvs, heads: NH, kvHeads: KV, ropeFreqs };
 }
 
 /** The ggml type of a tensor (dims innermost first): 1-D tensors F32; quantized types need ne0 % 32 == 0 (else F16). */
 function tensorType(dims: readonly number[], gname: string, dtype: GgufDType, tied: boolean): number {
-  if (dims.length === 1) return T_F32;
+  // 1-D tensors, and the MoE router as the converter (and llama-quantize) keep it: F32
+  if (dims.length === 1 || gname.endsWith(".ffn_gate_inp.weight")) return T_F32;
   const main = MAIN_TYPE[dtype];
   if (main !== T_Q8_0 && main !== T_Q4_0) return main;
   if (dims[0] % QK !== 0) return T_F16;
@@ -563,10 +589,28 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   }
 
   // The GGUF tensors in file order: the computed rope_freqs first (the converter yields its
-  // generated tensors before the checkpoint's), then one per HF tensor in the preset's order.
+  // generated tensors before the checkpoint's), then one per HF tensor in the preset's order, a
+  // layer's experts stacked into one 3-D tensor where its first expert stands.
   const entries: { name: string; parts: Part[]; dims: number[]; permuteHeads: number; values: GgufTensorPlan["values"] }[] = [];
   if (ropeFreqs !== null) entries.push({ name: "rope_freqs.weight", parts: [{ values: ropeFreqs }], dims: [ropeFreqs.length], permuteHeads: 0, values: "computed" });
+  const groups = new Map<string, (typeof entries)[number]>();
   for (const t of model.tensors) {
+    const group = expertGroup(t.name);
+    if (group !== null) {
+      // experts stacked outermost: ne = [in, out, n_expert], expert e's elements at e * size
+      let g = groups.get(group.name);
+      if (g === undefined) {
+        g = { name: group.name, parts: [], dims: [...[...t.shape].reverse(), 0], permuteHeads: 0, values: "stream" };
+        groups.set(group.name, g);
+        entries.push(g);
+      }
+      if (group.expert !== g.parts.length || t.shape.some((x, i) => x !== (g as (typeof entries)[number]).dims[1 - i])) {
+        throw new Error(`internal: expert ${t.name} out of order or of another shape`);
+      }
+      g.parts.push({ tensor: t });
+      g.dims[2] = g.parts.length;
+      continue;
+    }
     // LlamaModel.modify_tensors: q_proj with n_head, k_proj with n_head_kv (weights and biases).
     const permuteHeads = !isLlama ? 0 : /\.self_attn\.q_proj\./.test(t.name) ? heads : /\.self_attn\.k_proj\./.test(t.name) ? kvHeads : 0;
     if (permuteHeads > 0 && (t.shape[0] % permuteHeads !== 0 || (t.shape[0] / permuteHeads) % 2 !== 0)) {
@@ -625,7 +669,7 @@ export function planGguf(config: unknown, options?: GgufOptions): GgufPlan {
 const fillDType = (typeId: number): DType => (typeId === T_F16 ? "float16" : typeId === T_BF16 ? "bfloat16" : "float32");
 
 /**
- * Initializes the model of `config` (llama, mistral, qwen2, qwen3) with `seed` and streams it into
+ * Initializes the model of `config` (GGUF_MODEL_TYPES) with `seed` and streams it into
  * the GGUF file `path`. Resolves when the file is complete under its final name; on any error
  * (disk full, unwritable path, abort, a throwing onProgress before the end) rejects and leaves no
  * new file behind.
