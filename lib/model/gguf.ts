@@ -2,11 +2,14 @@
  * writeGguf: streams a randomly initialized GGUF checkpoint (ggml's docs/gguf.md, version 3) of a
  * Hugging Face config.json, for llama.cpp and its bindings (node-llama-cpp, llama-cpp-python...).
  *
- * Each GGUF tensor holds nninit's stream of the Hugging Face tensor it is converted from (the
- * preset's tensor of that name, keyed by tensorKey(seed, hfName)), laid out as llama.cpp's
- * convert_hf_to_gguf.py lays it out: dims innermost first, the rows of q_proj / k_proj (weights
- * and biases) of the llama family permuted as its LlamaModel.permute does, tied lm_head omitted.
- * So a GGUF file and a safetensors file of the same config and seed hold the same model. Quantized
+ * Each GGUF tensor holds nninit's streams of the Hugging Face tensors it is converted from (the
+ * preset's tensors of those names, each keyed by tensorKey(seed, hfName)), laid out as llama.cpp's
+ * convert_hf_to_gguf.py lays them out: dims innermost first, the rows of q_proj / k_proj (weights
+ * and biases) of the llama family permuted as its LlamaModel.permute does, tied lm_head omitted,
+ * Gemma's norm weights + 1 (GemmaModel), Phi-3's fused qkv_proj / gate_up_proj kept fused,
+ * Mixtral's experts stacked into one 3-D tensor per layer and projection (their streams one after
+ * the other); llama3 RoPE scaling adds the computed rope_freqs.weight (llama3RopeFactors). So a
+ * GGUF file and a safetensors file of the same config and seed hold the same model. Quantized
  * types (Q8_0, Q4_0) are computed from the float32 stream as ggml's reference quantizers compute
  * them (quant.ts). Memory is bounded whatever the model's size: two chunk buffers (ChunkWriter)
  * plus one scratch buffer of the same size for permuted, quantized or unaligned pieces; the file
@@ -34,8 +37,8 @@ export { readGgufHeader, readGgufTensorBytes, GGML_TYPES, GGUF_TYPE, type GgufHe
 /** The file types writeGguf writes. */
 export const GGUF_DTYPES = ["f32", "f16", "bf16", "q8_0", "q4_0"] as const;
 export type GgufDType = (typeof GGUF_DTYPES)[number];
-/** The model types writeGguf converts (llama.cpp's architecture names: mistral is "llama"). */
-export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3"];
+/** The model types writeGguf converts (llama.cpp's architecture names: mistral and mixtral are "llama"). */
+export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "mixtral"];
 
 /** Options of `writeGguf` and `planGguf`. */
 export interface GgufOptions {
@@ -62,14 +65,24 @@ export interface GgufOptions {
 export interface GgufTensorPlan {
   /** GGUF name, e.g. "blk.0.attn_q.weight". */
   name: string;
-  /** The Hugging Face tensor whose stream it holds, e.g. "model.layers.0.self_attn.q_proj.weight". */
-  source: string;
+  /**
+   * The Hugging Face tensors whose streams it holds, concatenated in this order, e.g.
+   * ["model.layers.0.self_attn.q_proj.weight"]; none for a tensor computed from the config
+   * (rope_freqs.weight).
+   */
+  sources: string[];
   /** ggml type name: F32, F16, BF16, Q8_0, Q4_0. */
   type: string;
   /** ne, innermost first. */
   dims: number[];
   /** Heads of the q/k row permutation (0: rows as in the source). */
   permuteHeads: number;
+  /**
+   * "stream": the sources' streams as generated; "plus-one": RN32(x + 1) for each stream value x
+   * (Gemma's norm weights, which HF Gemma applies as 1 + weight); "computed": values computed
+   * from the config, no stream (rope_freqs.weight). See docs/gguf.md.
+   */
+  values: "stream" | "plus-one" | "computed";
   /** Offset relative to the data section, and bytes. */
   offset: number;
   bytes: number;
@@ -110,11 +123,16 @@ const QUANTIZATION_VERSION = 2;
 const DTYPE_ALIASES: Record<string, GgufDType> = {
   f32: "f32", fp32: "f32", float32: "f32", f16: "f16", fp16: "f16", float16: "f16", bf16: "bf16", bfloat16: "bf16", q8_0: "q8_0", q4_0: "q4_0",
 };
-const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3" };
+const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma", phi3: "phi3", mixtral: "llama" };
 /** transformers' defaults of the config fields read for the metadata (configuration_<type>.py). */
-const HPARAM_DEFAULTS: Record<string, { ctx: number; heads: number }> = {
-  llama: { ctx: 2048, heads: 32 }, mistral: { ctx: 131072, heads: 32 }, qwen2: { ctx: 32768, heads: 32 }, qwen3: { ctx: 32768, heads: 32 },
+const HPARAM_DEFAULTS: Record<string, { ctx: number; heads: number; eps: number; theta: number }> = {
+  llama: { ctx: 2048, heads: 32, eps: 1e-6, theta: 10000 }, mistral: { ctx: 131072, heads: 32, eps: 1e-6, theta: 10000 },
+  qwen2: { ctx: 32768, heads: 32, eps: 1e-6, theta: 10000 }, qwen3: { ctx: 32768, heads: 32, eps: 1e-6, theta: 10000 },
+  gemma: { ctx: 8192, heads: 16, eps: 1e-6, theta: 10000 }, phi3: { ctx: 4096, heads: 32, eps: 1e-5, theta: 10000 },
+  mixtral: { ctx: 131072, heads: 32, eps: 1e-5, theta: 1e6 },
 };
+/** llama.cpp's RoPE base when a file has no rope.freq_base (llama_hparams' rope_freq_base_train default). */
+const LLAMA_CPP_FREQ_BASE = 10000;
 
 /** Resolves a GGUF dtype name (f32, f16, bf16, q8_0, q4_0 and their long names, any case). */
 export function resolveGgufDType(name: unknown, what = '"dtype" option'): GgufDType {
@@ -197,12 +215,14 @@ export const SYNTHETIC_BASE_TOKENS = 3 + 256;
  * 1 <s> and 2 </s> (CONTROL), 3..258 the byte tokens <0x00>..<0xFF> (BYTE), then NORMAL filler
  * pieces: "▁", the printable ASCII characters, "▁" + each letter and digit, then the base-36
  * numerals from "10" on, alternately with and without "▁". Scores: 0 for the first 259, then
- * -1, -2, ... so that earlier pieces win merges.
+ * -1, -2, ... so that earlier pieces win merges. `controls` (CONTROL, score 0) take the last ids.
  */
-export function syntheticVocabulary(vocab: number): { tokens: string[]; scores: number[]; types: number[] } {
-  if (vocab < SYNTHETIC_BASE_TOKENS) {
-    throw valueError('config field "vocab_size"', `must be at least ${SYNTHETIC_BASE_TOKENS} for the synthetic GGUF tokenizer (3 special + 256 byte tokens), or pass a tokenizer`, vocab);
+export function syntheticVocabulary(vocab: number, controls: readonly string[] = []): { tokens: string[]; scores: number[]; types: number[] } {
+  const least = SYNTHETIC_BASE_TOKENS + controls.length;
+  if (vocab < least) {
+    throw valueError('config field "vocab_size"', `must be at least ${least} for the synthetic GGUF tokenizer (3 special + 256 byte tokens${controls.length > 0 ? ` + ${controls.join(", ")}` : ""}), or pass a tokenizer`, vocab);
   }
+  const fillers = vocab - controls.length;
   const tokens = ["<unk>", "<s>", "</s>"];
   const types = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL];
   for (let b = 0; b < 256; b++) {
@@ -211,7 +231,7 @@ export function syntheticVocabulary(vocab: number): { tokens: string[]; scores: 
   }
   const scores = new Array<number>(SYNTHETIC_BASE_TOKENS).fill(0);
   const push = (piece: string): void => {
-    if (tokens.length >= vocab) return;
+    if (tokens.length >= fillers) return;
     tokens.push(piece);
     types.push(TOKEN_NORMAL);
     scores.push(SYNTHETIC_BASE_TOKENS - tokens.length);
@@ -219,16 +239,30 @@ export function syntheticVocabulary(vocab: number): { tokens: string[]; scores: 
   push("\u2581");
   for (let c = 0x21; c < 0x7f; c++) push(String.fromCharCode(c));
   for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") push(`\u2581${c}`);
-  for (let n = 36; tokens.length < vocab; n++) {
+  for (let n = 36; tokens.length < fillers; n++) {
     const s = n.toString(36);
     push(`\u2581${s}`);
     push(s);
   }
+  for (const c of controls) {
+    tokens.push(c);
+    types.push(TOKEN_CONTROL);
+    scores.push(0);
+  }
   return { tokens, scores, types };
 }
 
-function syntheticTokenizer(vocab: number): Kv[] {
-  const { tokens, scores, types } = syntheticVocabulary(vocab);
+/**
+ * llama.cpp (llama-vocab.cpp) sets Phi-3's token attributes on a model whose general.name contains
+ * "phi-3" or "phi3" (any case, whatever the architecture), looking these tokens up by text: a
+ * vocabulary without them fails to load ("_Map_base::at").
+ */
+const PHI3_NAME = /phi-?3/i;
+const PHI3_NAME_TOKENS = ["<unk>", "<s>", "</s>", "<|endoftext|>"];
+
+function syntheticTokenizer(vocab: number, name: string): Kv[] {
+  // A Phi-3 name: <|endoftext|> (Phi-3's own control token) as the last id. llama.cpp takes it as an end of generation.
+  const { tokens, scores, types } = syntheticVocabulary(vocab, PHI3_NAME.test(name) ? ["<|endoftext|>"] : []);
   return [
     ["tokenizer.ggml.model", str("llama")],
     ["tokenizer.ggml.tokens", arr(GGUF_TYPE.STRING, tokens)],
@@ -243,7 +277,7 @@ function syntheticTokenizer(vocab: number): Kv[] {
 }
 
 /** The tokenizer.* keys of the GGUF file `path`, whose vocabulary must have `vocab` tokens. */
-function copiedTokenizer(path: string, vocab: number): Kv[] {
+function copiedTokenizer(path: string, vocab: number, name: string): Kv[] {
   const h = readGgufHeader(path);
   const kvs = Object.entries(h.metadata).filter(([k]) => k.startsWith("tokenizer."));
   const tokens = h.metadata["tokenizer.ggml.tokens"];
@@ -252,13 +286,24 @@ function copiedTokenizer(path: string, vocab: number): Kv[] {
   }
   const n = (tokens.value as GgufScalar[]).length;
   if (n !== vocab) throw valueError('"tokenizer" option', `must name a GGUF file whose vocabulary has vocab_size = ${vocab} tokens (${describe(path)} has ${n})`, path);
+  if (PHI3_NAME.test(name)) {
+    const have = new Set(tokens.value as GgufScalar[]);
+    const missing = PHI3_NAME_TOKENS.filter((x) => !have.has(x));
+    if (missing.length > 0) {
+      throw valueError('"tokenizer" option', `must name a GGUF file whose vocabulary has the tokens ${PHI3_NAME_TOKENS.join(" ")} when general.name (${JSON.stringify(name)}) names Phi-3 (llama.cpp looks them up; missing: ${missing.join(" ")}), or pass another "name"`, path);
+    }
+  }
   return kvs;
 }
 
 // --- the plan ------------------------------------------------------------------------------
 
+/** One source of a GGUF tensor: a Hugging Face tensor's stream, or values computed from the config. */
+type Part = { tensor: Tensor; values?: undefined } | { tensor?: undefined; values: Float32Array };
+
 interface Placed extends GgufTensorPlan {
-  tensor: Tensor;
+  /** Its sources in order (their elements concatenated). */
+  parts: Part[];
   typeId: number;
 }
 
@@ -274,7 +319,7 @@ interface InternalPlan {
   checkSpace: boolean;
 }
 
-/** HF tensor name -> GGUF name (llama.cpp's gguf-py TENSOR_NAMES for the llama family). */
+/** HF tensor name -> GGUF name (llama.cpp's gguf-py TENSOR_NAMES and tensor_mapping.py, for the model types converted). */
 function ggufName(hf: string): string {
   if (hf === "model.embed_tokens.weight") return "token_embd.weight";
   if (hf === "model.norm.weight") return "output_norm.weight";
@@ -283,11 +328,24 @@ function ggufName(hf: string): string {
   const part = m === null ? undefined : ({
     "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v", "self_attn.o_proj": "attn_output",
     "self_attn.q_norm": "attn_q_norm", "self_attn.k_norm": "attn_k_norm",
+    "self_attn.qkv_proj": "attn_qkv", "mlp.gate_up_proj": "ffn_up", // phi3: fused [q; k; v] and [gate; up] rows
     "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down",
+    "block_sparse_moe.gate": "ffn_gate_inp", // mixtral's router (its experts: see expertGroup)
     "input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
   } as Record<string, string>)[m[2]];
   if (m === null || part === undefined) throw valueError("tensor name", "has no GGUF name known to nninit", hf);
   return `blk.${m[1]}.${part}.${m[3]}`;
+}
+
+/**
+ * Mixtral's expert weights: the 3-D GGUF tensor that stacks them (LlamaModel.modify_tensors stacks
+ * block_sparse_moe.experts.E.w1/w2/w3 over E into ffn_gate_exps/ffn_down_exps/ffn_up_exps), and
+ * this tensor's expert index; null for another tensor.
+ */
+function expertGroup(hf: string): { name: string; expert: number } | null {
+  const m = /^model\.layers\.(\d+)\.block_sparse_moe\.experts\.(\d+)\.(w1|w2|w3)\.weight$/.exec(hf);
+  if (m === null) return null;
+  return { name: `blk.${m[1]}.${({ w1: "ffn_gate_exps", w2: "ffn_down_exps", w3: "ffn_up_exps" } as Record<string, string>)[m[3]]}.weight`, expert: Number(m[2]) };
 }
 
 const positive = (v: unknown, field: string, fallback: number): number => {
@@ -296,23 +354,82 @@ const positive = (v: unknown, field: string, fallback: number): number => {
   return x;
 };
 
+/** The model types of llama.cpp's llama architecture, whose converter (LlamaModel) writes llama3 RoPE scaling as rope_freqs. */
+const LLAMA3_TYPES = Object.keys(ARCH).filter((t) => ARCH[t] === "llama");
+
+/** A field of a rope_scaling object: a finite number > 0 (or `fallback` when absent and one is given). */
+const ropeField = (s: Record<string, unknown>, field: string): number => {
+  const x = s[field];
+  if (typeof x !== "number" || !Number.isFinite(x) || x <= 0) throw valueError(`config field "rope_scaling.${field}"`, 'must be a finite number > 0 for RoPE scaling of type "llama3"', x);
+  return x;
+};
+
+/**
+ * The rope_freqs.weight factors of llama3 RoPE scaling (Llama 3.1 / 3.2): head_dim / 2 float32
+ * values, as convert_hf_to_gguf.py's LlamaModel.generate_extra_tensors computes them with torch
+ * float32 tensors, each step rounded to float32 as torch rounds it:
+ *
+ *   freq_i  = 1 / theta^(2i / dim)                  (i < dim / 2)
+ *   wavelen = 2*pi / freq_i
+ *   factor  = 1                                      if wavelen < old_ctx / high_freq_factor
+ *           = factor                                 if wavelen > old_ctx / low_freq_factor
+ *           = 1 / ((1 - smooth) / factor + smooth)   else, smooth = (old_ctx / wavelen - low) / (high - low)
+ *
+ * A Python number meeting a float32 tensor is rounded to float32, and `number / tensor` is
+ * torch's `tensor.reciprocal() * number` (two roundings: 2*pi / freq and old_ctx / wavelen).
+ * llama.cpp divides each RoPE frequency by its factor, as transformers'
+ * _compute_llama3_parameters divides inv_freq. The power is the float64 Math.pow rounded to
+ * float32, where torch calls its CPU powf; see docs/gguf.md for how the two compare.
+ */
+export function llama3RopeFactors(dim: number, theta: number, s: Record<string, unknown>): Float32Array {
+  const f = Math.fround;
+  const factor = ropeField(s, "factor");
+  const low = ropeField(s, "low_freq_factor");
+  const high = ropeField(s, "high_freq_factor");
+  const old = ropeField(s, "original_max_position_embeddings");
+  if (!(high > low)) throw valueError('config field "rope_scaling.high_freq_factor"', `must be greater than low_freq_factor (${low}) for RoPE scaling of type "llama3"`, high);
+  if (!Number.isInteger(old)) throw valueError('config field "rope_scaling.original_max_position_embeddings"', "must be an integer", old);
+  // python floats meeting float32 tensors are rounded to float32 (torch's type promotion)
+  const highWavelen = f(old / high), lowWavelen = f(old / low);
+  const twoPi = f(2 * Math.PI), base = f(theta), span = f(high - low);
+  const out = new Float32Array(dim / 2);
+  for (let i = 0; i < dim / 2; i++) {
+    const freq = f(1 / f(Math.pow(base, f((2 * i) / dim)))); // 1.0 / (base ** (arange(0, dim, 2) / dim))
+    const wavelen = f(f(1 / freq) * twoPi); // 2 * math.pi / freq: freq.reciprocal() * 2pi
+    if (wavelen < highWavelen) out[i] = 1;
+    else if (wavelen > lowWavelen) out[i] = factor;
+    else {
+      const smooth = f(f(f(f(1 / wavelen) * f(old)) - f(low)) / span); // old / wavelen: wavelen.reciprocal() * old
+      out[i] = f(1 / f(f(f(1 - smooth) / f(factor)) + smooth));
+    }
+  }
+  return out;
+}
+
 /** The <arch>.* and general.* keys, as convert_hf_to_gguf.py writes them for this config. */
-function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dtype: GgufDType, name: string, seed: bigint): { kvs: Kv[]; heads: number; kvHeads: number } {
+function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dtype: GgufDType, name: string, seed: bigint): { kvs: Kv[]; heads: number; kvHeads: number; ropeFreqs: Float32Array | null } {
   const type = preset.modelType;
   const arch = ARCH[type];
   const d = HPARAM_DEFAULTS[type];
   const embd = model.byName.get("model.embed_tokens.weight") as Tensor;
   const [V, H] = embd.shape;
-  const q = model.byName.get("model.layers.0.self_attn.q_proj.weight") as Tensor;
-  const k = model.byName.get("model.layers.0.self_attn.k_proj.weight") as Tensor;
-  const ff = (model.byName.get("model.layers.0.mlp.gate_proj.weight") as Tensor).shape[0];
+  const layer0 = (n: string): Tensor => model.byName.get(`model.layers.0.${n}.weight`) as Tensor;
   const L = model.tensors.filter((t) => t.name.endsWith(".input_layernorm.weight")).length;
   const NH = (c.num_attention_heads as number | undefined) ?? d.heads; // validated by the preset
-  const D = q.shape[0] / NH;
-  const KV = k.shape[0] / D;
+  let D: number, KV: number, ff: number;
+  if (type === "phi3") {
+    // fused qkv_proj [(NH + 2 KV) * D, H] and gate_up_proj [2 I, H]; o_proj [H, NH * D]
+    D = layer0("self_attn.o_proj").shape[1] / NH;
+    KV = (layer0("self_attn.qkv_proj").shape[0] / D - NH) / 2;
+    ff = layer0("mlp.gate_up_proj").shape[0] / 2;
+  } else {
+    D = layer0("self_attn.q_proj").shape[0] / NH;
+    KV = layer0("self_attn.k_proj").shape[0] / D;
+    ff = layer0(type === "mixtral" ? "block_sparse_moe.experts.0.w1" : "mlp.gate_proj").shape[0];
+  }
   const rp = (typeof c.rope_parameters === "object" && c.rope_parameters !== null ? c.rope_parameters : {}) as Record<string, unknown>;
-  const theta = positive(c.rope_theta ?? rp.rope_theta, "rope_theta", 10000);
-  const eps = positive(c.rms_norm_eps, "rms_norm_eps", 1e-6);
+  const theta = positive(c.rope_theta ?? rp.rope_theta, "rope_theta", d.theta);
+  const eps = positive(c.rms_norm_eps, "rms_norm_eps", d.eps);
   const ctxIn = c.max_position_embeddings ?? d.ctx;
   if (typeof ctxIn !== "number" || !Number.isInteger(ctxIn) || ctxIn < 1 || ctxIn > 0xffffffff) throw valueError('config field "max_position_embeddings"', "must be an integer in [1, 2^32)", ctxIn);
   const kvs: Kv[] = [
@@ -322,31 +439,91 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
     ["general.alignment", u32(GGUF_DEFAULT_ALIGNMENT)],
   ];
   const a = (key: string, v: GgufValue): void => void kvs.push([`${arch}.${key}`, v]);
-  if (arch === "llama") a("vocab_size", u32(V)); // LlamaModel.set_gguf_parameters writes it; Qwen2Model does not
-  a("context_length", u32(ctxIn));
-  a("embedding_length", u32(H));
-  a("block_count", u32(L));
-  a("feed_forward_length", u32(ff));
-  a("attention.head_count", u32(NH));
-  a("attention.head_count_kv", u32(KV));
-  a("rope.freq_base", f32(theta));
-  a("attention.layer_norm_rms_epsilon", f32(eps));
-  if (c.head_dim != null || D !== H / NH) {
+  const rpType = rp.rope_type ?? rp.type;
+  const scaling = (c.rope_scaling ?? (rpType !== undefined && rpType !== "default" ? rp : null)) as Record<string, unknown> | null | undefined;
+  const kind = scaling == null ? "default" : scaling.rope_type ?? scaling.type;
+  let ropeFreqs: Float32Array | null = null;
+  if (arch === "phi3") {
+    // Phi3MiniModel.set_gguf_parameters: no vocab_size and no key_length; the RoPE dimensions of
+    // partial_rotary_factor; sliding_window (0 when unset; llama.cpp disables phi3's SWA anyway).
+    if (kind === "longrope" || kind === "su") {
+      throw valueError('config field "rope_scaling"', "must be null for GGUF model type phi3 (longrope scaling, the rope_factors_long/short tensors and attention factor of Phi-3's 128k models, is not converted)", kind);
+    }
+    if (kind !== "default") throw valueError('config field "rope_scaling"', "must be null for GGUF model type phi3 (Phi3MiniModel converts longrope only, which nninit does not)", kind);
+    if (NH * D !== H) throw valueError('config field "head_dim"', `must be hidden_size / num_attention_heads (${H / NH}) for GGUF model type phi3 (llama.cpp's phi3 projects to hidden_size)`, D);
+    const rot = c.partial_rotary_factor ?? rp.partial_rotary_factor ?? 1;
+    if (typeof rot !== "number" || !(rot > 0 && rot <= 1)) throw valueError('config field "partial_rotary_factor"', "must be a number in (0, 1]", rot);
+    const ropeDims = Math.floor(Math.floor(rot * H) / NH); // int(rot_pct * n_embd) // n_head
+    if (ropeDims === 0 || ropeDims % 2 !== 0) throw valueError('config field "partial_rotary_factor"', `must give an even, non-zero number of RoPE dimensions (int(${rot} * ${H}) // ${NH} = ${ropeDims})`, rot);
+    const origIn = c.original_max_position_embeddings ?? rp.original_max_position_embeddings;
+    if (origIn != null && (typeof origIn !== "number" || !Number.isInteger(origIn) || origIn < 1 || origIn > 0xffffffff)) {
+      throw valueError('config field "original_max_position_embeddings"', "must be null or an integer in [1, 2^32)", origIn);
+    }
+    const swa = c.sliding_window ?? 0;
+    if (typeof swa !== "number" || !Number.isInteger(swa) || swa < 0 || swa > 0xffffffff) throw valueError('config field "sliding_window"', "must be null or an integer in [0, 2^32)", swa);
+    a("context_length", u32(ctxIn));
+    if (origIn != null) a("rope.scaling.original_context_length", u32(origIn as number));
+    a("embedding_length", u32(H));
+    a("feed_forward_length", u32(ff));
+    a("block_count", u32(L));
+    a("attention.head_count", u32(NH));
+    a("attention.head_count_kv", u32(KV));
+    a("attention.layer_norm_rms_epsilon", f32(eps));
+    a("rope.dimension_count", u32(ropeDims));
+    a("rope.freq_base", f32(theta));
+    a("attention.sliding_window", u32(swa));
+  } else if (arch === "gemma") {
+    // GemmaModel.set_gguf_parameters: no vocab_size and no rope keys (llama.cpp's default RoPE base
+    // is 10000, GemmaConfig's too: nninit writes rope.freq_base only for another rope_theta), and
+    // key_length / value_length always (head_dim).
+    if (kind !== "default") throw valueError('config field "rope_scaling"', "must be null for GGUF model type gemma (GemmaModel converts no RoPE scaling)", kind);
+    a("context_length", u32(ctxIn));
+    a("embedding_length", u32(H));
+    a("block_count", u32(L));
+    a("feed_forward_length", u32(ff));
+    a("attention.head_count", u32(NH));
+    a("attention.head_count_kv", u32(KV));
+    a("attention.layer_norm_rms_epsilon", f32(eps));
     a("attention.key_length", u32(D));
     a("attention.value_length", u32(D));
-  }
-  if (arch === "llama") a("rope.dimension_count", u32(D));
-  const scaling = c.rope_scaling ?? (rp.rope_type !== undefined && rp.rope_type !== "default" ? rp : null);
-  if (scaling !== null && scaling !== undefined) {
-    const s = scaling as Record<string, unknown>;
-    const kind = s.rope_type ?? s.type;
+    if (theta !== LLAMA_CPP_FREQ_BASE) a("rope.freq_base", f32(theta));
+  } else {
+    if (arch === "llama") a("vocab_size", u32(V)); // LlamaModel.set_gguf_parameters writes it; Qwen2Model does not
+    a("context_length", u32(ctxIn));
+    a("embedding_length", u32(H));
+    a("block_count", u32(L));
+    a("feed_forward_length", u32(ff));
+    a("attention.head_count", u32(NH));
+    a("attention.head_count_kv", u32(KV));
+    a("rope.freq_base", f32(theta));
+    a("attention.layer_norm_rms_epsilon", f32(eps));
+    if (c.head_dim != null || D !== H / NH) {
+      a("attention.key_length", u32(D));
+      a("attention.value_length", u32(D));
+    }
+    if (arch === "llama") a("rope.dimension_count", u32(D));
+    if (type === "mixtral") {
+      // TextModel.set_gguf_parameters: num_local_experts, num_experts_per_tok (MixtralConfig's default 2)
+      const E = layer0("block_sparse_moe.gate").shape[0];
+      const used = c.num_experts_per_tok ?? 2;
+      if (typeof used !== "number" || !Number.isInteger(used) || used < 1 || used > E) {
+        throw valueError('config field "num_experts_per_tok"', `must be an integer in [1, num_local_experts = ${E}]`, used);
+      }
+      a("expert_count", u32(E));
+      a("expert_used_count", u32(used));
+    }
     if (kind === "linear" || kind === "yarn") {
+      const sc = scaling as Record<string, unknown>;
       a("rope.scaling.type", str(kind));
-      a("rope.scaling.factor", f32(positive(s.factor, "rope_scaling.factor", NaN)));
-      if (kind === "yarn") a("rope.scaling.original_context_length", u32(positive(s.original_max_position_embeddings, "rope_scaling.original_max_position_embeddings", NaN)));
+      a("rope.scaling.factor", f32(positive(sc.factor, "rope_scaling.factor", NaN)));
+      if (kind === "yarn") a("rope.scaling.original_context_length", u32(positive(sc.original_max_position_embeddings, "rope_scaling.original_max_position_embeddings", NaN)));
+    } else if (kind === "llama3" && arch === "llama") {
+      // LlamaModel writes no rope.scaling keys for llama3: the scaling is the rope_freqs tensor.
+      ropeFreqs = llama3RopeFactors(D, theta, scaling as Record<string, unknown>);
     } else if (kind !== "default") {
-      // llama3's scaling is a computed rope_freqs tensor, dynamic/longrope other keys: not converted.
-      throw valueError('config field "rope_scaling"', 'must be null or of type "linear" or "yarn" for GGUF (other RoPE scalings are not converted)', kind);
+      // dynamic and longrope (other keys and tensors), llama3 outside the llama architecture: not converted.
+      const llama3 = kind === "llama3" ? ` (llama3 is converted for model types ${LLAMA3_TYPES.join(", ")})` : "";
+      throw valueError('config field "rope_scaling"', `must be null or of type "linear", "yarn"${arch === "llama" ? ' or "llama3"' : ""} for GGUF${llama3 || " (other RoPE scalings are not converted)"}`, kind);
     }
   }
   kvs.push(
@@ -354,17 +531,18 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
     ["general.quantization_version", u32(QUANTIZATION_VERSION)],
     ["nninit.seed", str(seed.toString())],
     ["nninit.stream_version", u32(STREAM_VERSION)],
-    ["nninit.key", str("tensor = nninit stream of its Hugging Face tensor, keyed by tensorKey(seed, hf_name), docs/gguf.md")],
+    ["nninit.key", str("tensor = nninit streams of its Hugging Face tensors, keyed by tensorKey(seed, hf_name), as convert_hf_to_gguf.py converts them, docs/gguf.md")],
   );
-  return { kvs, heads: NH, kvHeads: KV };
+  return { kvs, heads: NH, kvHeads: KV, ropeFreqs };
 }
 
-/** The ggml type of a tensor: 1-D tensors F32; quantized types need ne0 % 32 == 0 (else F16). */
-function tensorType(t: Tensor, gname: string, dtype: GgufDType, tied: boolean): number {
-  if (t.shape.length === 1) return T_F32;
+/** The ggml type of a tensor (dims innermost first): 1-D tensors F32; quantized types need ne0 % 32 == 0 (else F16). */
+function tensorType(dims: readonly number[], gname: string, dtype: GgufDType, tied: boolean): number {
+  // 1-D tensors, and the MoE router as the converter (and llama-quantize) keep it: F32
+  if (dims.length === 1 || gname.endsWith(".ffn_gate_inp.weight")) return T_F32;
   const main = MAIN_TYPE[dtype];
   if (main !== T_Q8_0 && main !== T_Q4_0) return main;
-  if (t.shape[t.shape.length - 1] % QK !== 0) return T_F16;
+  if (dims[0] % QK !== 0) return T_F16;
   // Q4_0 files: the output projection (output.weight, or token_embd.weight when tied) in Q8_0,
   // standing in for the Q6_K that llama-quantize uses there.
   if (main === T_Q4_0 && (gname === "output.weight" || (tied && gname === "token_embd.weight"))) return T_Q8_0;
@@ -397,28 +575,62 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   if (checkSpace !== undefined && typeof checkSpace !== "boolean") throw typeError('"checkSpace" option', "a boolean", checkSpace);
   if (tokenizer !== undefined && typeof tokenizer !== "string") throw typeError('"tokenizer" option', "a path (string)", tokenizer);
 
-  const { kvs, heads, kvHeads } = modelKeys(c, preset, model, dtype, nameIn, seed);
+  const { kvs, heads, kvHeads, ropeFreqs } = modelKeys(c, preset, model, dtype, nameIn, seed);
   const V = (model.byName.get("model.embed_tokens.weight") as Tensor).shape[0];
-  kvs.push(...(tokenizer === undefined ? syntheticTokenizer(V) : copiedTokenizer(tokenizer, V)));
+  kvs.push(...(tokenizer === undefined ? syntheticTokenizer(V, nameIn) : copiedTokenizer(tokenizer, V, nameIn)));
   const tied = model.tied.has("lm_head.weight");
-  const isLlama = ARCH[preset.modelType] === "llama";
+  const arch = ARCH[preset.modelType];
+  const isLlama = arch === "llama";
+  if (arch === "gemma") {
+    // llama.cpp's gemma graph uses token_embd.weight as the output projection and the converter
+    // drops lm_head.weight, so an untied Gemma would lose its lm_head; the graph has no o_proj bias.
+    if (!tied) throw valueError('config field "tie_word_embeddings"', "must be true for GGUF model type gemma (llama.cpp's gemma uses token_embd.weight as the output projection; an untied lm_head.weight would be lost)", c.tie_word_embeddings);
+    if (model.byName.has("model.layers.0.self_attn.o_proj.bias")) throw valueError('config field "attention_bias"', "must be false for GGUF model type gemma (llama.cpp's gemma graph has no attention biases)", c.attention_bias);
+  }
 
-  let at = 0;
-  const placed: Placed[] = model.tensors.map((t) => {
-    const name = ggufName(t.name);
-    if (Buffer.byteLength(name) > GGUF_MAX_NAME) throw valueError("GGUF tensor name", `must be at most ${GGUF_MAX_NAME} bytes`, name);
-    const typeId = tensorType(t, name, dtype, tied);
-    const [typeName, block, size] = GGML_TYPES[typeId];
-    const dims = [...t.shape].reverse();
+  // The GGUF tensors in file order: the computed rope_freqs first (the converter yields its
+  // generated tensors before the checkpoint's), then one per HF tensor in the preset's order, a
+  // layer's experts stacked into one 3-D tensor where its first expert stands.
+  const entries: { name: string; parts: Part[]; dims: number[]; permuteHeads: number; values: GgufTensorPlan["values"] }[] = [];
+  if (ropeFreqs !== null) entries.push({ name: "rope_freqs.weight", parts: [{ values: ropeFreqs }], dims: [ropeFreqs.length], permuteHeads: 0, values: "computed" });
+  const groups = new Map<string, (typeof entries)[number]>();
+  for (const t of model.tensors) {
+    const group = expertGroup(t.name);
+    if (group !== null) {
+      // experts stacked outermost: ne = [in, out, n_expert], expert e's elements at e * size
+      let g = groups.get(group.name);
+      if (g === undefined) {
+        g = { name: group.name, parts: [], dims: [...[...t.shape].reverse(), 0], permuteHeads: 0, values: "stream" };
+        groups.set(group.name, g);
+        entries.push(g);
+      }
+      if (group.expert !== g.parts.length || t.shape.some((x, i) => x !== (g as (typeof entries)[number]).dims[1 - i])) {
+        throw new Error(`internal: expert ${t.name} out of order or of another shape`);
+      }
+      g.parts.push({ tensor: t });
+      g.dims[2] = g.parts.length;
+      continue;
+    }
     // LlamaModel.modify_tensors: q_proj with n_head, k_proj with n_head_kv (weights and biases).
     const permuteHeads = !isLlama ? 0 : /\.self_attn\.q_proj\./.test(t.name) ? heads : /\.self_attn\.k_proj\./.test(t.name) ? kvHeads : 0;
     if (permuteHeads > 0 && (t.shape[0] % permuteHeads !== 0 || (t.shape[0] / permuteHeads) % 2 !== 0)) {
       throw valueError(`tensor "${t.name}"`, `must have rows in ${permuteHeads} heads of an even size to be permuted for llama.cpp`, t.shape);
     }
+    // GemmaModel.modify_tensors adds 1 to every *norm.weight (HF's GemmaRMSNorm scales by 1 + weight).
+    const values = arch === "gemma" && t.name.endsWith("norm.weight") ? "plus-one" : "stream";
+    entries.push({ name: ggufName(t.name), parts: [{ tensor: t }], dims: [...t.shape].reverse(), permuteHeads, values });
+  }
+  let at = 0;
+  const placed: Placed[] = entries.map(({ name, parts, dims, permuteHeads, values }) => {
+    if (Buffer.byteLength(name) > GGUF_MAX_NAME) throw valueError("GGUF tensor name", `must be at most ${GGUF_MAX_NAME} bytes`, name);
+    const typeId = tensorType(dims, name, dtype, tied);
+    const [typeName, block, size] = GGML_TYPES[typeId];
     const offset = at;
-    const bytes = (t.size / block) * size;
+    const bytes = (dims.reduce((x, y) => x * y, 1) / block) * size;
     at = Math.ceil((at + bytes) / GGUF_DEFAULT_ALIGNMENT) * GGUF_DEFAULT_ALIGNMENT;
-    return { name, source: t.name, type: typeName, dims, permuteHeads, offset, bytes, tensor: t, typeId };
+    const sources = parts.flatMap((p) => (p.tensor === undefined ? [] : [p.tensor.name]));
+    if (values === "plus-one" && typeId !== T_F32) throw new Error(`internal: ${name} plus-one is written in F32 only`);
+    return { name, sources, type: typeName, dims, permuteHeads, values, offset, bytes, parts, typeId };
   });
 
   const s = new Sink();
@@ -439,7 +651,7 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   s.buf.copy(header, 0, 0, s.len);
   const pub: GgufPlan = {
     modelType: preset.modelType, architecture: ARCH[preset.modelType], dtype, seed, parameters: model.parameters,
-    tensors: placed.map(({ tensor: _t, typeId: _i, ...rest }) => rest), keys: kvs.map(([k]) => k), headerBytes, totalBytes: headerBytes + at,
+    tensors: placed.map(({ parts: _p, typeId: _i, ...rest }) => rest), keys: kvs.map(([k]) => k), headerBytes, totalBytes: headerBytes + at,
   };
   return {
     public: pub, model, placed, header, threads, chunkBytes, onProgress: onProgress as GgufOptions["onProgress"], signal, checkSpace: checkSpace ?? true,
@@ -457,7 +669,7 @@ export function planGguf(config: unknown, options?: GgufOptions): GgufPlan {
 const fillDType = (typeId: number): DType => (typeId === T_F16 ? "float16" : typeId === T_BF16 ? "bfloat16" : "float32");
 
 /**
- * Initializes the model of `config` (llama, mistral, qwen2, qwen3) with `seed` and streams it into
+ * Initializes the model of `config` (GGUF_MODEL_TYPES) with `seed` and streams it into
  * the GGUF file `path`. Resolves when the file is complete under its final name; on any error
  * (disk full, unwritable path, abort, a throwing onProgress before the end) rejects and leaves no
  * new file behind.
@@ -478,8 +690,8 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
       const fd = fillDType(typeId);
       const s = fd === "float32" ? 4 : 2;
       const scratchElems = Math.floor(chunkBytes / s);
-      const tensor = t.tensor;
-      const key = tensorKey(seed, tensor.name);
+      const row = t.dims[0];
+      const plusOne = t.values === "plus-one"; // F32 (1-D) tensors only: checked by the plan
       const scratchView = (n: number): OutArray => {
         scratch ??= new ArrayBuffer(chunkBytes);
         return fd === "float32" ? new Float32Array(scratch, 0, n) : new Uint16Array(scratch, 0, n);
@@ -496,100 +708,111 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
         if (BIG_ENDIAN) swapBytes(dst, s);
         w.commit(n * s);
       };
-      const fill = (out: OutArray, offset: number): void => void fillRange(tensor, out, key, offset, fd, threads);
-      const n = tensor.size;
-      const row = t.dims[0];
-      // Quantized without a padding row, with the native backend: fill and quantize in one native
-      // pass (fusedQuantizer: the floats never leave the cache); else fill a float piece, then emit it.
-      const plan = quant && tensor.paddingIdx === undefined
-        ? capturePlan(() => fillRange(tensor, new Float32Array(0), key, 0, "float32", threads))?.plan : undefined;
-      const fused = plan === undefined ? null : fusedQuantizer(plan, typeId === T_Q8_0 ? "q8_0" : "q4_0");
-      if (fused !== null && t.permuteHeads === 0) {
-        for (let done = 0; done < n; ) {
-          const k = pieceLength(done, Math.floor(w.free / bsize) * block, n, w.used);
-          if (k === 0) {
-            await flush();
-            continue;
-          }
-          w.commit(fused(done, k, w.bytes((k / block) * bsize)));
-          done += k;
-        }
-      } else if (t.permuteHeads === 0) {
-        for (let done = 0; done < n; ) {
-          const direct = !quant && w.used % s === 0;
-          const room = Math.min(Math.floor(w.free / bsize) * block, direct ? Infinity : scratchElems - (scratchElems % block));
-          const k = pieceLength(done, room, n, w.used);
-          if (k === 0) {
-            await flush();
-            continue;
-          }
-          if (direct) {
-            fill(w.view(fd, k), done);
-            if (BIG_ENDIAN) swapBytes(w.bytes(k * s), s);
-            w.commit(k * s);
-          } else {
-            const src = scratchView(k);
-            fill(src, done);
-            emit(src, 0, k);
-          }
-          done += k;
-        }
-      } else {
-        // GGUF row h*D + 2i + j holds source row h*D + j*D/2 + i (LlamaModel.permute): pieces of
-        // c row pairs fill source rows [h*D + a, +c) and [h*D + D/2 + a, +c), then interleave.
-        const heads = t.permuteHeads;
-        const D = n / row / heads;
-        const half = D / 2;
-        const pairBytes = ((2 * row) / block) * bsize;
-        for (let h = 0; h < heads; h++) {
-          for (let a = 0; a < half; ) {
-            const c = Math.min(half - a, Math.floor(w.free / pairBytes), Math.floor(scratchElems / (2 * row)));
-            if (c === 0 && w.used > 0) {
+      // The sources one after the other: each a whole number of rows, so quantization blocks never
+      // straddle two of them and each is written as a tensor of its own would be.
+      for (const part of t.parts) {
+        const tensor = part.tensor;
+        const values = part.values;
+        const n = tensor === undefined ? (values as Float32Array).length : tensor.size;
+        const key = tensor === undefined ? 0n : tensorKey(seed, tensor.name);
+        /** Elements [offset, offset + out.length) of the source, in the fill dtype (computed values are float32: 1-D, F32). */
+        const fill = (out: OutArray, offset: number): void => {
+          if (tensor === undefined) return void out.set((values as Float32Array).subarray(offset, offset + out.length));
+          fillRange(tensor, out, key, offset, fd, threads);
+          if (plusOne) for (let i = 0; i < out.length; i++) out[i] += 1; // a Float32Array: RN32(x + 1)
+        };
+        // Quantized without a padding row, with the native backend: fill and quantize in one native
+        // pass (fusedQuantizer: the floats never leave the cache); else fill a float piece, then emit it.
+        const plan = quant && tensor !== undefined && tensor.paddingIdx === undefined
+          ? capturePlan(() => fillRange(tensor, new Float32Array(0), key, 0, "float32", threads))?.plan : undefined;
+        const fused = plan === undefined ? null : fusedQuantizer(plan, typeId === T_Q8_0 ? "q8_0" : "q4_0");
+        if (fused !== null && t.permuteHeads === 0) {
+          for (let done = 0; done < n; ) {
+            const k = pieceLength(done, Math.floor(w.free / bsize) * block, n, w.used);
+            if (k === 0) {
               await flush();
               continue;
             }
-            if (c > 0 && fused !== null) {
-              // the two source row ranges quantized into the scratch, then interleaved by rows
-              const rowBytes = (row / block) * bsize;
-              scratch ??= new ArrayBuffer(chunkBytes);
-              const q = new Uint8Array(scratch, 0, 2 * c * rowBytes);
-              fused((h * D + a) * row, c * row, q.subarray(0, c * rowBytes));
-              fused((h * D + half + a) * row, c * row, q.subarray(c * rowBytes));
-              const dst = w.bytes(2 * c * rowBytes);
-              for (let i = 0; i < c; i++) {
-                dst.set(q.subarray(i * rowBytes, (i + 1) * rowBytes), 2 * i * rowBytes);
-                dst.set(q.subarray((c + i) * rowBytes, (c + i + 1) * rowBytes), (2 * i + 1) * rowBytes);
-              }
-              w.commit(2 * c * rowBytes);
-              a += c;
+            w.commit(fused(done, k, w.bytes((k / block) * bsize)));
+            done += k;
+          }
+        } else if (t.permuteHeads === 0) {
+          for (let done = 0; done < n; ) {
+            const direct = !quant && w.used % s === 0;
+            const room = Math.min(Math.floor(w.free / bsize) * block, direct ? Infinity : scratchElems - (scratchElems % block));
+            const k = pieceLength(done, room, n, w.used);
+            if (k === 0) {
+              await flush();
               continue;
             }
-            if (c > 0) {
-              const src = scratchView(2 * c * row);
-              fill(src.subarray(0, c * row), (h * D + a) * row);
-              fill(src.subarray(c * row, 2 * c * row), (h * D + half + a) * row);
-              for (let i = 0; i < c; i++) {
-                emit(src, i * row, row);
-                emit(src, (c + i) * row, row);
-              }
-              a += c;
-              continue;
+            if (direct) {
+              fill(w.view(fd, k), done);
+              if (BIG_ENDIAN) swapBytes(w.bytes(k * s), s);
+              w.commit(k * s);
+            } else {
+              const src = scratchView(k);
+              fill(src, done);
+              emit(src, 0, k);
             }
-            // A pair of rows exceeds an empty buffer: one row at a time, in pieces.
-            for (const srcRow of [h * D + a, h * D + half + a]) {
-              for (let col = 0; col < row; ) {
-                const k = Math.min(row - col, Math.floor(w.free / bsize) * block, scratchElems - (scratchElems % block));
-                if (k === 0) {
-                  await flush();
-                  continue;
+            done += k;
+          }
+        } else {
+          // GGUF row h*D + 2i + j holds source row h*D + j*D/2 + i (LlamaModel.permute): pieces of
+          // c row pairs fill source rows [h*D + a, +c) and [h*D + D/2 + a, +c), then interleave.
+          const heads = t.permuteHeads;
+          const D = n / row / heads;
+          const half = D / 2;
+          const pairBytes = ((2 * row) / block) * bsize;
+          for (let h = 0; h < heads; h++) {
+            for (let a = 0; a < half; ) {
+              const c = Math.min(half - a, Math.floor(w.free / pairBytes), Math.floor(scratchElems / (2 * row)));
+              if (c === 0 && w.used > 0) {
+                await flush();
+                continue;
+              }
+              if (c > 0 && fused !== null) {
+                // the two source row ranges quantized into the scratch, then interleaved by rows
+                const rowBytes = (row / block) * bsize;
+                scratch ??= new ArrayBuffer(chunkBytes);
+                const q = new Uint8Array(scratch, 0, 2 * c * rowBytes);
+                fused((h * D + a) * row, c * row, q.subarray(0, c * rowBytes));
+                fused((h * D + half + a) * row, c * row, q.subarray(c * rowBytes));
+                const dst = w.bytes(2 * c * rowBytes);
+                for (let i = 0; i < c; i++) {
+                  dst.set(q.subarray(i * rowBytes, (i + 1) * rowBytes), 2 * i * rowBytes);
+                  dst.set(q.subarray((c + i) * rowBytes, (c + i + 1) * rowBytes), (2 * i + 1) * rowBytes);
                 }
-                const src = scratchView(k);
-                fill(src, srcRow * row + col);
-                emit(src, 0, k);
-                col += k;
+                w.commit(2 * c * rowBytes);
+                a += c;
+                continue;
               }
+              if (c > 0) {
+                const src = scratchView(2 * c * row);
+                fill(src.subarray(0, c * row), (h * D + a) * row);
+                fill(src.subarray(c * row, 2 * c * row), (h * D + half + a) * row);
+                for (let i = 0; i < c; i++) {
+                  emit(src, i * row, row);
+                  emit(src, (c + i) * row, row);
+                }
+                a += c;
+                continue;
+              }
+              // A pair of rows exceeds an empty buffer: one row at a time, in pieces.
+              for (const srcRow of [h * D + a, h * D + half + a]) {
+                for (let col = 0; col < row; ) {
+                  const k = Math.min(row - col, Math.floor(w.free / bsize) * block, scratchElems - (scratchElems % block));
+                  if (k === 0) {
+                    await flush();
+                    continue;
+                  }
+                  const src = scratchView(k);
+                  fill(src, srcRow * row + col);
+                  emit(src, 0, k);
+                  col += k;
+                }
+              }
+              a += 1;
             }
-            a += 1;
           }
         }
       }
