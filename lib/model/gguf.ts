@@ -443,6 +443,15 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
   const scaling = (c.rope_scaling ?? (rpType !== undefined && rpType !== "default" ? rp : null)) as Record<string, unknown> | null | undefined;
   const kind = scaling == null ? "default" : scaling.rope_type ?? scaling.type;
   let ropeFreqs: Float32Array | null = null;
+  /** The size keys that GemmaModel and the llama family (TextModel) write first, in their order. */
+  const sizes = (): void => {
+    a("context_length", u32(ctxIn));
+    a("embedding_length", u32(H));
+    a("block_count", u32(L));
+    a("feed_forward_length", u32(ff));
+    a("attention.head_count", u32(NH));
+    a("attention.head_count_kv", u32(KV));
+  };
   if (arch === "phi3") {
     // Phi3MiniModel.set_gguf_parameters: no vocab_size and no key_length; the RoPE dimensions of
     // partial_rotary_factor; sliding_window (0 when unset; llama.cpp disables phi3's SWA anyway).
@@ -477,24 +486,14 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
     // is 10000, GemmaConfig's too: nninit writes rope.freq_base only for another rope_theta), and
     // key_length / value_length always (head_dim).
     if (kind !== "default") throw valueError('config field "rope_scaling"', "must be null for GGUF model type gemma (GemmaModel converts no RoPE scaling)", kind);
-    a("context_length", u32(ctxIn));
-    a("embedding_length", u32(H));
-    a("block_count", u32(L));
-    a("feed_forward_length", u32(ff));
-    a("attention.head_count", u32(NH));
-    a("attention.head_count_kv", u32(KV));
+    sizes();
     a("attention.layer_norm_rms_epsilon", f32(eps));
     a("attention.key_length", u32(D));
     a("attention.value_length", u32(D));
     if (theta !== LLAMA_CPP_FREQ_BASE) a("rope.freq_base", f32(theta));
   } else {
     if (arch === "llama") a("vocab_size", u32(V)); // LlamaModel.set_gguf_parameters writes it; Qwen2Model does not
-    a("context_length", u32(ctxIn));
-    a("embedding_length", u32(H));
-    a("block_count", u32(L));
-    a("feed_forward_length", u32(ff));
-    a("attention.head_count", u32(NH));
-    a("attention.head_count_kv", u32(KV));
+    sizes();
     a("rope.freq_base", f32(theta));
     a("attention.layer_norm_rms_epsilon", f32(eps));
     if (c.head_dim != null || D !== H / NH) {
