@@ -796,6 +796,128 @@ t.test("mixtral: the router and the experts stacked into 3-D tensors, llama keys
   for (const [config, re] of bad) t.throws(() => planGguf(config), re, re.source);
 });
 
+const GPT2 = {
+  architectures: ["GPT2LMHeadModel"], model_type: "gpt2", vocab_size: 512, n_positions: 256, n_ctx: 256, n_embd: 64, n_layer: 2, n_head: 4,
+  layer_norm_epsilon: 1e-5, activation_function: "gelu_new", initializer_range: 0.02,
+};
+/** gpt2's GGUF names -> HF (tensor_mapping.py's gpt2 rows, written here). */
+const GPT2_HF: Record<string, string> = {
+  "token_embd.weight": "transformer.wte.weight", "position_embd.weight": "transformer.wpe.weight", "output.weight": "lm_head.weight",
+  "output_norm.weight": "transformer.ln_f.weight", "output_norm.bias": "transformer.ln_f.bias",
+  attn_norm: "ln_1", attn_qkv: "attn.c_attn", attn_output: "attn.c_proj", ffn_norm: "ln_2", ffn_up: "mlp.c_fc", ffn_down: "mlp.c_proj",
+};
+function gpt2Hf(g: string): string {
+  if (GPT2_HF[g] !== undefined) return GPT2_HF[g];
+  const m = /^blk\.(\d+)\.(\w+)\.(weight|bias)$/.exec(g);
+  if (m === null || GPT2_HF[m[2]] === undefined) throw new Error(`unexpected GGUF name ${g}`);
+  return `transformer.h.${m[1]}.${GPT2_HF[m[2]]}.${m[3]}`;
+}
+/** Whether the converter transposes it: a Conv1D weight (GPT2Model.modify_tensors' list). */
+const isConv1D = (g: string): boolean => /^blk\.\d+\.(attn_qkv|attn_output|ffn_up|ffn_down)\.weight$/.test(g);
+/**
+ * The GGUF element order of a Conv1D weight: the HF tensor is [in, out] row-major (element (i, o)
+ * at i * out + o); GGUF ne = [in, out], row o holding column o: GGUF element o * in + i.
+ */
+function transposedIndex(g: number, inp: number, out: number): number {
+  const o = Math.floor(g / inp), i = g % inp;
+  return i * out + o;
+}
+function transposedArray<T extends Float32Array | Uint16Array>(x: T, inp: number, out: number): T {
+  const y = new (x.constructor as new (n: number) => T)(x.length);
+  for (let g = 0; g < x.length; g++) y[g] = x[transposedIndex(g, inp, out)];
+  return y;
+}
+
+t.test("gpt2: GPT2Model's names and keys, Conv1D weights transposed, learned positions F32", async (t) => {
+  const g = await write("gpt2-f32.gguf", GPT2, { seed: 13, dtype: "f32" });
+  const v = (k: string): unknown => g.kv.get(k)?.value;
+  t.equal(v("general.architecture"), "gpt2");
+  t.same([...g.kv.keys()].filter((k) => k.startsWith("gpt2.")), [
+    "gpt2.block_count", "gpt2.context_length", "gpt2.embedding_length", "gpt2.feed_forward_length", "gpt2.attention.head_count", "gpt2.attention.layer_norm_epsilon",
+  ], "GPT2Model.set_gguf_parameters' keys, in its order (no head_count_kv, no rope)");
+  t.same(["block_count", "context_length", "embedding_length", "feed_forward_length", "attention.head_count"].map((k) => v(`gpt2.${k}`)), [2, 256, 64, 256, 4]);
+  t.equal(v("gpt2.attention.layer_norm_epsilon"), Math.fround(1e-5));
+  t.equal(g.kv.get("gpt2.attention.layer_norm_epsilon")?.type, 6, "float32");
+  t.equal(v("tokenizer.ggml.model"), "llama", "the synthetic vocabulary (llama.cpp's gpt2 arch loads it)");
+  const layer = (l: number): string[] => ["attn_norm", "attn_qkv", "attn_output", "ffn_norm", "ffn_up", "ffn_down"].flatMap((n) => [`blk.${l}.${n}.weight`, `blk.${l}.${n}.bias`]);
+  t.same(g.tensors.map((x) => x.name), ["token_embd.weight", "position_embd.weight", ...layer(0), ...layer(1), "output_norm.weight", "output_norm.bias"], "tied: no output.weight");
+  const dims = new Map(g.tensors.map((x) => [x.name, x.dims]));
+  t.same(["token_embd", "position_embd", "blk.0.attn_qkv", "blk.0.attn_output", "blk.0.ffn_up", "blk.0.ffn_down"].map((n) => dims.get(`${n}.weight`)),
+    [[64, 512], [64, 256], [64, 192], [64, 64], [64, 256], [256, 64]], "Conv1D [in, out] -> ne [in, out] (torch [out, in] after the transpose)");
+  const plan = planGguf(GPT2, { seed: 13, dtype: "f32" });
+  t.same(plan.tensors.filter((x) => x.transposed).map((x) => x.name), g.tensors.map((x) => x.name).filter(isConv1D), "the plan marks the Conv1D weights transposed");
+  t.ok(plan.tensors.every((x) => x.values === "stream" && x.permuteHeads === 0));
+  const ref = initModel(presetFromConfig(GPT2), { seed: 13 });
+  // A few elements by hand: c_attn [64, 192]; GGUF row 1 is HF column 1.
+  const qkv = tensorBytes(g, "blk.0.attn_qkv.weight").data;
+  const q = new Float32Array(qkv.buffer.slice(qkv.byteOffset, qkv.byteOffset + qkv.length));
+  const hq = ref.get("transformer.h.0.attn.c_attn.weight") as Float32Array;
+  t.same([q[0], q[1], q[64], q[64 + 5], q[191 * 64 + 63]], [hq[0], hq[192], hq[1], hq[5 * 192 + 1], hq[63 * 192 + 191]], "(o, i) = (0, 0), (0, 1), (1, 0), (1, 5), (191, 63)");
+  t.not(q[1], hq[1], "not the HF order");
+  for (const chunkBytes of [undefined, 1 << 16]) {
+    const h = chunkBytes === undefined ? g : await write("gpt2-f32-64k.gguf", GPT2, { seed: 13, dtype: "f32", chunkBytes });
+    for (const info of h.tensors) {
+      const { data } = tensorBytes(h, info.name);
+      const got = new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+      const want = ref.get(gpt2Hf(info.name)) as Float32Array;
+      t.equal(got.length, want.length, `${info.name}: as many elements as ${gpt2Hf(info.name)}`);
+      let bad = -1;
+      for (let i = 0; i < got.length && bad < 0; i++) {
+        const src = isConv1D(info.name) ? transposedIndex(i, info.dims[0], info.dims[1]) : i;
+        if (!Object.is(got[i], want[src])) bad = i;
+      }
+      t.equal(bad, -1, `${info.name} (chunk ${chunkBytes ?? "default"}): every element is its source element${isConv1D(info.name) ? ", transposed" : ""}`);
+    }
+  }
+  // Many bands, both ways of filling them (lib/model/gguf.ts): "wide", 64 KiB buffers (half the
+  // scratch: 8192 float32): c_fc [128, 1024] in 16 bands of 64 GGUF rows, mlp.c_proj [1024, 128]
+  // in 16 of 8, each from whole source rows; "long", 128 KiB: c_fc [32, 16384] in bands of 512
+  // (F16: 1024) GGUF rows, each source row's piece filled on its own (rows of 16384 elements), and
+  // mlp.c_proj [16384, 32] in 32 bands of one row. F32, F16, Q8_0, Q4_0; untied (output.weight
+  // Q8_0 in Q4_0).
+  const wide = { ...GPT2, vocab_size: 300, n_embd: 128, n_inner: 1024, n_layer: 1, n_positions: 64, n_ctx: 64, tie_word_embeddings: false };
+  const long = { ...wide, n_embd: 32, n_head: 2, n_inner: 16384 };
+  for (const [what, config, chunkBytes, dtypes] of [["wide", wide, 1 << 16, ["f32", "f16", "q8_0", "q4_0"]], ["long", long, 1 << 17, ["f32", "f16", "q8_0"]]] as const) {
+    const wref = initModel(presetFromConfig(config), { seed: 2 });
+    const wf16 = initModel(presetFromConfig(config), { seed: 2, dtype: "float16" });
+    for (const dtype of dtypes) {
+      const h = await write(`gpt2-${what}-${dtype}.gguf`, config, { seed: 2, dtype, chunkBytes });
+      t.equal(h.kv.get("gpt2.feed_forward_length")?.value, config.n_inner, "n_inner");
+      t.equal(h.tensors[h.tensors.length - 1].name, "output.weight", "untied: output.weight last");
+      for (const info of h.tensors) {
+        const { data } = tensorBytes(h, info.name);
+        const hf = gpt2Hf(info.name);
+        const order = <T extends Float32Array | Uint16Array>(x: T): T => (isConv1D(info.name) ? transposedArray(x, info.dims[0], info.dims[1]) : x);
+        const want32 = order(wref.get(hf) as Float32Array);
+        const type = info.dims.length === 1 || info.name === "position_embd.weight" ? 0
+          : dtype === "f32" ? 0 : dtype === "f16" ? 1 : dtype === "q8_0" || info.name === "output.weight" ? 8 : 2;
+        const label = `${what} ${dtype} ${info.name}`;
+        t.equal(info.type, type, `${label}: type ${type}`);
+        if (type === 0) t.ok(sameBytes(new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)), want32), `${label}: the float32 stream`);
+        else if (type === 1) t.ok(sameBytes(new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)), order(wf16.get(hf) as Uint16Array)), `${label}: the float16 stream`);
+        else t.ok(Buffer.from(quantRef(type as 8 | 2, want32)).equals(data), `${label}: the test's blocks of the transposed rows`);
+      }
+    }
+  }
+  // The built-in GPT-2 XL plans as the converter's file: c_attn [1600, 4800] -> ne [1600, 4800]
+  const xl = planGguf(builtinConfig("gpt2-xl"), { seed: 1, dtype: "q4_0" });
+  t.same(xl.tensors.find((x) => x.name === "blk.47.attn_qkv.weight")?.dims, [1600, 4800]);
+  t.same(xl.tensors.find((x) => x.name === "blk.47.ffn_down.weight")?.dims, [6400, 1600]);
+  t.equal(xl.tensors.find((x) => x.name === "position_embd.weight")?.type, "F32", "position_embd F32 in every file type, as the converter writes it");
+  t.equal(xl.tensors.length, 2 + 48 * 12 + 2);
+  const bad: [object, GgufOptions, RegExp][] = [
+    [{ ...GPT2, activation_function: "gelu" }, {}, /"activation_function" must be "gelu_new" or "gelu_pytorch_tanh" for GGUF model type gpt2 .*Received "gelu"/],
+    [{ ...GPT2, activation_function: "relu" }, {}, /"activation_function" must be "gelu_new" .*Received "relu"/],
+    [{ ...GPT2, scale_attn_by_inverse_layer_idx: true }, {}, /"scale_attn_by_inverse_layer_idx" must be false for GGUF model type gpt2 .*Received true/],
+    [{ ...GPT2, scale_attn_weights: false }, {}, /"scale_attn_weights" must be true for GGUF model type gpt2 .*Received false/],
+    [{ ...GPT2, n_ctx: 1024 }, {}, /"n_ctx" must equal n_positions \(256\) for GGUF model type gpt2 .*Received 1024/],
+    [{ ...GPT2, layer_norm_epsilon: 0 }, {}, /"layer_norm_epsilon" must be a finite number > 0. Received 0/],
+    [{ ...GPT2, n_inner: 16384 }, { chunkBytes: 1 << 16 }, /"chunkBytes" option must be at least 131072 for GGUF tensor blk.0.ffn_down.weight \(written transposed.*Received 65536/],
+  ];
+  for (const [config, options, re] of bad) t.throws(() => planGguf(config, options), re, re.source);
+  t.ok(planGguf({ ...GPT2, n_ctx: undefined, activation_function: "gelu_pytorch_tanh", scale_attn_weights: true }), "n_ctx absent, gelu_pytorch_tanh");
+});
+
 t.test("the built-in gemma, phi3 and mixtral configs plan as their published shapes", async (t) => {
   const dimsOf = (name: string, tensor: string): number[] | undefined => planGguf(builtinConfig(name), { seed: 1, dtype: "q4_0" }).tensors.find((x) => x.name === tensor)?.dims;
   const mixtral = planGguf(builtinConfig("mixtral-8x7b"), { seed: 1, dtype: "q4_0" });
@@ -1097,7 +1219,7 @@ t.test("a failed write leaves no file; options are checked", async (t) => {
   t.same(readdirSync(work).filter((f) => f.includes("fail.gguf")), [], "no temp file");
   await t.rejects(writeGguf(join(work, "no-such-dir", "x.gguf"), TINY, { seed: 1 }), /cannot write/);
   t.throws(() => planGguf(TINY, { dtype: "q5_k" as "f16" }), /must be one of f32, f16, bf16, q8_0, q4_0/);
-  t.throws(() => planGguf({ ...TINY, model_type: "gpt2", architectures: ["GPT2LMHeadModel"] }), /llama, mistral, qwen2, qwen3, gemma, phi3, mixtral for GGUF/);
+  t.throws(() => planGguf({ ...TINY, model_type: "bert", architectures: ["BertModel"] }), /"model_type" must be one of llama, mistral, qwen2, qwen3, gemma, phi3, mixtral, gpt2 for GGUF. Received "bert"/);
   t.throws(() => planGguf({ ...TINY, vocab_size: 100 }), /at least 259/);
   t.throws(() => planGguf({ ...TINY, rope_scaling: { rope_type: "dynamic", factor: 2 } }), /"rope_scaling" must be null or of type "linear", "yarn" or "llama3" for GGUF \(other RoPE scalings are not converted\). Received "dynamic"/);
   t.throws(() => planGguf(TINY, { bogus: 1 } as GgufOptions), /unknown option "bogus"/);
@@ -1286,6 +1408,68 @@ function referenceLogProbs(c: Cfg, w: Map<string, unknown>, tokens: number[]): F
   return logits.map((z) => z - lse);
 }
 
+/**
+ * GPT-2's next-token log-probabilities in float64, as transformers' modeling_gpt2.py computes them
+ * from the HF tensors: token + learned position embeddings, pre-LayerNorm blocks (weight and bias),
+ * Conv1D layers y = x W + b with W stored [in, out], c_attn's output split [q; k; v] into heads of
+ * n_embd / n_head, causal attention scaled by 1 / sqrt(head size), GELU's tanh approximation
+ * (gelu_new), ln_f, then the tied wte (or lm_head). Shares no code with the writer.
+ */
+function gpt2ReferenceLogProbs(c: Cfg, w: Map<string, unknown>, tokens: number[]): Float64Array {
+  const E = c.n_embd as number, NH = c.n_head as number, L = c.n_layer as number, V = c.vocab_size as number;
+  const eps = (c.layer_norm_epsilon as number | undefined) ?? 1e-5, D = E / NH;
+  const get = (n: string): Float32Array => {
+    const x = w.get(n) as Float32Array | undefined;
+    if (x === undefined) throw new Error(`no tensor ${n}`);
+    return x;
+  };
+  /** Conv1D: y[o] = b[o] + sum_i x[i] W[i, o], W [in, out] row-major. */
+  const conv1d = (name: string, x: Float64Array): Float64Array => {
+    const W = get(`${name}.weight`), b = get(`${name}.bias`);
+    const out = b.length;
+    const y = Float64Array.from(b);
+    for (let i = 0; i < x.length; i++) for (let o = 0; o < out; o++) y[o] += x[i] * W[i * out + o];
+    return y;
+  };
+  const layerNorm = (x: Float64Array, name: string): Float64Array => {
+    const g = get(`${name}.weight`), b = get(`${name}.bias`);
+    const mean = x.reduce((a, v) => a + v, 0) / x.length;
+    const variance = x.reduce((a, v) => a + (v - mean) ** 2, 0) / x.length;
+    const r = 1 / Math.sqrt(variance + eps);
+    return x.map((v, i) => (v - mean) * r * g[i] + b[i]);
+  };
+  const geluNew = (z: number): number => 0.5 * z * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z + 0.044715 * z ** 3)));
+  const wte = get("transformer.wte.weight"), wpe = get("transformer.wpe.weight");
+  let xs = tokens.map((tok, pos) => Float64Array.from({ length: E }, (_, i) => wte[tok * E + i] + wpe[pos * E + i]));
+  for (let l = 0; l < L; l++) {
+    const p = `transformer.h.${l}.`;
+    const qkv = xs.map((x) => conv1d(`${p}attn.c_attn`, layerNorm(x, `${p}ln_1`)));
+    xs = xs.map((x, pos) => {
+      const att = new Float64Array(E);
+      for (let h = 0; h < NH; h++) {
+        const sc = Array.from({ length: pos + 1 }, (_, s) => {
+          let d = 0;
+          for (let i = 0; i < D; i++) d += qkv[pos][h * D + i] * qkv[s][E + h * D + i];
+          return d / Math.sqrt(D);
+        });
+        const m = Math.max(...sc), e = sc.map((z) => Math.exp(z - m)), z = e.reduce((a, b) => a + b, 0);
+        for (let s = 0; s <= pos; s++) for (let i = 0; i < D; i++) att[h * D + i] += (e[s] / z) * qkv[s][2 * E + h * D + i];
+      }
+      const y = Float64Array.from(x);
+      conv1d(`${p}attn.c_proj`, att).forEach((o, i) => (y[i] += o));
+      const up = conv1d(`${p}mlp.c_fc`, layerNorm(y, `${p}ln_2`)).map(geluNew);
+      conv1d(`${p}mlp.c_proj`, up).forEach((o, i) => (y[i] += o));
+      return y;
+    });
+  }
+  const hf = layerNorm(xs[tokens.length - 1], "transformer.ln_f");
+  const head = w.has("lm_head.weight") ? get("lm_head.weight") : wte; // [V, E], as nn.Linear
+  const logits = Float64Array.from({ length: V }, (_, v) => hf.reduce((a, x, i) => a + x * head[v * E + i], 0));
+  const m = Math.max(...logits);
+  const lse = m + Math.log(logits.reduce((a, z) => a + Math.exp(z - m), 0));
+  return logits.map((z) => z - lse);
+}
+
 // --- a real client -----------------------------------------------------------------------------
 
 const LLAMA_DIR = process.env.NNINIT_LLAMA_DIR ?? join(root, ".nninit-tmp", "llama");
@@ -1317,6 +1501,8 @@ t.test("node-llama-cpp 3.21.1 loads nninit's GGUF files and generates", { skip: 
     ["phi3-q4_0", PHI3, { seed: 1, dtype: "q4_0" }],
     ["mixtral-q4_0", MIXTRAL, { seed: 1, dtype: "q4_0" }],
     ["mixtral-f16", MIXTRAL, { seed: 1, dtype: "f16" }],
+    ["gpt2-f16", GPT2, { seed: 1, dtype: "f16" }],
+    ["gpt2-q4_0", GPT2, { seed: 1, dtype: "q4_0" }],
   ];
   for (const [name, config, options] of cases) {
     const path = join(work, `${name}.gguf`);
@@ -1358,6 +1544,8 @@ t.test("node-llama-cpp computes the model of a transformers-style forward pass o
     ["gemma", { ...GEMMA, ...big }],
     ["phi3", { ...PHI3, ...big, partial_rotary_factor: 0.5 }],
     ["mixtral", { ...MIXTRAL, ...big }],
+    ["gpt2", { ...GPT2, ...big }],
+    ["gpt2-untied", { ...GPT2, ...big, tie_word_embeddings: false, n_inner: 96 }],
   ];
   const tokens = Array.from({ length: 24 }, (_, i) => (i === 0 ? 1 : 260 + ((i * 37) % 240)));
   for (const [name, config] of cases) {
@@ -1372,7 +1560,8 @@ t.test("node-llama-cpp computes the model of a transformers-style forward pass o
     }
     await ctx.dispose();
     await model.dispose();
-    const ref = referenceLogProbs(config, initModel(presetFromConfig(config), { seed: 21 }), tokens);
+    const reference = config.model_type === "gpt2" ? gpt2ReferenceLogProbs : referenceLogProbs;
+    const ref = reference(config, initModel(presetFromConfig(config), { seed: 21 }), tokens);
     const noScale = name === "llama3-rope" ? referenceLogProbs({ ...config, rope_scaling: null }, initModel(presetFromConfig(config), { seed: 21 }), tokens) : null;
     let worst = 0, worstNo = 0, top = -1, topP = -Infinity;
     ref.forEach((lp, tok) => {

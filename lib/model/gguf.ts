@@ -8,17 +8,18 @@
  * and biases) of the llama family permuted as its LlamaModel.permute does, tied lm_head omitted,
  * Gemma's norm weights + 1 (GemmaModel), Phi-3's fused qkv_proj / gate_up_proj kept fused,
  * Mixtral's experts stacked into one 3-D tensor per layer and projection (their streams one after
- * the other); llama3 RoPE scaling adds the computed rope_freqs.weight (llama3RopeFactors). So a
+ * the other), GPT-2's Conv1D weights ([in, out]) transposed as GPT2Model transposes them; llama3
+ * RoPE scaling adds the computed rope_freqs.weight (llama3RopeFactors). So a
  * GGUF file and a safetensors file of the same config and seed hold the same model. Quantized
  * types (Q8_0, Q4_0) are computed from the float32 stream as ggml's reference quantizers compute
  * them (quant.ts). Memory is bounded whatever the model's size: two chunk buffers (ChunkWriter)
- * plus one scratch buffer of the same size for permuted, quantized or unaligned pieces; the file
+ * plus one scratch buffer of the same size for permuted, transposed, quantized or unaligned pieces; the file
  * appears under its name only when complete (createAtomic: temp file, fsync, rename).
  * See docs/gguf.md.
  */
 import { randomBytes } from "node:crypto";
 import { endianness } from "node:os";
-import { STREAM_VERSION, type Seed } from "../index.js";
+import { BLOCK_SIZE, STREAM_VERSION, type Seed } from "../index.js";
 import { describe, typeError, valueError } from "../plan/errors.js";
 import { checkInteger, readOptions, type DType, type OutArray } from "../plan/validate.js";
 import { defineModel, fillRange, modelOptions } from "./fill.js";
@@ -37,8 +38,8 @@ export { readGgufHeader, readGgufTensorBytes, GGML_TYPES, GGUF_TYPE, type GgufHe
 /** The file types writeGguf writes. */
 export const GGUF_DTYPES = ["f32", "f16", "bf16", "q8_0", "q4_0"] as const;
 export type GgufDType = (typeof GGUF_DTYPES)[number];
-/** The model types writeGguf converts (llama.cpp's architecture names: mistral and mixtral are "llama"). */
-export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "mixtral"];
+/** The model types writeGguf converts (llama.cpp's architecture names: mistral and mixtral are "llama", gpt2 "gpt2"). */
+export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "mixtral", "gpt2"];
 
 /** Options of `writeGguf` and `planGguf`. */
 export interface GgufOptions {
@@ -77,6 +78,13 @@ export interface GgufTensorPlan {
   dims: number[];
   /** Heads of the q/k row permutation (0: rows as in the source). */
   permuteHeads: number;
+  /**
+   * The source is stored [in, out] (GPT-2's Conv1D weights: c_attn, c_proj, c_fc) and written
+   * transposed, as GPT2Model.modify_tensors transposes it: `dims` = [in, out], GGUF row o (in
+   * elements) holds source column o, i.e. GGUF element o * in + i is source element i * out + o.
+   * false: the source's row-major order. See docs/gguf.md.
+   */
+  transposed: boolean;
   /**
    * "stream": the sources' streams as generated; "plus-one": RN32(x + 1) for each stream value x
    * (Gemma's norm weights, which HF Gemma applies as 1 + weight); "computed": values computed
@@ -123,7 +131,7 @@ const QUANTIZATION_VERSION = 2;
 const DTYPE_ALIASES: Record<string, GgufDType> = {
   f32: "f32", fp32: "f32", float32: "f32", f16: "f16", fp16: "f16", float16: "f16", bf16: "bf16", bfloat16: "bf16", q8_0: "q8_0", q4_0: "q4_0",
 };
-const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma", phi3: "phi3", mixtral: "llama" };
+const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma", phi3: "phi3", mixtral: "llama", gpt2: "gpt2" };
 /** transformers' defaults of the config fields read for the metadata (configuration_<type>.py). */
 const HPARAM_DEFAULTS: Record<string, { ctx: number; heads: number; eps: number; theta: number }> = {
   llama: { ctx: 2048, heads: 32, eps: 1e-6, theta: 10000 }, mistral: { ctx: 131072, heads: 32, eps: 1e-6, theta: 10000 },
@@ -319,9 +327,23 @@ interface InternalPlan {
   checkSpace: boolean;
 }
 
+/** GPT-2's HF names -> GGUF (tensor_mapping.py): the embeddings and final norm, then a block's parts. */
+const GPT2_NAMES: Record<string, string> = {
+  "transformer.wte.weight": "token_embd.weight", "transformer.wpe.weight": "position_embd.weight",
+  "transformer.ln_f.weight": "output_norm.weight", "transformer.ln_f.bias": "output_norm.bias",
+};
+const GPT2_PARTS: Record<string, string> = {
+  ln_1: "attn_norm", "attn.c_attn": "attn_qkv", "attn.c_proj": "attn_output", ln_2: "ffn_norm", "mlp.c_fc": "ffn_up", "mlp.c_proj": "ffn_down",
+};
+/** GPT-2's Conv1D weights, stored [in, out]: GPT2Model.modify_tensors transposes them. */
+const GPT2_CONV1D = /^transformer\.h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/;
+
 /** HF tensor name -> GGUF name (llama.cpp's gguf-py TENSOR_NAMES and tensor_mapping.py, for the model types converted). */
 function ggufName(hf: string): string {
   if (hf === "model.embed_tokens.weight") return "token_embd.weight";
+  if (GPT2_NAMES[hf] !== undefined) return GPT2_NAMES[hf];
+  const g = /^transformer\.h\.(\d+)\.(.+)\.(weight|bias)$/.exec(hf);
+  if (g !== null && GPT2_PARTS[g[2]] !== undefined) return `blk.${g[1]}.${GPT2_PARTS[g[2]]}.${g[3]}`;
   if (hf === "model.norm.weight") return "output_norm.weight";
   if (hf === "lm_head.weight") return "output.weight";
   const m = /^model\.layers\.(\d+)\.(.+)\.(weight|bias)$/.exec(hf);
@@ -410,6 +432,23 @@ export function llama3RopeFactors(dim: number, theta: number, s: Record<string, 
 function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dtype: GgufDType, name: string, seed: bigint): { kvs: Kv[]; heads: number; kvHeads: number; ropeFreqs: Float32Array | null } {
   const type = preset.modelType;
   const arch = ARCH[type];
+  const general: Kv[] = [
+    ["general.architecture", str(arch)],
+    ["general.type", str("model")],
+    ["general.name", str(name)],
+    ["general.alignment", u32(GGUF_DEFAULT_ALIGNMENT)],
+  ];
+  const tail: Kv[] = [
+    ["general.file_type", u32(FILE_TYPE[dtype])],
+    ["general.quantization_version", u32(QUANTIZATION_VERSION)],
+    ["nninit.seed", str(seed.toString())],
+    ["nninit.stream_version", u32(STREAM_VERSION)],
+    ["nninit.key", str("tensor = nninit streams of its Hugging Face tensors, keyed by tensorKey(seed, hf_name), as convert_hf_to_gguf.py converts them, docs/gguf.md")],
+  ];
+  if (type === "gpt2") {
+    const heads = (c.n_head as number | undefined) ?? 12; // validated by the preset (GPT2Config's default 12)
+    return { kvs: [...general, ...gpt2Keys(c, model, heads), ...tail], heads, kvHeads: heads, ropeFreqs: null };
+  }
   const d = HPARAM_DEFAULTS[type];
   const embd = model.byName.get("model.embed_tokens.weight") as Tensor;
   const [V, H] = embd.shape;
@@ -432,12 +471,7 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
   const eps = positive(c.rms_norm_eps, "rms_norm_eps", d.eps);
   const ctxIn = c.max_position_embeddings ?? d.ctx;
   if (typeof ctxIn !== "number" || !Number.isInteger(ctxIn) || ctxIn < 1 || ctxIn > 0xffffffff) throw valueError('config field "max_position_embeddings"', "must be an integer in [1, 2^32)", ctxIn);
-  const kvs: Kv[] = [
-    ["general.architecture", str(arch)],
-    ["general.type", str("model")],
-    ["general.name", str(name)],
-    ["general.alignment", u32(GGUF_DEFAULT_ALIGNMENT)],
-  ];
+  const kvs: Kv[] = [...general];
   const a = (key: string, v: GgufValue): void => void kvs.push([`${arch}.${key}`, v]);
   const rpType = rp.rope_type ?? rp.type;
   const scaling = (c.rope_scaling ?? (rpType !== undefined && rpType !== "default" ? rp : null)) as Record<string, unknown> | null | undefined;
@@ -525,20 +559,52 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
       throw valueError('config field "rope_scaling"', `must be null or of type "linear", "yarn"${arch === "llama" ? ' or "llama3"' : ""} for GGUF${llama3 || " (other RoPE scalings are not converted)"}`, kind);
     }
   }
-  kvs.push(
-    ["general.file_type", u32(FILE_TYPE[dtype])],
-    ["general.quantization_version", u32(QUANTIZATION_VERSION)],
-    ["nninit.seed", str(seed.toString())],
-    ["nninit.stream_version", u32(STREAM_VERSION)],
-    ["nninit.key", str("tensor = nninit streams of its Hugging Face tensors, keyed by tensorKey(seed, hf_name), as convert_hf_to_gguf.py converts them, docs/gguf.md")],
-  );
+  kvs.push(...tail);
   return { kvs, heads: NH, kvHeads: KV, ropeFreqs };
+}
+
+/**
+ * GPT2Model.set_gguf_parameters' keys, in its order: gpt2.block_count, .context_length,
+ * .embedding_length, .feed_forward_length, .attention.head_count, .attention.layer_norm_epsilon.
+ * context_length is n_positions (llama.cpp's gpt2 loads position_embd as context_length rows; the
+ * converter writes config.json's n_ctx, refused here when it differs), feed_forward_length the
+ * MLP's width (n_inner, else 4 * n_embd; the converter writes 4 * n_embd, so its file of another
+ * n_inner would not load). Configs whose model llama.cpp's gpt2 graph does not compute are refused.
+ */
+function gpt2Keys(c: Record<string, unknown>, model: Model, heads: number): Kv[] {
+  const [, E] = (model.byName.get("transformer.wte.weight") as Tensor).shape;
+  const P = (model.byName.get("transformer.wpe.weight") as Tensor).shape[0];
+  const L = model.tensors.filter((t) => t.name.endsWith(".ln_1.weight")).length;
+  const inner = (model.byName.get("transformer.h.0.mlp.c_fc.weight") as Tensor | undefined)?.shape[1] ?? 4 * E;
+  const act = c.activation_function ?? "gelu_new";
+  if (act !== "gelu_new" && act !== "gelu_pytorch_tanh") {
+    throw valueError('config field "activation_function"', 'must be "gelu_new" or "gelu_pytorch_tanh" for GGUF model type gpt2 (llama.cpp\'s gpt2 graph applies GELU\'s tanh approximation)', act);
+  }
+  if (c.scale_attn_weights !== undefined && c.scale_attn_weights !== true) {
+    throw valueError('config field "scale_attn_weights"', "must be true for GGUF model type gpt2 (llama.cpp's gpt2 graph scales the attention scores by 1 / sqrt(head size))", c.scale_attn_weights);
+  }
+  if (c.scale_attn_by_inverse_layer_idx !== undefined && c.scale_attn_by_inverse_layer_idx !== false) {
+    throw valueError('config field "scale_attn_by_inverse_layer_idx"', "must be false for GGUF model type gpt2 (llama.cpp's gpt2 graph does not scale by the layer index)", c.scale_attn_by_inverse_layer_idx);
+  }
+  if (c.n_ctx != null && c.n_ctx !== P) {
+    throw valueError('config field "n_ctx"', `must equal n_positions (${P}) for GGUF model type gpt2 (llama.cpp's gpt2 reads context_length rows of position_embd)`, c.n_ctx);
+  }
+  const eps = positive(c.layer_norm_epsilon, "layer_norm_epsilon", 1e-5);
+  if (P > 0xffffffff) throw valueError('config field "n_positions"', "must be less than 2^32", P);
+  return [
+    ["gpt2.block_count", u32(L)],
+    ["gpt2.context_length", u32(P)],
+    ["gpt2.embedding_length", u32(E)],
+    ["gpt2.feed_forward_length", u32(inner)],
+    ["gpt2.attention.head_count", u32(heads)],
+    ["gpt2.attention.layer_norm_epsilon", f32(eps)],
+  ];
 }
 
 /** The ggml type of a tensor (dims innermost first): 1-D tensors F32; quantized types need ne0 % 32 == 0 (else F16). */
 function tensorType(dims: readonly number[], gname: string, dtype: GgufDType, tied: boolean): number {
-  // 1-D tensors, and the MoE router as the converter (and llama-quantize) keep it: F32
-  if (dims.length === 1 || gname.endsWith(".ffn_gate_inp.weight")) return T_F32;
+  // 1-D tensors, the MoE router and GPT-2's learned positions as the converter (and llama-quantize) keep them: F32
+  if (dims.length === 1 || gname.endsWith(".ffn_gate_inp.weight") || gname === "position_embd.weight") return T_F32;
   const main = MAIN_TYPE[dtype];
   if (main !== T_Q8_0 && main !== T_Q4_0) return main;
   if (dims[0] % QK !== 0) return T_F16;
@@ -575,7 +641,7 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   if (tokenizer !== undefined && typeof tokenizer !== "string") throw typeError('"tokenizer" option', "a path (string)", tokenizer);
 
   const { kvs, heads, kvHeads, ropeFreqs } = modelKeys(c, preset, model, dtype, nameIn, seed);
-  const V = (model.byName.get("model.embed_tokens.weight") as Tensor).shape[0];
+  const V = (model.byName.get(preset.modelType === "gpt2" ? "transformer.wte.weight" : "model.embed_tokens.weight") as Tensor).shape[0];
   kvs.push(...(tokenizer === undefined ? syntheticTokenizer(V, nameIn) : copiedTokenizer(tokenizer, V, nameIn)));
   const tied = model.tied.has("lm_head.weight");
   const arch = ARCH[preset.modelType];
@@ -590,8 +656,8 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   // The GGUF tensors in file order: the computed rope_freqs first (the converter yields its
   // generated tensors before the checkpoint's), then one per HF tensor in the preset's order, a
   // layer's experts stacked into one 3-D tensor where its first expert stands.
-  const entries: { name: string; parts: Part[]; dims: number[]; permuteHeads: number; values: GgufTensorPlan["values"] }[] = [];
-  if (ropeFreqs !== null) entries.push({ name: "rope_freqs.weight", parts: [{ values: ropeFreqs }], dims: [ropeFreqs.length], permuteHeads: 0, values: "computed" });
+  const entries: { name: string; parts: Part[]; dims: number[]; permuteHeads: number; transposed: boolean; values: GgufTensorPlan["values"] }[] = [];
+  if (ropeFreqs !== null) entries.push({ name: "rope_freqs.weight", parts: [{ values: ropeFreqs }], dims: [ropeFreqs.length], permuteHeads: 0, transposed: false, values: "computed" });
   const groups = new Map<string, (typeof entries)[number]>();
   for (const t of model.tensors) {
     const group = expertGroup(t.name);
@@ -599,7 +665,7 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
       // experts stacked outermost: ne = [in, out, n_expert], expert e's elements at e * size
       let g = groups.get(group.name);
       if (g === undefined) {
-        g = { name: group.name, parts: [], dims: [...[...t.shape].reverse(), 0], permuteHeads: 0, values: "stream" };
+        g = { name: group.name, parts: [], dims: [...[...t.shape].reverse(), 0], permuteHeads: 0, transposed: false, values: "stream" };
         groups.set(group.name, g);
         entries.push(g);
       }
@@ -617,10 +683,17 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
     }
     // GemmaModel.modify_tensors adds 1 to every *norm.weight (HF's GemmaRMSNorm scales by 1 + weight).
     const values = arch === "gemma" && t.name.endsWith("norm.weight") ? "plus-one" : "stream";
-    entries.push({ name: ggufName(t.name), parts: [{ tensor: t }], dims: [...t.shape].reverse(), permuteHeads, values });
+    // GPT2Model.modify_tensors transposes the Conv1D weights ([in, out] -> [out, in]): ne = [in, out].
+    const transposed = arch === "gpt2" && GPT2_CONV1D.test(t.name);
+    const name = ggufName(t.name);
+    if (transposed && 8 * t.shape[0] > chunkBytes) {
+      // each half of the scratch (chunkBytes) holds a band of at least one GGUF row of `in` elements (float32 at most)
+      throw valueError('"chunkBytes" option', `must be at least ${8 * t.shape[0]} for GGUF tensor ${name} (written transposed: each half of the scratch buffer holds one of its rows of ${t.shape[0]} elements)`, chunkBytes);
+    }
+    entries.push({ name, parts: [{ tensor: t }], dims: transposed ? [...t.shape] : [...t.shape].reverse(), permuteHeads, transposed, values });
   }
   let at = 0;
-  const placed: Placed[] = entries.map(({ name, parts, dims, permuteHeads, values }) => {
+  const placed: Placed[] = entries.map(({ name, parts, dims, permuteHeads, transposed, values }) => {
     if (Buffer.byteLength(name) > GGUF_MAX_NAME) throw valueError("GGUF tensor name", `must be at most ${GGUF_MAX_NAME} bytes`, name);
     const typeId = tensorType(dims, name, dtype, tied);
     const [typeName, block, size] = GGML_TYPES[typeId];
@@ -629,7 +702,7 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
     at = Math.ceil((at + bytes) / GGUF_DEFAULT_ALIGNMENT) * GGUF_DEFAULT_ALIGNMENT;
     const sources = parts.flatMap((p) => (p.tensor === undefined ? [] : [p.tensor.name]));
     if (values === "plus-one" && typeId !== T_F32) throw new Error(`internal: ${name} plus-one is written in F32 only`);
-    return { name, sources, type: typeName, dims, permuteHeads, values, offset, bytes, parts, typeId };
+    return { name, sources, type: typeName, dims, permuteHeads, transposed, values, offset, bytes, parts, typeId };
   });
 
   const s = new Sink();
@@ -722,10 +795,55 @@ export async function writeGguf(path: string, config: unknown, options?: GgufOpt
         };
         // Quantized without a padding row, with the native backend: fill and quantize in one native
         // pass (fusedQuantizer: the floats never leave the cache); else fill a float piece, then emit it.
-        const plan = quant && tensor !== undefined && tensor.paddingIdx === undefined
+        const plan = quant && tensor !== undefined && tensor.paddingIdx === undefined && !t.transposed
           ? capturePlan(() => fillRange(tensor, new Float32Array(0), key, 0, "float32", threads))?.plan : undefined;
         const fused = plan === undefined ? null : fusedQuantizer(plan, typeId === T_Q8_0 ? "q8_0" : "q4_0");
-        if (fused !== null && t.permuteHeads === 0) {
+        if (t.transposed) {
+          // GGUF row o (`inp` elements) is source column o. Bands of c GGUF rows (source columns
+          // [o0, o0 + c)), assembled in GGUF order in the second half of the scratch, then emitted
+          // (copied or quantized) in pieces. The first half takes the band's source values, the
+          // cheaper of two ways: whole source rows, a rows at a time (one contiguous fill of a * out
+          // elements per group: the band costs the tensor's generation), or, for a band much
+          // narrower than a row, each source row's c elements (a fill of its own each, which
+          // generates the 4096-element stream blocks it touches). The plan checked that half the
+          // scratch holds a GGUF row (c >= 1). Copies go in 32-row blocks (cache-friendly).
+          const inp = t.dims[0], out = t.dims[1];
+          const half = Math.floor(scratchElems / 2);
+          const all = scratchView(2 * half);
+          const stage = all.subarray(0, half);
+          const r = Math.min(out, Math.floor(half / inp));
+          const a = Math.min(inp, Math.floor(half / out));
+          const B = 32;
+          for (let o0 = 0; o0 < out; o0 += r) {
+            const c = Math.min(r, out - o0);
+            const rows = all.subarray(half, half + inp * c);
+            if (a > 0 && out <= c + 2 * BLOCK_SIZE) {
+              for (let i0 = 0; i0 < inp; i0 += a) {
+                const n = Math.min(a, inp - i0);
+                fill(stage.subarray(0, n * out), i0 * out);
+                for (let jb = 0; jb < c; jb += B) {
+                  const je = Math.min(c, jb + B);
+                  for (let i = 0; i < n; i++) for (let j = jb, at = i * out + o0 + jb; j < je; j++, at++) rows[j * inp + i0 + i] = stage[at];
+                }
+              }
+            } else {
+              for (let i = 0; i < inp; i++) fill(stage.subarray(i * c, (i + 1) * c), i * out + o0);
+              for (let jb = 0; jb < c; jb += B) {
+                const je = Math.min(c, jb + B);
+                for (let i = 0; i < inp; i++) for (let j = jb; j < je; j++) rows[j * inp + i] = stage[i * c + j];
+              }
+            }
+            for (let done = 0; done < inp * c; ) {
+              const k = Math.min(inp * c - done, Math.floor(w.free / bsize) * block);
+              if (k === 0) {
+                await flush();
+                continue;
+              }
+              emit(rows, done, k);
+              done += k;
+            }
+          }
+        } else if (fused !== null && t.permuteHeads === 0) {
           for (let done = 0; done < n; ) {
             const k = pieceLength(done, Math.floor(w.free / bsize) * block, n, w.used);
             if (k === 0) {
