@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { builtinConfig, initModel, presetFromConfig } from "../lib/model/index.js";
-import { planGguf, readGgufHeader, syntheticVocabulary, writeGguf, type GgufOptions } from "../lib/model/gguf.js";
+import { planGguf, readGgufHeader, syntheticBertVocabulary, syntheticVocabulary, writeGguf, type GgufOptions } from "../lib/model/gguf.js";
 import { quantizeQ4_0, quantizeQ4_0Js, quantizeQ8_0, quantizeQ8_0Js, quantizerBackend } from "../lib/model/quant.js";
 import { nativeBinding, nativeIsas } from "../lib/backend/select.js";
 import { main } from "../lib/cli/main.js";
@@ -918,6 +918,98 @@ t.test("gpt2: GPT2Model's names and keys, Conv1D weights transposed, learned pos
   t.ok(planGguf({ ...GPT2, n_ctx: undefined, activation_function: "gelu_pytorch_tanh", scale_attn_weights: true }), "n_ctx absent, gelu_pytorch_tanh");
 });
 
+const BERT = {
+  architectures: ["BertModel"], model_type: "bert", vocab_size: 512, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4,
+  max_position_embeddings: 64, type_vocab_size: 2, layer_norm_eps: 1e-12, hidden_act: "gelu", initializer_range: 0.02, pad_token_id: 0,
+};
+/** bert's GGUF names -> HF without the `bert.` prefix (tensor_mapping.py's bert rows, written here). */
+const BERT_HF: Record<string, string> = {
+  "token_embd.weight": "embeddings.word_embeddings.weight", "position_embd.weight": "embeddings.position_embeddings.weight",
+  "token_types.weight": "embeddings.token_type_embeddings.weight", "token_embd_norm.weight": "embeddings.LayerNorm.weight", "token_embd_norm.bias": "embeddings.LayerNorm.bias",
+  attn_q: "attention.self.query", attn_k: "attention.self.key", attn_v: "attention.self.value", attn_output: "attention.output.dense",
+  attn_output_norm: "attention.output.LayerNorm", ffn_up: "intermediate.dense", ffn_down: "output.dense", layer_output_norm: "output.LayerNorm",
+};
+function bertHf(g: string, prefix: string): string {
+  if (BERT_HF[g] !== undefined) return prefix + BERT_HF[g];
+  const m = /^blk\.(\d+)\.(\w+)\.(weight|bias)$/.exec(g);
+  if (m === null || BERT_HF[m[2]] === undefined) throw new Error(`unexpected GGUF name ${g}`);
+  return `${prefix}encoder.layer.${m[1]}.${BERT_HF[m[2]]}.${m[3]}`;
+}
+
+t.test("bert: BertModel's names and keys, the pooler and heads dropped, a WordPiece vocabulary", async (t) => {
+  const g = await write("bert-f32.gguf", BERT, { seed: 17, dtype: "f32" });
+  const v = (k: string): unknown => g.kv.get(k)?.value;
+  t.equal(v("general.architecture"), "bert");
+  t.same([...g.kv.keys()].filter((k) => k.startsWith("bert.")), [
+    "bert.block_count", "bert.context_length", "bert.embedding_length", "bert.feed_forward_length", "bert.attention.head_count",
+    "bert.attention.layer_norm_epsilon", "bert.attention.causal", "bert.pooling_type",
+  ], "BertModel.set_gguf_parameters' keys, in its order (no head_count_kv, no rope)");
+  t.same(["block_count", "context_length", "embedding_length", "feed_forward_length", "attention.head_count"].map((k) => v(`bert.${k}`)), [2, 64, 64, 128, 4]);
+  t.equal(v("bert.attention.layer_norm_epsilon"), Math.fround(1e-12));
+  t.equal(v("bert.attention.causal"), false);
+  t.equal(g.kv.get("bert.attention.causal")?.type, 7, "bool");
+  t.equal(v("bert.pooling_type"), 1, "MEAN");
+  t.equal(v("tokenizer.ggml.token_type_count"), 2, "type_vocab_size");
+  t.equal(v("tokenizer.ggml.model"), "bert");
+  const tokens = v("tokenizer.ggml.tokens") as string[];
+  t.equal(tokens.length, 512);
+  t.same(tokens.slice(0, 7), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "\u2581!", "\u2581\""]);
+  t.equal(new Set(tokens).size, 512, "distinct pieces");
+  t.same((v("tokenizer.ggml.token_type") as number[]).slice(0, 6), [3, 3, 3, 3, 3, 1], "the specials CONTROL, then NORMAL");
+  t.notOk(g.kv.has("tokenizer.ggml.scores"), "WPM: no scores");
+  t.same(["unknown", "bos", "seperator", "padding", "cls", "mask"].map((k) => v(`tokenizer.ggml.${k}_token_id`)), [1, 2, 3, 0, 2, 4]);
+  t.notOk(g.kv.has("tokenizer.ggml.eos_token_id"), "no eos");
+  const layer = (l: number): string[] => ["attn_q", "attn_k", "attn_v", "attn_output", "attn_output_norm", "ffn_up", "ffn_down", "layer_output_norm"]
+    .flatMap((n) => [`blk.${l}.${n}.weight`, `blk.${l}.${n}.bias`]);
+  const names = ["token_embd.weight", "position_embd.weight", "token_types.weight", "token_embd_norm.weight", "token_embd_norm.bias", ...layer(0), ...layer(1)];
+  t.same(g.tensors.map((x) => x.name), names, "the converter's tensors; no pooler");
+  const dims = new Map(g.tensors.map((x) => [x.name, x.dims]));
+  t.same(["token_embd.weight", "position_embd.weight", "token_types.weight", "blk.0.attn_q.weight", "blk.0.ffn_up.weight", "blk.0.ffn_down.weight", "blk.1.ffn_up.bias"].map((n) => dims.get(n)),
+    [[64, 512], [64, 64], [64, 2], [64, 64], [64, 128], [128, 64], [128]]);
+  const plan = planGguf(BERT, { seed: 17, dtype: "f32" });
+  t.same(plan.dropped, ["pooler.dense.weight", "pooler.dense.bias"], "BertModel: the pooler dropped");
+  t.ok(plan.tensors.every((x) => x.values === "stream" && x.permuteHeads === 0 && !x.transposed), "no transform");
+  // Every element is its source's, F32 / F16 / Q8_0 / Q4_0; BertModel (no prefix) and BertForMaskedLM (bert., untied decoder dropped)
+  for (const [arch, prefix] of [["BertModel", ""], ["BertForMaskedLM", "bert."]] as const) {
+    const config = { ...BERT, architectures: [arch], tie_word_embeddings: arch === "BertModel" };
+    const ref = initModel(presetFromConfig(config), { seed: 17 });
+    const f16 = initModel(presetFromConfig(config), { seed: 17, dtype: "float16" });
+    for (const dtype of ["f32", "f16", "q8_0", "q4_0"] as const) {
+      const h = await write(`bert-${arch}-${dtype}.gguf`, config, { seed: 17, dtype });
+      t.same(h.tensors.map((x) => x.name), names, `${arch} ${dtype}: the same tensors`);
+      for (const info of h.tensors) {
+        const { data } = tensorBytes(h, info.name);
+        const hf = bertHf(info.name, prefix);
+        const f32 = ref.get(hf) as Float32Array;
+        const type = info.dims.length === 1 || info.name === "position_embd.weight" || info.name === "token_types.weight" ? 0
+          : dtype === "f32" ? 0 : dtype === "f16" ? 1 : dtype === "q8_0" ? 8 : 2;
+        const label = `${arch} ${dtype} ${info.name}`;
+        if (info.type !== type) t.equal(info.type, type, `${label}: type ${type}`);
+        const ok = type === 0 ? sameBytes(new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)), f32)
+          : type === 1 ? sameBytes(new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)), f16.get(hf) as Uint16Array)
+            : Buffer.from(quantRef(type as 8 | 2, f32)).equals(data);
+        if (!ok) t.fail(`${label}: the stream of ${hf}`);
+      }
+      t.pass(`${arch} ${dtype}: every tensor holds its source's stream, of its type`);
+    }
+    if (arch === "BertForMaskedLM") {
+      t.same(planGguf(config, { seed: 17 }).dropped, ["cls.predictions.bias", "cls.predictions.transform.dense.weight", "cls.predictions.transform.dense.bias",
+        "cls.predictions.transform.LayerNorm.weight", "cls.predictions.transform.LayerNorm.bias", "cls.predictions.decoder.weight"], "the MLM head dropped (untied decoder too)");
+    }
+  }
+  t.same(planGguf({ ...BERT, architectures: ["BertForPreTraining"] }).dropped.filter((n) => !n.startsWith("cls.predictions")),
+    ["bert.pooler.dense.weight", "bert.pooler.dense.bias", "cls.seq_relationship.weight", "cls.seq_relationship.bias"], "BertForPreTraining: pooler and NSP head dropped");
+  t.equal(planGguf(builtinConfig("bert-base-uncased"), { seed: 1, dtype: "q8_0" }).tensors.length, 5 + 12 * 16, "bert-base-uncased");
+  const bad: [object, RegExp][] = [
+    [{ ...BERT, hidden_act: "relu" }, /"hidden_act" must be "gelu", "gelu_new" or "gelu_pytorch_tanh" for GGUF model type bert .*Received "relu"/],
+    [{ ...BERT, is_decoder: true }, /"is_decoder" must be false for GGUF model type bert .*Received true/],
+    [{ ...BERT, layer_norm_eps: -1 }, /"layer_norm_eps" must be a finite number > 0. Received -1/],
+    [{ ...BERT, vocab_size: 4 }, /"vocab_size" must be at least 5 for the synthetic GGUF WordPiece tokenizer \(\[PAD\], \[UNK\], \[CLS\], \[SEP\], \[MASK\]\), or pass a tokenizer. Received 4/],
+  ];
+  for (const [config, re] of bad) t.throws(() => planGguf(config), re, re.source);
+  t.equal(syntheticBertVocabulary(5).tokens.length, 5);
+});
+
 t.test("the built-in gemma, phi3 and mixtral configs plan as their published shapes", async (t) => {
   const dimsOf = (name: string, tensor: string): number[] | undefined => planGguf(builtinConfig(name), { seed: 1, dtype: "q4_0" }).tensors.find((x) => x.name === tensor)?.dims;
   const mixtral = planGguf(builtinConfig("mixtral-8x7b"), { seed: 1, dtype: "q4_0" });
@@ -1219,7 +1311,7 @@ t.test("a failed write leaves no file; options are checked", async (t) => {
   t.same(readdirSync(work).filter((f) => f.includes("fail.gguf")), [], "no temp file");
   await t.rejects(writeGguf(join(work, "no-such-dir", "x.gguf"), TINY, { seed: 1 }), /cannot write/);
   t.throws(() => planGguf(TINY, { dtype: "q5_k" as "f16" }), /must be one of f32, f16, bf16, q8_0, q4_0/);
-  t.throws(() => planGguf({ ...TINY, model_type: "bert", architectures: ["BertModel"] }), /"model_type" must be one of llama, mistral, qwen2, qwen3, gemma, phi3, mixtral, gpt2 for GGUF. Received "bert"/);
+
   t.throws(() => planGguf({ ...TINY, vocab_size: 100 }), /at least 259/);
   t.throws(() => planGguf({ ...TINY, rope_scaling: { rope_type: "dynamic", factor: 2 } }), /"rope_scaling" must be null or of type "linear", "yarn" or "llama3" for GGUF \(other RoPE scalings are not converted\). Received "dynamic"/);
   t.throws(() => planGguf(TINY, { bogus: 1 } as GgufOptions), /unknown option "bogus"/);
@@ -1528,7 +1620,7 @@ t.test("node-llama-cpp 3.21.1 loads nninit's GGUF files and generates", { skip: 
   }
 });
 
-t.test("node-llama-cpp computes the model of a transformers-style forward pass over initModel's tensors", { skip: llamaSkip }, async (t) => {
+t.test("node-llama-cpp computes the model of a transformers-style forward pass over initModel's tensors (bert: its embeddings)", { skip: llamaSkip }, async (t) => {
   if (absent) return void t.fail(`NNINIT_REQUIRE_SHIP=1 but node-llama-cpp is not installed in ${LLAMA_DIR}`);
   const dynamicImport = new Function("u", "return import(u)") as (u: string) => Promise<Record<string, any>>;
   const lib = await dynamicImport(pathToFileURL(LLAMA_ENTRY).href);
@@ -1578,4 +1670,109 @@ t.test("node-llama-cpp computes the model of a transformers-style forward pass o
     t.ok(worst < 0.1, `${name}: log-probabilities of the tokens with p > 0.001 within 0.1 (${worst.toExponential(2)})`);
     if (noScale) t.ok(worstNo > 1, `${name}: without rope_freqs the reference is another model (${worstNo.toFixed(2)})`);
   }
+  await t.test("bert: embeddings, those of a transformers-style forward pass", (t) => bertClientChecks(t, llama));
 });
+
+/**
+ * BERT's mean-pooled last hidden states in float64, as transformers' modeling_bert.py computes
+ * them from the HF tensors (BertModel without its pooler): word + position + token type 0
+ * embeddings, LayerNorm; per layer, bidirectional attention scaled by 1 / sqrt(head size), the
+ * output dense + residual, LayerNorm, GELU (erf: hidden_act "gelu") intermediate, output dense +
+ * residual, LayerNorm; then the mean over the tokens (the file's pooling_type MEAN). Shares no
+ * code with the writer.
+ */
+function bertReferenceEmbedding(c: Cfg, w: Map<string, unknown>, tokens: number[], prefix: string): Float64Array {
+  const H = c.hidden_size as number, NH = c.num_attention_heads as number, L = c.num_hidden_layers as number, eps = c.layer_norm_eps as number, D = H / NH;
+  const get = (n: string): Float32Array => {
+    const x = w.get(prefix + n) as Float32Array | undefined;
+    if (x === undefined) throw new Error(`no tensor ${prefix + n}`);
+    return x;
+  };
+  /** nn.Linear: y = W x + b, W [out, in] row-major. */
+  const linear = (name: string, x: Float64Array): Float64Array => {
+    const W = get(`${name}.weight`), b = get(`${name}.bias`);
+    return Float64Array.from(b, (bo, o) => {
+      let s = bo;
+      for (let i = 0; i < x.length; i++) s += W[o * x.length + i] * x[i];
+      return s;
+    });
+  };
+  const layerNorm = (x: Float64Array, name: string): Float64Array => {
+    const g = get(`${name}.weight`), b = get(`${name}.bias`);
+    const mean = x.reduce((a, v) => a + v, 0) / x.length;
+    const variance = x.reduce((a, v) => a + (v - mean) ** 2, 0) / x.length;
+    const r = 1 / Math.sqrt(variance + eps);
+    return x.map((v, i) => (v - mean) * r * g[i] + b[i]);
+  };
+  // erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7)
+  const erf = (z: number): number => {
+    const s = Math.sign(z), a = Math.abs(z), u = 1 / (1 + 0.3275911 * a);
+    return s * (1 - (((((1.061405429 * u - 1.453152027) * u + 1.421413741) * u - 0.284496736) * u + 0.254829592) * u) * Math.exp(-a * a));
+  };
+  const gelu = (z: number): number => 0.5 * z * (1 + erf(z / Math.SQRT2));
+  const we = get("embeddings.word_embeddings.weight"), pe = get("embeddings.position_embeddings.weight"), te = get("embeddings.token_type_embeddings.weight");
+  let xs = tokens.map((tok, pos) => layerNorm(Float64Array.from({ length: H }, (_, i) => we[tok * H + i] + pe[pos * H + i] + te[i]), "embeddings.LayerNorm"));
+  for (let l = 0; l < L; l++) {
+    const p = `encoder.layer.${l}.`;
+    const q = xs.map((x) => linear(`${p}attention.self.query`, x)), k = xs.map((x) => linear(`${p}attention.self.key`, x)), v = xs.map((x) => linear(`${p}attention.self.value`, x));
+    xs = xs.map((x, pos) => {
+      const att = new Float64Array(H);
+      for (let h = 0; h < NH; h++) {
+        const sc = k.map((ks) => {
+          let d = 0;
+          for (let i = 0; i < D; i++) d += q[pos][h * D + i] * ks[h * D + i];
+          return d / Math.sqrt(D);
+        });
+        const m = Math.max(...sc), e = sc.map((z) => Math.exp(z - m)), z = e.reduce((a, b) => a + b, 0);
+        for (let s = 0; s < xs.length; s++) for (let i = 0; i < D; i++) att[h * D + i] += (e[s] / z) * v[s][h * D + i];
+      }
+      const o = linear(`${p}attention.output.dense`, att).map((y, i) => y + x[i]);
+      const a = layerNorm(o, `${p}attention.output.LayerNorm`);
+      const f = linear(`${p}output.dense`, linear(`${p}intermediate.dense`, a).map(gelu)).map((y, i) => y + a[i]);
+      return layerNorm(f, `${p}output.LayerNorm`);
+    });
+  }
+  return Float64Array.from({ length: H }, (_, i) => xs.reduce((s, x) => s + x[i], 0) / xs.length);
+}
+
+/**
+ * node-llama-cpp (`llama`, its getLlama()) loads bert files (F16; BertForMaskedLM Q4_0) and
+ * computes embeddings (createEmbeddingContext, getEmbeddingFor) of hidden_size finite values, and
+ * those of F32 files are the float64 forward pass's (bertReferenceEmbedding). Run by the
+ * forward-pass test, whose llama it shares (getLlama costs about 2 s).
+ */
+async function bertClientChecks(t: Test, llama: any): Promise<void> {
+  const embed = async (path: string, input: string | number[]): Promise<{ vector: number[]; tokens: number[] }> => {
+    const model = await llama.loadModel({ modelPath: path });
+    const ctx = await model.createEmbeddingContext({ contextSize: 64, threads: 2 });
+    const { vector } = await ctx.getEmbeddingFor(input);
+    const tokens: number[] = typeof input === "string" ? model.tokenize(input) : input;
+    await ctx.dispose();
+    await model.dispose();
+    return { vector: [...vector], tokens };
+  };
+  for (const [name, config, dtype] of [["bert-f16", BERT, "f16"], ["bert-mlm-q4_0", { ...BERT, architectures: ["BertForMaskedLM"] }, "q4_0"]] as const) {
+    const path = join(work, `client-${name}.gguf`);
+    await writeGguf(path, config, { seed: 1, dtype });
+    const { vector, tokens } = await embed(path, "Hello");
+    t.comment(`${name}: "Hello" -> tokens [${tokens.join(" ")}], embedding [${vector.slice(0, 3).map((x) => x.toFixed(4)).join(", ")}, ...]`);
+    t.equal(vector.length, 64, `${name}: hidden_size values`);
+    t.ok(vector.every(Number.isFinite) && vector.some((x) => x !== 0), `${name}: finite, not all zero`);
+  }
+  // The float64 reference: [CLS] pieces [SEP], mean-pooled; F32 files, wide weights so that every layer matters.
+  const tokens = [2, ...Array.from({ length: 14 }, (_, i) => 5 + ((i * 53) % 500)), 3];
+  for (const [name, config, prefix] of [["BertModel", { ...BERT, initializer_range: 0.5 }, ""], ["BertForMaskedLM", { ...BERT, architectures: ["BertForMaskedLM"], initializer_range: 0.5 }, "bert."]] as const) {
+    const path = join(work, `ref-bert-${name}.gguf`);
+    await writeGguf(path, config, { seed: 21, dtype: "f32" });
+    const { vector } = await embed(path, tokens);
+    const ref = bertReferenceEmbedding(config, initModel(presetFromConfig(config), { seed: 21 }), tokens, prefix);
+    const norm = Math.sqrt(ref.reduce((a, x) => a + x * x, 0));
+    const err = Math.sqrt(ref.reduce((a, x, i) => a + (x - vector[i]) ** 2, 0)) / norm;
+    // another model (seed 22) for scale: a wrong layout or transform is off by about sqrt(2)
+    const other = bertReferenceEmbedding(config, initModel(presetFromConfig(config), { seed: 22 }), tokens, prefix);
+    const otherErr = Math.sqrt(other.reduce((a, x, i) => a + (x - vector[i]) ** 2, 0)) / norm;
+    t.comment(`${name}: |llama.cpp - reference| / |reference| = ${err.toExponential(3)} (another seed's model: ${otherErr.toFixed(3)})`);
+    t.ok(err < 5e-3, `${name}: llama.cpp's mean-pooled embedding within 0.5% of the float64 forward pass (${err.toExponential(2)})`);
+    t.ok(otherErr > 0.5, `${name}: another seed's model is far (${otherErr.toFixed(2)})`);
+  }
+}

@@ -41,7 +41,7 @@ Options of init:
       --parts <N>           the part count for --part auto (or for plan)
       --format <fmt>        safetensors (default) | gguf (also chosen by an --out ending in .gguf):
                             a GGUF file for llama.cpp (llama, mistral, qwen2, qwen3, gemma, phi3,
-                            mixtral, gpt2), --dtype f32 | f16 | bf16 | q8_0 | q4_0 (default: the
+                            mixtral, gpt2, bert), --dtype f32 | f16 | bf16 | q8_0 | q4_0 (default: the
                             config's torch_dtype, else f16)
       --tokenizer <file>    GGUF: copy the tokenizer of this .gguf (default: a synthetic one)
 `;

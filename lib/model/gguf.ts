@@ -8,7 +8,8 @@
  * and biases) of the llama family permuted as its LlamaModel.permute does, tied lm_head omitted,
  * Gemma's norm weights + 1 (GemmaModel), Phi-3's fused qkv_proj / gate_up_proj kept fused,
  * Mixtral's experts stacked into one 3-D tensor per layer and projection (their streams one after
- * the other), GPT-2's Conv1D weights ([in, out]) transposed as GPT2Model transposes them; llama3
+ * the other), GPT-2's Conv1D weights ([in, out]) transposed as GPT2Model transposes them, BERT's pooler and
+ * MLM / NSP heads dropped as BertModel drops them (a WordPiece vocabulary); llama3
  * RoPE scaling adds the computed rope_freqs.weight (llama3RopeFactors). So a
  * GGUF file and a safetensors file of the same config and seed hold the same model. Quantized
  * types (Q8_0, Q4_0) are computed from the float32 stream as ggml's reference quantizers compute
@@ -38,8 +39,8 @@ export { readGgufHeader, readGgufTensorBytes, GGML_TYPES, GGUF_TYPE, type GgufHe
 /** The file types writeGguf writes. */
 export const GGUF_DTYPES = ["f32", "f16", "bf16", "q8_0", "q4_0"] as const;
 export type GgufDType = (typeof GGUF_DTYPES)[number];
-/** The model types writeGguf converts (llama.cpp's architecture names: mistral and mixtral are "llama", gpt2 "gpt2"). */
-export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "mixtral", "gpt2"];
+/** The model types writeGguf converts (llama.cpp's architecture names: mistral and mixtral are "llama", gpt2 "gpt2", bert "bert"). */
+export const GGUF_MODEL_TYPES: readonly ModelType[] = ["llama", "mistral", "qwen2", "qwen3", "gemma", "phi3", "mixtral", "gpt2", "bert"];
 
 /** Options of `writeGguf` and `planGguf`. */
 export interface GgufOptions {
@@ -104,6 +105,12 @@ export interface GgufPlan {
   seed: bigint;
   parameters: number;
   tensors: GgufTensorPlan[];
+  /**
+   * The model's Hugging Face tensors that the file does not hold, as the converter drops them:
+   * BERT's pooler (pooler.dense) and pretraining heads (cls.predictions.*, cls.seq_relationship.*),
+   * which llama.cpp's bert graph does not compute. Empty for the other model types.
+   */
+  dropped: string[];
   /** Metadata keys in file order. */
   keys: string[];
   headerBytes: number;
@@ -131,7 +138,7 @@ const QUANTIZATION_VERSION = 2;
 const DTYPE_ALIASES: Record<string, GgufDType> = {
   f32: "f32", fp32: "f32", float32: "f32", f16: "f16", fp16: "f16", float16: "f16", bf16: "bf16", bfloat16: "bf16", q8_0: "q8_0", q4_0: "q4_0",
 };
-const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma", phi3: "phi3", mixtral: "llama", gpt2: "gpt2" };
+const ARCH: Record<string, string> = { llama: "llama", mistral: "llama", qwen2: "qwen2", qwen3: "qwen3", gemma: "gemma", phi3: "phi3", mixtral: "llama", gpt2: "gpt2", bert: "bert" };
 /** transformers' defaults of the config fields read for the metadata (configuration_<type>.py). */
 const HPARAM_DEFAULTS: Record<string, { ctx: number; heads: number; eps: number; theta: number }> = {
   llama: { ctx: 2048, heads: 32, eps: 1e-6, theta: 10000 }, mistral: { ctx: 131072, heads: 32, eps: 1e-6, theta: 10000 },
@@ -284,6 +291,59 @@ function syntheticTokenizer(vocab: number, name: string): Kv[] {
   ];
 }
 
+/** The special tokens of the synthetic WordPiece vocabulary, ids 0..4, as BERT's tokenizer names them. */
+export const BERT_SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] as const;
+
+/**
+ * The synthetic WordPiece ("bert") vocabulary of `vocab` tokens, in the converter's phantom-space
+ * form (BertModel.set_vocab: a word-initial piece w is written "\u2581w", a continuation "##w" as
+ * "w", CONTROL tokens as they are): 0 [PAD], 1 [UNK], 2 [CLS], 3 [SEP], 4 [MASK] (CONTROL, as the
+ * converter types BERT's special tokens), then NORMAL pieces: "\u2581" + each printable ASCII
+ * character, each printable ASCII character (a continuation), then the base-36 numerals from "10"
+ * on, alternately word-initial and continuation; cut at `vocab`. No scores (WPM has none).
+ */
+export function syntheticBertVocabulary(vocab: number): { tokens: string[]; types: number[] } {
+  const least = BERT_SPECIAL_TOKENS.length;
+  if (vocab < least) throw valueError('config field "vocab_size"', `must be at least ${least} for the synthetic GGUF WordPiece tokenizer (${BERT_SPECIAL_TOKENS.join(", ")}), or pass a tokenizer`, vocab);
+  const tokens: string[] = [...BERT_SPECIAL_TOKENS];
+  const types = tokens.map(() => TOKEN_CONTROL);
+  const push = (piece: string): void => {
+    if (tokens.length >= vocab) return;
+    tokens.push(piece);
+    types.push(TOKEN_NORMAL);
+  };
+  for (let c = 0x21; c < 0x7f; c++) push(`\u2581${String.fromCharCode(c)}`);
+  for (let c = 0x21; c < 0x7f; c++) push(String.fromCharCode(c));
+  for (let n = 36; tokens.length < vocab; n++) {
+    const s = n.toString(36);
+    push(`\u2581${s}`);
+    push(s);
+  }
+  return { tokens, types };
+}
+
+function syntheticBertTokenizer(vocab: number): Kv[] {
+  const { tokens, types } = syntheticBertVocabulary(vocab);
+  const id = (t: (typeof BERT_SPECIAL_TOKENS)[number]): GgufValue => u32(BERT_SPECIAL_TOKENS.indexOf(t));
+  // SpecialVocab's keys for a BERT tokenizer: [CLS] also as bos (BERT has no bos_token; llama.cpp's
+  // WPM prepends bos). No eos: an encoder does not generate (llama.cpp's WPM default is none;
+  // [SEP] as eos, as SpecialVocab may write it, only draws llama.cpp's "not in special_eog_ids" warning).
+  return [
+    ["tokenizer.ggml.model", str("bert")],
+    ["tokenizer.ggml.tokens", arr(GGUF_TYPE.STRING, tokens)],
+    ["tokenizer.ggml.token_type", arr(GGUF_TYPE.INT32, types)],
+    ["tokenizer.ggml.bos_token_id", id("[CLS]")],
+    ["tokenizer.ggml.unknown_token_id", id("[UNK]")],
+    ["tokenizer.ggml.seperator_token_id", id("[SEP]")],
+    ["tokenizer.ggml.padding_token_id", id("[PAD]")],
+    ["tokenizer.ggml.cls_token_id", id("[CLS]")],
+    ["tokenizer.ggml.mask_token_id", id("[MASK]")],
+    ["tokenizer.ggml.add_bos_token", bool(true)],
+    ["tokenizer.ggml.add_eos_token", bool(false)],
+    ["tokenizer.ggml.add_sep_token", bool(true)],
+  ];
+}
+
 /** The tokenizer.* keys of the GGUF file `path`, whose vocabulary must have `vocab` tokens. */
 function copiedTokenizer(path: string, vocab: number, name: string): Kv[] {
   const h = readGgufHeader(path);
@@ -338,8 +398,28 @@ const GPT2_PARTS: Record<string, string> = {
 /** GPT-2's Conv1D weights, stored [in, out]: GPT2Model.modify_tensors transposes them. */
 const GPT2_CONV1D = /^transformer\.h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/;
 
+/** BERT's HF names (the `bert.` prefix of BertForMaskedLM / BertForPreTraining removed) -> GGUF: the embeddings, then a layer's parts. */
+const BERT_NAMES: Record<string, string> = {
+  "embeddings.word_embeddings.weight": "token_embd.weight", "embeddings.position_embeddings.weight": "position_embd.weight",
+  "embeddings.token_type_embeddings.weight": "token_types.weight",
+  "embeddings.LayerNorm.weight": "token_embd_norm.weight", "embeddings.LayerNorm.bias": "token_embd_norm.bias",
+};
+const BERT_PARTS: Record<string, string> = {
+  "attention.self.query": "attn_q", "attention.self.key": "attn_k", "attention.self.value": "attn_v", "attention.output.dense": "attn_output",
+  "attention.output.LayerNorm": "attn_output_norm", "intermediate.dense": "ffn_up", "output.dense": "ffn_down", "output.LayerNorm": "layer_output_norm",
+};
+/** The BERT tensors BertModel.filter_tensors drops (the pooler, the MLM and NSP heads): llama.cpp's bert graph ends at the last layer's output. */
+const BERT_DROPPED = /^(bert\.)?pooler\.|^cls\./;
+
 /** HF tensor name -> GGUF name (llama.cpp's gguf-py TENSOR_NAMES and tensor_mapping.py, for the model types converted). */
-function ggufName(hf: string): string {
+function ggufName(hf: string, arch: string): string {
+  if (arch === "bert") {
+    const n = hf.startsWith("bert.") ? hf.slice(5) : hf;
+    if (BERT_NAMES[n] !== undefined) return BERT_NAMES[n];
+    const b = /^encoder\.layer\.(\d+)\.(.+)\.(weight|bias)$/.exec(n);
+    if (b === null || BERT_PARTS[b[2]] === undefined) throw valueError("tensor name", "has no GGUF name known to nninit", hf);
+    return `blk.${b[1]}.${BERT_PARTS[b[2]]}.${b[3]}`;
+  }
   if (hf === "model.embed_tokens.weight") return "token_embd.weight";
   if (GPT2_NAMES[hf] !== undefined) return GPT2_NAMES[hf];
   const g = /^transformer\.h\.(\d+)\.(.+)\.(weight|bias)$/.exec(hf);
@@ -448,6 +528,10 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
   if (type === "gpt2") {
     const heads = (c.n_head as number | undefined) ?? 12; // validated by the preset (GPT2Config's default 12)
     return { kvs: [...general, ...gpt2Keys(c, model, heads), ...tail], heads, kvHeads: heads, ropeFreqs: null };
+  }
+  if (type === "bert") {
+    const heads = (c.num_attention_heads as number | undefined) ?? 12; // validated by the preset (BertConfig's default 12)
+    return { kvs: [...general, ...bertKeys(c, model, heads), ...tail], heads, kvHeads: heads, ropeFreqs: null };
   }
   const d = HPARAM_DEFAULTS[type];
   const embd = model.byName.get("model.embed_tokens.weight") as Tensor;
@@ -601,10 +685,54 @@ function gpt2Keys(c: Record<string, unknown>, model: Model, heads: number): Kv[]
   ];
 }
 
+/** BERT's tensor `n` (a name without the `bert.` prefix) as the model names it. */
+const bertName = (model: Model, n: string): string => (model.byName.has(n) ? n : `bert.${n}`);
+/** The HF name of the token embeddings (vocab_size rows). */
+const embeddingName = (type: ModelType, model: Model): string =>
+  type === "gpt2" ? "transformer.wte.weight" : type === "bert" ? bertName(model, "embeddings.word_embeddings.weight") : "model.embed_tokens.weight";
+
+/** llama.cpp's pooling types (llama_pooling_type): the one written for BERT. */
+const POOLING_MEAN = 1;
+
+/**
+ * BertModel.set_gguf_parameters' keys (TextModel's, then its own), in its order: bert.block_count,
+ * .context_length (max_position_embeddings: llama.cpp's bert loads position_embd as context_length
+ * rows), .embedding_length, .feed_forward_length, .attention.head_count,
+ * .attention.layer_norm_epsilon (layer_norm_eps; BertConfig's default 1e-12 when absent, which
+ * the converter would not write and llama.cpp requires), .attention.causal = false, .pooling_type.
+ * The converter writes pooling_type from a sentence-transformers modules.json, which a config has
+ * not: nninit writes MEAN (1), sentence-transformers' default pooling mode. llama.cpp's bert
+ * graph applies GELU to the intermediate layer and absolute learned positions (the preset refuses
+ * other position_embedding_type): other hidden_act values are refused.
+ */
+function bertKeys(c: Record<string, unknown>, model: Model, heads: number): Kv[] {
+  const [P, H] = (model.byName.get(bertName(model, "embeddings.position_embeddings.weight")) as Tensor).shape;
+  const ffn = model.tensors.filter((t) => t.name.endsWith(".intermediate.dense.weight"));
+  const L = ffn.length;
+  const I = ffn[0].shape[0];
+  const act = c.hidden_act ?? "gelu";
+  if (act !== "gelu" && act !== "gelu_new" && act !== "gelu_pytorch_tanh") {
+    throw valueError('config field "hidden_act"', 'must be "gelu", "gelu_new" or "gelu_pytorch_tanh" for GGUF model type bert (llama.cpp\'s bert graph applies GELU)', act);
+  }
+  if (c.is_decoder === true) throw valueError('config field "is_decoder"', "must be false for GGUF model type bert (llama.cpp's bert attends both ways)", c.is_decoder);
+  const eps = positive(c.layer_norm_eps, "layer_norm_eps", 1e-12);
+  if (P > 0xffffffff) throw valueError('config field "max_position_embeddings"', "must be less than 2^32", P);
+  return [
+    ["bert.block_count", u32(L)],
+    ["bert.context_length", u32(P)],
+    ["bert.embedding_length", u32(H)],
+    ["bert.feed_forward_length", u32(I)],
+    ["bert.attention.head_count", u32(heads)],
+    ["bert.attention.layer_norm_epsilon", f32(eps)],
+    ["bert.attention.causal", bool(false)],
+    ["bert.pooling_type", u32(POOLING_MEAN)],
+  ];
+}
+
 /** The ggml type of a tensor (dims innermost first): 1-D tensors F32; quantized types need ne0 % 32 == 0 (else F16). */
 function tensorType(dims: readonly number[], gname: string, dtype: GgufDType, tied: boolean): number {
-  // 1-D tensors, the MoE router and GPT-2's learned positions as the converter (and llama-quantize) keep them: F32
-  if (dims.length === 1 || gname.endsWith(".ffn_gate_inp.weight") || gname === "position_embd.weight") return T_F32;
+  // 1-D tensors, the MoE router, learned positions and BERT's token types as the converter (and llama-quantize) keep them: F32
+  if (dims.length === 1 || gname.endsWith(".ffn_gate_inp.weight") || gname === "position_embd.weight" || gname === "token_types.weight") return T_F32;
   const main = MAIN_TYPE[dtype];
   if (main !== T_Q8_0 && main !== T_Q4_0) return main;
   if (dims[0] % QK !== 0) return T_F16;
@@ -641,8 +769,13 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   if (tokenizer !== undefined && typeof tokenizer !== "string") throw typeError('"tokenizer" option', "a path (string)", tokenizer);
 
   const { kvs, heads, kvHeads, ropeFreqs } = modelKeys(c, preset, model, dtype, nameIn, seed);
-  const V = (model.byName.get(preset.modelType === "gpt2" ? "transformer.wte.weight" : "model.embed_tokens.weight") as Tensor).shape[0];
-  kvs.push(...(tokenizer === undefined ? syntheticTokenizer(V, nameIn) : copiedTokenizer(tokenizer, V, nameIn)));
+  const V = (model.byName.get(embeddingName(preset.modelType, model)) as Tensor).shape[0];
+  const tok = tokenizer === undefined ? (preset.modelType === "bert" ? syntheticBertTokenizer(V) : syntheticTokenizer(V, nameIn)) : copiedTokenizer(tokenizer, V, nameIn);
+  if (preset.modelType === "bert" && !tok.some(([k]) => k === "tokenizer.ggml.token_type_count")) {
+    // BertModel.set_vocab: type_vocab_size (llama.cpp's bert refuses a file without it)
+    kvs.push(["tokenizer.ggml.token_type_count", u32((model.byName.get(bertName(model, "embeddings.token_type_embeddings.weight")) as Tensor).shape[0])]);
+  }
+  kvs.push(...tok);
   const tied = model.tied.has("lm_head.weight");
   const arch = ARCH[preset.modelType];
   const isLlama = arch === "llama";
@@ -659,7 +792,12 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   const entries: { name: string; parts: Part[]; dims: number[]; permuteHeads: number; transposed: boolean; values: GgufTensorPlan["values"] }[] = [];
   if (ropeFreqs !== null) entries.push({ name: "rope_freqs.weight", parts: [{ values: ropeFreqs }], dims: [ropeFreqs.length], permuteHeads: 0, transposed: false, values: "computed" });
   const groups = new Map<string, (typeof entries)[number]>();
+  const dropped: string[] = [];
   for (const t of model.tensors) {
+    if (arch === "bert" && BERT_DROPPED.test(t.name)) {
+      dropped.push(t.name);
+      continue;
+    }
     const group = expertGroup(t.name);
     if (group !== null) {
       // experts stacked outermost: ne = [in, out, n_expert], expert e's elements at e * size
@@ -685,7 +823,7 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
     const values = arch === "gemma" && t.name.endsWith("norm.weight") ? "plus-one" : "stream";
     // GPT2Model.modify_tensors transposes the Conv1D weights ([in, out] -> [out, in]): ne = [in, out].
     const transposed = arch === "gpt2" && GPT2_CONV1D.test(t.name);
-    const name = ggufName(t.name);
+    const name = ggufName(t.name, arch);
     if (transposed && 8 * t.shape[0] > chunkBytes) {
       // each half of the scratch (chunkBytes) holds a band of at least one GGUF row of `in` elements (float32 at most)
       throw valueError('"chunkBytes" option', `must be at least ${8 * t.shape[0]} for GGUF tensor ${name} (written transposed: each half of the scratch buffer holds one of its rows of ${t.shape[0]} elements)`, chunkBytes);
@@ -723,7 +861,7 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
   s.buf.copy(header, 0, 0, s.len);
   const pub: GgufPlan = {
     modelType: preset.modelType, architecture: ARCH[preset.modelType], dtype, seed, parameters: model.parameters,
-    tensors: placed.map(({ parts: _p, typeId: _i, ...rest }) => rest), keys: kvs.map(([k]) => k), headerBytes, totalBytes: headerBytes + at,
+    tensors: placed.map(({ parts: _p, typeId: _i, ...rest }) => rest), dropped, keys: kvs.map(([k]) => k), headerBytes, totalBytes: headerBytes + at,
   };
   return {
     public: pub, model, placed, header, threads, chunkBytes, onProgress: onProgress as GgufOptions["onProgress"], signal, checkSpace: checkSpace ?? true,

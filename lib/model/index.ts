@@ -19,4 +19,4 @@ export { MAX_HEADER, MAX_TENSORS, MAX_METADATA_ENTRIES, MAX_RANK, MAX_LAYERS, MA
 export { presetFromConfig, MODEL_TYPES, type Preset, type PresetOptions, type ModelType } from "./presets.js";
 export { BUILTIN_CONFIGS, builtinConfig, listPresets } from "./configs.js";
 export { removeStaleTempFiles } from "./atomic.js";
-export { writeGguf, planGguf, readGgufHeader, readGgufTensorBytes, resolveGgufDType, ggufDTypeOf, syntheticVocabulary, GGUF_DTYPES, GGUF_MODEL_TYPES, GGML_TYPES, GGUF_TYPE, type GgufOptions, type GgufPlan, type GgufResult, type GgufTensorPlan, type GgufDType, type GgufHeader, type GgufTensorInfo, type GgufValue, type GgufScalar } from "./gguf.js";
+export { writeGguf, planGguf, readGgufHeader, readGgufTensorBytes, resolveGgufDType, ggufDTypeOf, syntheticVocabulary, syntheticBertVocabulary, BERT_SPECIAL_TOKENS, GGUF_DTYPES, GGUF_MODEL_TYPES, GGML_TYPES, GGUF_TYPE, type GgufOptions, type GgufPlan, type GgufResult, type GgufTensorPlan, type GgufDType, type GgufHeader, type GgufTensorInfo, type GgufValue, type GgufScalar } from "./gguf.js";
