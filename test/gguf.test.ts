@@ -1008,6 +1008,12 @@ t.test("bert: BertModel's names and keys, the pooler and heads dropped, a WordPi
   ];
   for (const [config, re] of bad) t.throws(() => planGguf(config), re, re.source);
   t.equal(syntheticBertVocabulary(5).tokens.length, 5);
+  // A copied tokenizer (here the bert file's own, into a model of 3 token types): its keys, this model's token_type_count
+  const copied = await write("bert-copied.gguf", { ...BERT, type_vocab_size: 3 }, { seed: 1, dtype: "f16", tokenizer: join(work, "bert-f32.gguf") });
+  for (const [k, x] of g.kv) if (k.startsWith("tokenizer.") && k !== "tokenizer.ggml.token_type_count") t.same(copied.kv.get(k), x, `copied ${k}`);
+  t.same([...copied.kv.keys()].filter((k) => k === "tokenizer.ggml.token_type_count"), ["tokenizer.ggml.token_type_count"], "once");
+  t.equal(copied.kv.get("tokenizer.ggml.token_type_count")?.value, 3, "this model's type_vocab_size");
+  t.same(copied.tensors.find((x) => x.name === "token_types.weight")?.dims, [64, 3]);
 });
 
 t.test("the built-in gemma, phi3 and mixtral configs plan as their published shapes", async (t) => {

@@ -770,9 +770,11 @@ function plan(config: unknown, options: GgufOptions | undefined): InternalPlan {
 
   const { kvs, heads, kvHeads, ropeFreqs } = modelKeys(c, preset, model, dtype, nameIn, seed);
   const V = (model.byName.get(embeddingName(preset.modelType, model)) as Tensor).shape[0];
-  const tok = tokenizer === undefined ? (preset.modelType === "bert" ? syntheticBertTokenizer(V) : syntheticTokenizer(V, nameIn)) : copiedTokenizer(tokenizer, V, nameIn);
-  if (preset.modelType === "bert" && !tok.some(([k]) => k === "tokenizer.ggml.token_type_count")) {
-    // BertModel.set_vocab: type_vocab_size (llama.cpp's bert refuses a file without it)
+  let tok = tokenizer === undefined ? (preset.modelType === "bert" ? syntheticBertTokenizer(V) : syntheticTokenizer(V, nameIn)) : copiedTokenizer(tokenizer, V, nameIn);
+  if (preset.modelType === "bert") {
+    // BertModel.set_vocab: type_vocab_size, this model's (a copied file's count is replaced: llama.cpp
+    // loads token_types with this many rows and refuses a bert file without the key)
+    tok = tok.filter(([k]) => k !== "tokenizer.ggml.token_type_count");
     kvs.push(["tokenizer.ggml.token_type_count", u32((model.byName.get(bertName(model, "embeddings.token_type_embeddings.weight")) as Tensor).shape[0])]);
   }
   kvs.push(...tok);
