@@ -1506,6 +1506,14 @@ function referenceLogProbs(c: Cfg, w: Map<string, unknown>, tokens: number[]): F
   return logits.map((z) => z - lse);
 }
 
+/** LayerNorm with weight g and bias b over x (float64 reference; GPT-2 and BERT). */
+function layerNormRef(x: Float64Array, g: Float32Array, b: Float32Array, eps: number): Float64Array {
+  const mean = x.reduce((a, v) => a + v, 0) / x.length;
+  const variance = x.reduce((a, v) => a + (v - mean) ** 2, 0) / x.length;
+  const r = 1 / Math.sqrt(variance + eps);
+  return x.map((v, i) => (v - mean) * r * g[i] + b[i]);
+}
+
 /**
  * GPT-2's next-token log-probabilities in float64, as transformers' modeling_gpt2.py computes them
  * from the HF tensors: token + learned position embeddings, pre-LayerNorm blocks (weight and bias),
@@ -1529,13 +1537,7 @@ function gpt2ReferenceLogProbs(c: Cfg, w: Map<string, unknown>, tokens: number[]
     for (let i = 0; i < x.length; i++) for (let o = 0; o < out; o++) y[o] += x[i] * W[i * out + o];
     return y;
   };
-  const layerNorm = (x: Float64Array, name: string): Float64Array => {
-    const g = get(`${name}.weight`), b = get(`${name}.bias`);
-    const mean = x.reduce((a, v) => a + v, 0) / x.length;
-    const variance = x.reduce((a, v) => a + (v - mean) ** 2, 0) / x.length;
-    const r = 1 / Math.sqrt(variance + eps);
-    return x.map((v, i) => (v - mean) * r * g[i] + b[i]);
-  };
+  const layerNorm = (x: Float64Array, name: string): Float64Array => layerNormRef(x, get(`${name}.weight`), get(`${name}.bias`), eps);
   const geluNew = (z: number): number => 0.5 * z * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z + 0.044715 * z ** 3)));
   const wte = get("transformer.wte.weight"), wpe = get("transformer.wpe.weight");
   let xs = tokens.map((tok, pos) => Float64Array.from({ length: E }, (_, i) => wte[tok * E + i] + wpe[pos * E + i]));
@@ -1703,13 +1705,7 @@ function bertReferenceEmbedding(c: Cfg, w: Map<string, unknown>, tokens: number[
       return s;
     });
   };
-  const layerNorm = (x: Float64Array, name: string): Float64Array => {
-    const g = get(`${name}.weight`), b = get(`${name}.bias`);
-    const mean = x.reduce((a, v) => a + v, 0) / x.length;
-    const variance = x.reduce((a, v) => a + (v - mean) ** 2, 0) / x.length;
-    const r = 1 / Math.sqrt(variance + eps);
-    return x.map((v, i) => (v - mean) * r * g[i] + b[i]);
-  };
+  const layerNorm = (x: Float64Array, name: string): Float64Array => layerNormRef(x, get(`${name}.weight`), get(`${name}.bias`), eps);
   // erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7)
   const erf = (z: number): number => {
     const s = Math.sign(z), a = Math.abs(z), u = 1 / (1 + 0.3275911 * a);

@@ -647,6 +647,18 @@ function modelKeys(c: Record<string, unknown>, preset: Preset, model: Model, dty
   return { kvs, heads: NH, kvHeads: KV, ropeFreqs };
 }
 
+/** The size keys TextModel.set_gguf_parameters writes first for GPT2Model and BertModel, in its order. */
+function textModelKeys(arch: string, blocks: number, ctx: number, embd: number, ff: number, heads: number, eps: number): Kv[] {
+  return [
+    [`${arch}.block_count`, u32(blocks)],
+    [`${arch}.context_length`, u32(ctx)],
+    [`${arch}.embedding_length`, u32(embd)],
+    [`${arch}.feed_forward_length`, u32(ff)],
+    [`${arch}.attention.head_count`, u32(heads)],
+    [`${arch}.attention.layer_norm_epsilon`, f32(eps)],
+  ];
+}
+
 /**
  * GPT2Model.set_gguf_parameters' keys, in its order: gpt2.block_count, .context_length,
  * .embedding_length, .feed_forward_length, .attention.head_count, .attention.layer_norm_epsilon.
@@ -675,14 +687,7 @@ function gpt2Keys(c: Record<string, unknown>, model: Model, heads: number): Kv[]
   }
   const eps = positive(c.layer_norm_epsilon, "layer_norm_epsilon", 1e-5);
   if (P > 0xffffffff) throw valueError('config field "n_positions"', "must be less than 2^32", P);
-  return [
-    ["gpt2.block_count", u32(L)],
-    ["gpt2.context_length", u32(P)],
-    ["gpt2.embedding_length", u32(E)],
-    ["gpt2.feed_forward_length", u32(inner)],
-    ["gpt2.attention.head_count", u32(heads)],
-    ["gpt2.attention.layer_norm_epsilon", f32(eps)],
-  ];
+  return textModelKeys("gpt2", L, P, E, inner, heads, eps);
 }
 
 /** BERT's tensor `n` (a name without the `bert.` prefix) as the model names it. */
@@ -717,16 +722,7 @@ function bertKeys(c: Record<string, unknown>, model: Model, heads: number): Kv[]
   if (c.is_decoder === true) throw valueError('config field "is_decoder"', "must be false for GGUF model type bert (llama.cpp's bert attends both ways)", c.is_decoder);
   const eps = positive(c.layer_norm_eps, "layer_norm_eps", 1e-12);
   if (P > 0xffffffff) throw valueError('config field "max_position_embeddings"', "must be less than 2^32", P);
-  return [
-    ["bert.block_count", u32(L)],
-    ["bert.context_length", u32(P)],
-    ["bert.embedding_length", u32(H)],
-    ["bert.feed_forward_length", u32(I)],
-    ["bert.attention.head_count", u32(heads)],
-    ["bert.attention.layer_norm_epsilon", f32(eps)],
-    ["bert.attention.causal", bool(false)],
-    ["bert.pooling_type", u32(POOLING_MEAN)],
-  ];
+  return [...textModelKeys("bert", L, P, H, I, heads, eps), ["bert.attention.causal", bool(false)], ["bert.pooling_type", u32(POOLING_MEAN)]];
 }
 
 /** The ggml type of a tensor (dims innermost first): 1-D tensors F32; quantized types need ne0 % 32 == 0 (else F16). */
